@@ -1,0 +1,214 @@
+"""Which AWS services a function's own code can call, read from its execution role.
+
+The answer is a set of IAM service prefixes (`s3`, `sqs`, ...) or None when the template does not
+tell (a role from outside, `Action: "*"`, a managed policy we do not know). Permissions that the
+Lambda service uses on the function's behalf (network interfaces, logs, polling event sources) are
+left out: the function's code never sends those calls through its VPC.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .template import Function, TemplateModel
+from .values import ABSENT, UNKNOWN
+
+# Actions Lambda itself performs with the execution role, outside the function's network path.
+_SERVICE_SIDE = {
+    "logs": None,  # None: every action of the service
+    "xray": None,
+    "ec2": {"createnetworkinterface", "describenetworkinterfaces", "deletenetworkinterface",
+            "assignprivateipaddresses", "unassignprivateipaddresses", "describesubnets",
+            "describesecuritygroups", "describevpcs"},
+    "sqs": {"receivemessage", "deletemessage", "getqueueattributes", "changemessagevisibility"},
+    "kinesis": {"getrecords", "getsharditerator", "describestream", "describestreamsummary",
+                "liststreams", "listshards", "subscribetoshard"},
+    "dynamodb": {"getrecords", "getsharditerator", "describestream", "liststreams"},
+    "kms": {"decrypt"},
+}
+
+# Managed policies that grant only what the Lambda service uses itself.
+_SERVICE_SIDE_MANAGED = ("awslambdabasicexecutionrole", "awslambdavpcaccessexecutionrole",
+                         "awsxraydaemonwriteaccess", "awslambdasqsqueueexecutionrole",
+                         "awslambdakinesisexecutionrole", "awslambdadynamodbexecutionrole")
+
+# SAM policy templates by name prefix -> the service their code-side actions belong to; "" = none.
+_SAM_TEMPLATES = (
+    ("SQSPoller", ""), ("KinesisStreamRead", ""), ("DynamoDBStreamRead", ""), ("VPCAccess", ""),
+    ("AWSSecretsManager", "secretsmanager"), ("DynamoDB", "dynamodb"), ("S3", "s3"), ("SQS", "sqs"),
+    ("SNS", "sns"), ("Kinesis", "kinesis"), ("SES", "ses"), ("StepFunctions", "states"),
+    ("SSMParameter", "ssm"), ("KMS", "kms"), ("EventBridge", "events"), ("LambdaInvoke", "lambda"),
+    ("Firehose", "firehose"), ("CloudWatch", "cloudwatch"), ("Athena", "athena"), ("Rekognition", "rekognition"),
+    ("Textract", "textract"), ("Comprehend", "comprehend"), ("Polly", "polly"), ("EcsRunTask", "ecs"),
+    ("CloudFormation", "cloudformation"), ("Route53", "route53"), ("AcmGetCertificate", "acm"),
+    ("CodeCommit", "codecommit"), ("CodePipeline", "codepipeline"), ("EC2", "ec2"), ("AMIDescribe", "ec2"),
+    ("SageMaker", "sagemaker"), ("Elasticsearch", "es"), ("FilterLogEvents", ""), ("EKSDescribe", "eks"),
+    ("ElasticMapReduce", "elasticmapreduce"), ("CostExplorer", "ce"), ("OrganizationsListAccounts", "organizations"),
+    ("Pinpoint", "mobiletargeting"), ("MobileAnalytics", "mobileanalytics"), ("EFSWriteAccess", ""),
+)
+
+
+class _CannotTell(Exception):
+    pass
+
+
+def _action_service(action: Any) -> str | None:
+    if not isinstance(action, str) or ":" not in action:
+        raise _CannotTell
+    prefix, name = action.split(":", 1)
+    prefix, name = prefix.lower(), name.lower()
+    if prefix == "*" or not prefix:
+        raise _CannotTell
+    side = _SERVICE_SIDE.get(prefix, set())
+    if side is None or name in side:
+        return None
+    return prefix
+
+
+def _document_services(model: TemplateModel, document: Any, out: set) -> None:
+    for doc in model.branches(document):
+        if doc.value is ABSENT:
+            continue
+        if not isinstance(doc.value, dict):
+            raise _CannotTell
+        for stmts in model.get(doc.value, "Statement"):
+            values = stmts.value
+            if values is ABSENT:
+                continue
+            if isinstance(values, dict):
+                values = [values]
+            if not isinstance(values, list):
+                raise _CannotTell
+            for stmt_node in values:
+                for stmt in model.branches(stmt_node):
+                    _statement_services(model, stmt.value, out)
+
+
+def _statement_services(model: TemplateModel, stmt: Any, out: set) -> None:
+    if stmt is ABSENT:
+        return
+    if not isinstance(stmt, dict):
+        raise _CannotTell
+    effect = model.resolver.one(stmt.get("Effect"))
+    if effect == "Deny":
+        return
+    if effect != "Allow" or "NotAction" in stmt:
+        raise _CannotTell
+    for br in model.branches(stmt.get("Action")):
+        actions = br.value
+        if actions is ABSENT:
+            continue
+        if not isinstance(actions, list):
+            actions = [actions]
+        for node in actions:
+            for a in model.branches(node):
+                if a.value is ABSENT:
+                    continue
+                svc = _action_service(a.value)
+                if svc:
+                    out.add(svc)
+
+
+def _managed(model: TemplateModel, node: Any) -> None:
+    """A managed policy attached to the role: fine when it only serves the Lambda service."""
+    value = model.resolver.one(node)
+    if not isinstance(value, str):
+        raise _CannotTell
+    name = value.rsplit("/", 1)[-1].lower()
+    if name not in _SERVICE_SIDE_MANAGED:
+        raise _CannotTell
+
+
+def _sam_policies(model: TemplateModel, node: Any, out: set) -> None:
+    for br in model.branches(node):
+        items = br.value
+        if items is ABSENT:
+            continue
+        if not isinstance(items, list):
+            items = [items]
+        for item in items:
+            for it in model.branches(item):
+                value = it.value
+                if value is ABSENT:
+                    continue
+                if isinstance(value, str):
+                    _managed(model, value)
+                elif isinstance(value, dict) and "Statement" in value:
+                    _document_services(model, value, out)
+                elif isinstance(value, dict) and len(value) == 1:
+                    (name,) = value
+                    for prefix, svc in _SAM_TEMPLATES:
+                        if isinstance(name, str) and name.startswith(prefix):
+                            if svc:
+                                out.add(svc)
+                            break
+                    else:
+                        raise _CannotTell
+                else:
+                    raise _CannotTell
+
+
+def _role_services(model: TemplateModel, role_id: str, out: set) -> None:
+    role = model.resources[role_id]
+    for br in model.prop(role, "Policies"):
+        policies = br.value
+        if policies is ABSENT:
+            continue
+        if not isinstance(policies, list):
+            raise _CannotTell
+        for node in policies:
+            for p in model.branches(node):
+                if p.value is ABSENT:
+                    continue
+                if not isinstance(p.value, dict):
+                    raise _CannotTell
+                _document_services(model, p.value.get("PolicyDocument", ABSENT), out)
+    for br in model.prop(role, "ManagedPolicyArns"):
+        if br.value is ABSENT:
+            continue
+        if not isinstance(br.value, list):
+            raise _CannotTell
+        for node in br.value:
+            _managed(model, node)
+    # separate policy resources attached to the role
+    for ref_src, _ in model.references.get(role_id, []):
+        res = model.resources[ref_src]
+        if res.type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy"):
+            _document_services(model, res.props.get("PolicyDocument", ABSENT), out)
+
+
+def function_services(model: TemplateModel, fn: Function) -> set[str] | None:
+    """IAM service prefixes the function's code may call, or None when the template cannot tell."""
+    out: set[str] = set()
+    try:
+        role_node = fn.props.get("Role")
+        if role_node is not None:
+            role_id = model.lookup_node(role_node, ("AWS::IAM::Role",))
+            if role_id is None:
+                return None
+            _role_services(model, role_id, out)
+        elif fn.is_sam:
+            _sam_policies(model, fn.props.get("Policies", ABSENT), out)
+        else:
+            return None
+    except _CannotTell:
+        return None
+    return out
+
+
+# IAM service prefix -> the service part of its VPC endpoint name, where the two differ.
+_ENDPOINT_NAMES = {
+    "kinesis": ("kinesis-streams",),
+    "cloudwatch": ("monitoring",),
+    "firehose": ("kinesis-firehose",),
+    "ses": ("email", "email-smtp"),
+    "states": ("states", "sync-states"),
+    "ecs": ("ecs", "ecs-agent", "ecs-telemetry"),
+}
+
+
+def endpoint_names(service: str) -> tuple[str, ...]:
+    return _ENDPOINT_NAMES.get(service, (service,))
+
+
+__all__ = ["function_services", "endpoint_names", "UNKNOWN"]

@@ -1,0 +1,322 @@
+"""The semantic model of one template, built once and shared by every rule.
+
+Rules ask the model, not the raw template: it knows which resource a value names, sees SAM and
+plain Lambda functions alike, and keeps the cross-resource relations indexed. Each index is built
+the first time a rule asks for it (`cached_property`), so a template without subnets never pays for
+the network indexes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Iterable
+
+from .values import ABSENT, UNKNOWN, Branch, Resolver, intrinsic, token, tokens_in
+
+# The property that holds a resource's physical name, where Ref/GetAtt expose that name.
+NAME_PROPERTY = {
+    "AWS::S3::Bucket": "BucketName",
+    "AWS::SQS::Queue": "QueueName",
+    "AWS::SNS::Topic": "TopicName",
+    "AWS::Lambda::Function": "FunctionName",
+    "AWS::Serverless::Function": "FunctionName",
+}
+
+FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
+
+
+@dataclass
+class Resource:
+    logical_id: str
+    type: str
+    props: dict
+    condition: str | None
+
+    @property
+    def path(self) -> tuple:
+        return ("Resources", self.logical_id)
+
+    def prop_path(self, *keys: Any) -> tuple:
+        return ("Resources", self.logical_id, "Properties") + tuple(keys)
+
+    def has_prop(self, key: str) -> bool:
+        return key in self.props
+
+
+@dataclass
+class Function:
+    """A Lambda function, whether written as AWS::Lambda::Function or AWS::Serverless::Function."""
+
+    resource: Resource
+
+    @property
+    def logical_id(self) -> str:
+        return self.resource.logical_id
+
+    @property
+    def is_sam(self) -> bool:
+        return self.resource.type == "AWS::Serverless::Function"
+
+    @property
+    def props(self) -> dict:
+        return self.resource.props
+
+    def events(self) -> dict[str, tuple[str, Any, tuple]]:
+        """SAM events: name -> (event type, properties, path of properties)."""
+        events = self.props.get("Events") if self.is_sam else None
+        out = {}
+        if isinstance(events, dict):
+            for name, event in events.items():
+                if isinstance(event, dict) and isinstance(event.get("Type"), str):
+                    out[name] = (event["Type"], event.get("Properties"), self.resource.prop_path("Events", name, "Properties"))
+        return out
+
+
+def arn_resource_name(value: str) -> str:
+    """The name a literal ARN, queue URL or plain name carries: 'arn:aws:sqs:r:a:q' -> 'q'."""
+    if value.startswith("arn:"):
+        parts = value.split(":", 5)
+        if len(parts) < 6:
+            return value
+        service, resource = parts[2], parts[5]
+        if service == "s3":
+            return resource.split("/", 1)[0]
+        if service == "lambda" and resource.startswith("function:"):
+            return resource.split(":")[1]
+        return resource.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+    if value.startswith("https://"):
+        return value.rstrip("/").rsplit("/", 1)[-1]
+    return value
+
+
+class TemplateModel:
+    def __init__(self, template: dict, region: str = "us-east-1") -> None:
+        self.template = template if isinstance(template, dict) else {}
+        self.resources: dict[str, Resource] = {}
+        self.by_type: dict[str, list[Resource]] = defaultdict(list)
+        raw = self.template.get("Resources")
+        if isinstance(raw, dict):
+            for logical_id, node in raw.items():
+                if not isinstance(logical_id, str) or not isinstance(node, dict):
+                    continue
+                rtype = node.get("Type")
+                if not isinstance(rtype, str):
+                    continue
+                props = node.get("Properties")
+                cond = node.get("Condition")
+                res = Resource(logical_id, rtype, props if isinstance(props, dict) else {},
+                               cond if isinstance(cond, str) else None)
+                self.resources[logical_id] = res
+                self.by_type[rtype].append(res)
+        self.resolver = Resolver(self.template, region, self._render_ref)
+
+    # -- values -------------------------------------------------------------------------------
+    def branches(self, node: Any, every_param_value: bool = False) -> list[Branch]:
+        return self.resolver.branches(node, every_param_value)
+
+    def get(self, node: Any, *keys: Any, every_param_value: bool = False) -> list[Branch]:
+        return self.resolver.get(node, *keys, every_param_value=every_param_value)
+
+    def prop(self, res: Resource, *keys: Any, every_param_value: bool = False) -> list[Branch]:
+        """Branches of a resource property; each branch's path is absolute (ready for a finding)."""
+        out = []
+        for br in self.resolver.get(res.props, *keys, every_param_value=every_param_value):
+            out.append(Branch(br.value, br.conditions, res.prop_path() + br.path, br.params))
+        return out
+
+    def of_type(self, *types: str) -> list[Resource]:
+        out: list[Resource] = []
+        for t in types:
+            out.extend(self.by_type.get(t, ()))
+        return out
+
+    # -- naming -------------------------------------------------------------------------------
+    def name_of(self, logical_id: str) -> Any:
+        """The physical name a resource will have: its literal name, or a token for a generated one."""
+        res = self.resources[logical_id]
+        prop = NAME_PROPERTY.get(res.type)
+        if prop and prop in res.props:
+            value = self.resolver.one(res.props[prop])
+            return value if isinstance(value, str) else UNKNOWN
+        return token(logical_id)
+
+    def attribute(self, logical_id: str, attribute: str) -> Any:
+        """What `!GetAtt logical_id.attribute` (or `!Ref` for "Ref") resolves to."""
+        return self.resolver.branches({"Ref": logical_id} if attribute == "Ref" else {"Fn::GetAtt": [logical_id, attribute]})[0].value
+
+    def _render_ref(self, logical_id: str, attribute: str) -> Any:
+        res = self.resources.get(logical_id)
+        if res is None:
+            return UNKNOWN
+        region, account, partition = token("AWS::Region"), token("AWS::AccountId"), self.resolver.partition
+        t = res.type
+        if t in NAME_PROPERTY:
+            name = self.name_of(logical_id)
+            if name is UNKNOWN:
+                return UNKNOWN
+            if t == "AWS::S3::Bucket":
+                forms = {"Ref": name, "Arn": f"arn:{partition}:s3:::{name}"}
+            elif t == "AWS::SQS::Queue":
+                url = f"https://sqs.{region}.{self.resolver.url_suffix}/{account}/{name}"
+                forms = {"Ref": url, "QueueUrl": url, "QueueName": name,
+                         "Arn": f"arn:{partition}:sqs:{region}:{account}:{name}"}
+            elif t == "AWS::SNS::Topic":
+                arn = f"arn:{partition}:sns:{region}:{account}:{name}"
+                forms = {"Ref": arn, "TopicArn": arn, "TopicName": name}
+            else:  # functions
+                forms = {"Ref": name, "Arn": f"arn:{partition}:lambda:{region}:{account}:function:{name}"}
+            if attribute in forms:
+                return forms[attribute]
+        return token(logical_id) if attribute == "Ref" else token(f"{logical_id}.{attribute}")
+
+    @cached_property
+    def _names(self) -> dict[tuple[str, str], str]:
+        names = {}
+        for logical_id, res in self.resources.items():
+            if res.type in NAME_PROPERTY:
+                name = self.name_of(logical_id)
+                if isinstance(name, str):
+                    names.setdefault((res.type, name), logical_id)
+        return names
+
+    def lookup(self, value: Any, types: Iterable[str]) -> str | None:
+        """The logical id of the in-template resource of one of `types` that `value` names
+        (by Ref/GetAtt token, or by literal name, ARN or URL), else None."""
+        if not isinstance(value, str):
+            return None
+        types = tuple(types)
+        for tok in tokens_in(value):
+            base = tok.split(".", 1)[0]
+            res = self.resources.get(base)
+            if res is not None and res.type in types:
+                return base
+        name = arn_resource_name(value)
+        for t in types:
+            hit = self._names.get((t, name))
+            if hit:
+                return hit
+        return None
+
+    def lookup_node(self, node: Any, types: Iterable[str]) -> str | None:
+        """Like lookup, for an unresolved node that takes a single value."""
+        return self.lookup(self.resolver.one(node), types)
+
+    # -- functions ----------------------------------------------------------------------------
+    @cached_property
+    def functions(self) -> list[Function]:
+        return [Function(r) for r in self.of_type(*FUNCTION_TYPES)]
+
+    # -- references ---------------------------------------------------------------------------
+    @cached_property
+    def references(self) -> dict[str, list[tuple[str, tuple]]]:
+        """target logical id -> [(referring resource, path of the reference)] over all resources."""
+        refs: dict[str, list[tuple[str, tuple]]] = defaultdict(list)
+        for logical_id, res in self.resources.items():
+            stack = [(res.props, res.prop_path())]
+            while stack:
+                node, path = stack.pop()
+                if isinstance(node, dict):
+                    name, args = intrinsic(node)
+                    if name == "Ref" and isinstance(args, str):
+                        refs[args].append((logical_id, path))
+                    elif name == "Fn::GetAtt":
+                        target = args.split(".", 1)[0] if isinstance(args, str) else (
+                            args[0] if isinstance(args, list) and args and isinstance(args[0], str) else None)
+                        if target:
+                            refs[target].append((logical_id, path))
+                    elif name == "Fn::Sub":
+                        text = args if isinstance(args, str) else (args[0] if isinstance(args, list) and args and isinstance(args[0], str) else "")
+                        for inner in _sub_names(text):
+                            refs[inner.split(".", 1)[0]].append((logical_id, path))
+                    for key, val in node.items():
+                        if isinstance(val, (dict, list)):
+                            stack.append((val, path + (key,)))
+                elif isinstance(node, list):
+                    for i, val in enumerate(node):
+                        if isinstance(val, (dict, list)):
+                            stack.append((val, path + (i,)))
+        return refs
+
+    # -- networking ---------------------------------------------------------------------------
+    def _pairs(self, rtype: str, left: str, left_types: tuple, right: str, right_types: tuple):
+        for res in self.of_type(rtype):
+            a = self.lookup_node(res.props.get(left), left_types)
+            b = self.lookup_node(res.props.get(right), right_types)
+            yield res, a, b
+
+    @cached_property
+    def subnet_route_tables(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for _, subnet, table in self._pairs("AWS::EC2::SubnetRouteTableAssociation", "SubnetId", ("AWS::EC2::Subnet",),
+                                            "RouteTableId", ("AWS::EC2::RouteTable",)):
+            if subnet and table and table not in out[subnet]:
+                out[subnet].append(table)
+        return out
+
+    @cached_property
+    def routes(self) -> dict[str, list[Resource]]:
+        out: dict[str, list[Resource]] = defaultdict(list)
+        for route in self.of_type("AWS::EC2::Route"):
+            table = self.lookup_node(route.props.get("RouteTableId"), ("AWS::EC2::RouteTable",))
+            if table:
+                out[table].append(route)
+        return out
+
+    def vpc_of(self, res: Resource) -> str | None:
+        return self.lookup_node(res.props.get("VpcId"), ("AWS::EC2::VPC",))
+
+    @cached_property
+    def vpc_endpoints(self) -> dict[str, list[Resource]]:
+        out: dict[str, list[Resource]] = defaultdict(list)
+        for ep in self.of_type("AWS::EC2::VPCEndpoint"):
+            vpc = self.vpc_of(ep)
+            if vpc:
+                out[vpc].append(ep)
+        return out
+
+    @cached_property
+    def nacl_entries(self) -> dict[str, list[Resource]]:
+        out: dict[str, list[Resource]] = defaultdict(list)
+        for entry in self.of_type("AWS::EC2::NetworkAclEntry"):
+            acl = self.lookup_node(entry.props.get("NetworkAclId"), ("AWS::EC2::NetworkAcl",))
+            if acl:
+                out[acl].append(entry)
+        return out
+
+    # -- storage ------------------------------------------------------------------------------
+    @cached_property
+    def bucket_policies(self) -> tuple[dict[str, list[Resource]], bool]:
+        """bucket -> its BucketPolicy resources, and whether some policy names a bucket we cannot
+        resolve (then any bucket of the template might be the one it protects)."""
+        out: dict[str, list[Resource]] = defaultdict(list)
+        unresolved = False
+        for policy in self.of_type("AWS::S3::BucketPolicy"):
+            value = self.resolver.one(policy.props.get("Bucket"))
+            if not isinstance(value, str):
+                unresolved = True
+                continue
+            bucket = self.lookup(value, ("AWS::S3::Bucket",))
+            if bucket:
+                out[bucket].append(policy)
+        return out, unresolved
+
+
+def _sub_names(text: str) -> list[str]:
+    out = []
+    start = 0
+    while True:
+        i = text.find("${", start)
+        if i < 0:
+            return out
+        j = text.find("}", i)
+        if j < 0:
+            return out
+        inner = text[i + 2:j]
+        if inner and not inner.startswith("!"):
+            out.append(inner)
+        start = j + 1
+
+
+__all__ = ["TemplateModel", "Resource", "Function", "ABSENT", "UNKNOWN", "Branch"]

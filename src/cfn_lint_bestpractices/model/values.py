@@ -1,0 +1,477 @@
+"""Resolve CloudFormation values into the branches they can take.
+
+A value in a template may hide behind intrinsic functions. `Resolver.branches` turns one value into
+the list of values it can take, each with the `Fn::If` conditions that lead to it and the path (below
+the starting value) where the leaf sits, so a finding can point at the exact line.
+
+What cannot be known is `UNKNOWN`; `AWS::NoValue` (and a key that is simply not there) is `ABSENT`.
+References to resources become strings that carry a token, `⟦LogicalId⟧`, or the resource's literal
+name, so two ways of naming the same resource (`!Ref Q`, `!Sub arn:...:${Q.QueueName}`) resolve alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+MAX_BRANCHES = 32
+
+
+class _Sentinel:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def __reduce__(self):  # keep the singletons singletons across pickling
+        return (_sentinel, (self.name,))
+
+
+UNKNOWN = _Sentinel("UNKNOWN")
+ABSENT = _Sentinel("ABSENT")
+
+
+def _sentinel(name: str) -> _Sentinel:
+    return UNKNOWN if name == "UNKNOWN" else ABSENT
+
+
+TOKEN_OPEN, TOKEN_CLOSE = "\u27e6", "\u27e7"
+TOKEN_RE = re.compile(TOKEN_OPEN + "([^" + TOKEN_CLOSE + "]+)" + TOKEN_CLOSE)
+
+
+def token(name: str) -> str:
+    """A stand-in for a value that is fixed at deploy time but not written in the template."""
+    return f"{TOKEN_OPEN}{name}{TOKEN_CLOSE}"
+
+
+def tokens_in(value: str) -> list[str]:
+    return TOKEN_RE.findall(value)
+
+
+def show(value: Any) -> str:
+    """A value as a user would write it: tokens shown as `${Name}`."""
+    if isinstance(value, str):
+        return TOKEN_RE.sub(lambda m: "${" + m.group(1) + "}", value)
+    return repr(value)
+
+
+Conditions = tuple  # tuple[tuple[str, bool], ...], sorted
+
+
+@dataclass(frozen=True)
+class Branch:
+    value: Any
+    conditions: Conditions = ()
+    path: tuple = ()
+    # parameters that were replaced by one of their values: ((name, value), ...)
+    params: tuple = field(default=())
+
+    def describe(self) -> str:
+        """' when condition X is false' / ' when parameter P is 'v'' (empty for the plain case)."""
+        parts = [f"condition '{n}' is {'true' if v else 'false'}" for n, v in self.conditions]
+        parts += [f"parameter '{n}' is {show(v)}" for n, v in self.params]
+        return (" when " + " and ".join(parts)) if parts else ""
+
+
+def merge_conditions(a: Conditions, b: Conditions) -> Conditions | None:
+    """Both sets of conditions at once, or None when they contradict each other."""
+    if not a:
+        return b
+    if not b:
+        return a
+    merged = dict(a)
+    for name, val in b:
+        if merged.get(name, val) != val:
+            return None
+        merged[name] = val
+    return tuple(sorted(merged.items()))
+
+
+def as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low == "true":
+            return True
+        if low == "false":
+            return False
+    return None
+
+
+def intrinsic(node: Any) -> tuple[str, Any] | tuple[None, None]:
+    """('Fn::X', args) for a one-key intrinsic map, else (None, None)."""
+    if isinstance(node, dict) and len(node) == 1:
+        (key, val), = node.items()
+        if isinstance(key, str) and (key == "Ref" or key.startswith("Fn::") or key == "Condition"):
+            return key, val
+    return None, None
+
+
+_PARTITIONS = (("cn-", "aws-cn", "amazonaws.com.cn"), ("us-gov-", "aws-us-gov", "amazonaws.com"))
+
+
+def partition_of(region: str) -> tuple[str, str]:
+    for prefix, partition, suffix in _PARTITIONS:
+        if region.startswith(prefix):
+            return partition, suffix
+    return "aws", "amazonaws.com"
+
+
+_SUB_RE = re.compile(r"\$\{([^}]*)\}")
+
+
+class Resolver:
+    """Resolves values of one template. `render_ref(logical_id, attribute)` comes from the model."""
+
+    def __init__(self, template: dict, region: str, render_ref) -> None:
+        self.template = template
+        params = template.get("Parameters")
+        self.parameters = params if isinstance(params, dict) else {}
+        mappings = template.get("Mappings")
+        self.mappings = mappings if isinstance(mappings, dict) else {}
+        resources = template.get("Resources")
+        self.resource_ids = set(resources) if isinstance(resources, dict) else set()
+        self.region = region
+        self.partition, self.url_suffix = partition_of(region)
+        self.render_ref = render_ref
+        self._rendering: set = set()
+
+    # -- public -------------------------------------------------------------------------------
+    def branches(self, node: Any, every_param_value: bool = False) -> list[Branch]:
+        """All values `node` can take. With `every_param_value`, a parameter contributes its
+        Default and each of its AllowedValues (for "could this be bad?" questions)."""
+        out = list(self._branches(node, (), every_param_value))
+        if len(out) > MAX_BRANCHES:
+            return [Branch(UNKNOWN)]
+        return out
+
+    def get(self, node: Any, *keys: Any, every_param_value: bool = False) -> list[Branch]:
+        """Branches of the value at `keys` below `node`, following `Fn::If` on the way down."""
+        current = self.branches(node, every_param_value)
+        for key in keys:
+            nxt: list[Branch] = []
+            for br in current:
+                val = br.value
+                if val is UNKNOWN or val is ABSENT:
+                    nxt.append(br)
+                    continue
+                if isinstance(key, str) and isinstance(val, dict):
+                    if key not in val:
+                        nxt.append(Branch(ABSENT, br.conditions, br.path, br.params))
+                        continue
+                    child = val[key]
+                elif isinstance(key, int) and isinstance(val, list):
+                    if not 0 <= key < len(val):
+                        nxt.append(Branch(ABSENT, br.conditions, br.path, br.params))
+                        continue
+                    child = val[key]
+                else:
+                    # a string where a map is expected, and the like: not ours to judge
+                    nxt.append(Branch(UNKNOWN, br.conditions, br.path, br.params))
+                    continue
+                for sub in self.branches(child, every_param_value):
+                    conds = merge_conditions(br.conditions, sub.conditions)
+                    if conds is None:
+                        continue
+                    nxt.append(Branch(sub.value, conds, br.path + (key,) + sub.path, br.params + sub.params))
+            current = nxt
+            if len(current) > MAX_BRANCHES:
+                return [Branch(UNKNOWN)]
+        return current
+
+    def items(self, node: Any, every_param_value: bool = False) -> list[tuple[list[Branch], Conditions, tuple]]:
+        """A list value per branch: [(elements, conditions, path)], each element a Branch whose path
+        is relative to `node`. Elements that are `AWS::NoValue` are dropped; a branch whose list is
+        not a list (unknown, or a scalar) yields elements == [Branch(UNKNOWN)]."""
+        result = []
+        for br in self.branches(node, every_param_value):
+            val = br.value
+            if val is ABSENT:
+                result.append(([], br.conditions, br.path))
+                continue
+            if not isinstance(val, list):
+                result.append(([Branch(UNKNOWN, br.conditions, br.path)], br.conditions, br.path))
+                continue
+            elements = []
+            for i, item in enumerate(val):
+                for sub in self.branches(item, every_param_value):
+                    conds = merge_conditions(br.conditions, sub.conditions)
+                    if conds is None or sub.value is ABSENT:
+                        continue
+                    elements.append(Branch(sub.value, conds, br.path + (i,) + sub.path, br.params + sub.params))
+            result.append((elements, br.conditions, br.path))
+        return result
+
+    def one(self, node: Any) -> Any:
+        """The single value `node` takes, or UNKNOWN when it can take several or is unknown."""
+        brs = self.branches(node)
+        values = {repr(b.value) for b in brs}
+        if len(values) == 1:
+            return brs[0].value
+        return UNKNOWN
+
+    def string(self, node: Any) -> str | None:
+        """`node` as a single known string (tokens allowed), or None."""
+        val = self.one(node)
+        return val if isinstance(val, str) else None
+
+    # -- internals ----------------------------------------------------------------------------
+    def _branches(self, node: Any, conds: Conditions, every: bool) -> Iterator[Branch]:
+        name, args = intrinsic(node)
+        if name is None:
+            if isinstance(node, str) and "{{resolve:" in node:
+                yield Branch(UNKNOWN, conds)
+            else:
+                yield Branch(node, conds)
+            return
+        if name == "Fn::If":
+            if not (isinstance(args, list) and len(args) == 3 and isinstance(args[0], str)):
+                yield Branch(UNKNOWN, conds)
+                return
+            for index, flag in ((1, True), (2, False)):
+                merged = merge_conditions(conds, ((args[0], flag),))
+                if merged is None:
+                    continue
+                for sub in self._branches(args[index], merged, every):
+                    yield Branch(sub.value, sub.conditions, ("Fn::If", index) + sub.path, sub.params)
+            return
+        if name == "Ref":
+            yield from self._ref(args, conds, every)
+            return
+        if name == "Fn::GetAtt":
+            yield from self._scalar(self._getatt(args), conds)
+            return
+        if name in ("Fn::Sub", "Fn::Join", "Fn::Select", "Fn::FindInMap", "Fn::Split"):
+            handler = {
+                "Fn::Sub": self._sub,
+                "Fn::Join": self._join,
+                "Fn::Select": self._select,
+                "Fn::FindInMap": self._findinmap,
+                "Fn::Split": self._split,
+            }[name]
+            produced = 0
+            for sub in handler(args, conds, every):
+                produced += 1
+                if produced > MAX_BRANCHES:
+                    yield Branch(UNKNOWN, conds)
+                    return
+                yield sub
+            return
+        # Fn::ImportValue, Fn::GetAZs, Fn::Base64, Fn::Cidr, Fn::Transform, conditions, ...
+        yield Branch(UNKNOWN, conds)
+
+    @staticmethod
+    def _scalar(value: Any, conds: Conditions) -> Iterator[Branch]:
+        yield Branch(value, conds)
+
+    def _pseudo(self, name: str) -> Any:
+        if name == "AWS::NoValue":
+            return ABSENT
+        if name == "AWS::Partition":
+            return self.partition
+        if name == "AWS::URLSuffix":
+            return self.url_suffix
+        if name in ("AWS::Region", "AWS::AccountId", "AWS::StackName", "AWS::StackId"):
+            return token(name)
+        return UNKNOWN  # AWS::NotificationARNs and anything new
+
+    def _ref(self, target: Any, conds: Conditions, every: bool) -> Iterator[Branch]:
+        if not isinstance(target, str):
+            yield Branch(UNKNOWN, conds)
+            return
+        if target.startswith("AWS::"):
+            yield Branch(self._pseudo(target), conds)
+            return
+        if target in self.parameters:
+            yield from self._param(target, conds, every)
+            return
+        if target in self.resource_ids:
+            yield Branch(self._render(target, "Ref"), conds)
+            return
+        yield Branch(UNKNOWN, conds)
+
+    def _param(self, name: str, conds: Conditions, every: bool) -> Iterator[Branch]:
+        param = self.parameters.get(name)
+        if not isinstance(param, dict):
+            yield Branch(UNKNOWN, conds)
+            return
+        ptype = param.get("Type")
+        candidates = []
+        if "Default" in param:
+            candidates.append(param["Default"])
+        if every and isinstance(param.get("AllowedValues"), list):
+            candidates += [v for v in param["AllowedValues"] if v not in candidates]
+        if not candidates:
+            yield Branch(UNKNOWN, conds)
+            return
+        for value in candidates:
+            if isinstance(value, (dict, list)):
+                yield Branch(UNKNOWN, conds)
+                continue
+            if isinstance(ptype, str) and ptype.startswith(("List<", "CommaDelimitedList")):
+                value = [v.strip() for v in str(value).split(",")] if value != "" else []
+            elif isinstance(ptype, str) and ptype.startswith("AWS::SSM::Parameter"):
+                yield Branch(UNKNOWN, conds)  # the default names the SSM parameter, not its value
+                continue
+            yield Branch(value, conds, (), ((name, value),) if every else ())
+
+    def _render(self, logical_id: str, attribute: str) -> Any:
+        key = (logical_id, attribute)
+        if key in self._rendering:  # a name that refers to itself
+            return UNKNOWN
+        self._rendering.add(key)
+        try:
+            return self.render_ref(logical_id, attribute)
+        finally:
+            self._rendering.discard(key)
+
+    def _getatt(self, args: Any) -> Any:
+        if isinstance(args, str) and "." in args:
+            args = args.split(".", 1)
+        if not (isinstance(args, list) and len(args) == 2 and isinstance(args[0], str)):
+            return UNKNOWN
+        if not isinstance(args[1], str):
+            return UNKNOWN
+        if args[0] not in self.resource_ids:
+            return UNKNOWN
+        return self._render(args[0], args[1])
+
+    def _strings(self, values: list[Any], conds: Conditions, every: bool) -> Iterator[tuple[list, Conditions, tuple]]:
+        """Every combination of the values' branches: (resolved list, conditions, params)."""
+        combos: list[tuple[list, Conditions, tuple]] = [([], conds, ())]
+        for value in values:
+            nxt = []
+            for resolved, c, p in combos:
+                for br in self._branches(value, c, every):
+                    nxt.append((resolved + [br.value], br.conditions, p + br.params))
+            combos = nxt
+            if len(combos) > MAX_BRANCHES:
+                yield ([UNKNOWN], conds, ())
+                return
+        yield from combos
+
+    def _sub(self, args: Any, conds: Conditions, every: bool) -> Iterator[Branch]:
+        if isinstance(args, str):
+            text, variables = args, {}
+        elif isinstance(args, list) and len(args) == 2 and isinstance(args[0], str) and isinstance(args[1], dict):
+            text, variables = args
+        else:
+            yield Branch(UNKNOWN, conds)
+            return
+        names = []
+        for m in _SUB_RE.finditer(text):
+            inner = m.group(1)
+            if not inner.startswith("!") and inner not in names:
+                names.append(inner)
+        nodes = []
+        for inner in names:
+            if inner in variables:
+                nodes.append(variables[inner])
+            elif "." in inner:
+                nodes.append({"Fn::GetAtt": inner.split(".", 1)})
+            else:
+                nodes.append({"Ref": inner.strip()})
+        for values, c, p in self._strings(nodes, conds, every):
+            if any(not isinstance(v, (str, int, float)) or isinstance(v, bool) for v in values):
+                yield Branch(UNKNOWN, c)
+                continue
+            lookup = dict(zip(names, (str(v) for v in values)))
+
+            def repl(m, lookup=lookup):
+                inner = m.group(1)
+                if inner.startswith("!"):
+                    return "${" + inner[1:] + "}"
+                return lookup[inner]
+
+            yield Branch(_SUB_RE.sub(repl, text), c, (), p)
+
+    def _join(self, args: Any, conds: Conditions, every: bool) -> Iterator[Branch]:
+        if not (isinstance(args, list) and len(args) == 2 and isinstance(args[0], str)):
+            yield Branch(UNKNOWN, conds)
+            return
+        delimiter, parts = args
+        for lst in self._branches(parts, conds, every):
+            if not isinstance(lst.value, list):
+                yield Branch(UNKNOWN, lst.conditions)
+                continue
+            for values, c, p in self._strings(lst.value, lst.conditions, every):
+                flat = []
+                for v in values:
+                    if v is ABSENT:
+                        continue
+                    flat.append(v)
+                if any(not isinstance(v, (str, int, float)) or isinstance(v, bool) for v in flat):
+                    yield Branch(UNKNOWN, c)
+                    continue
+                yield Branch(delimiter.join(str(v) for v in flat), c, (), lst.params + p)
+
+    def _select(self, args: Any, conds: Conditions, every: bool) -> Iterator[Branch]:
+        if not (isinstance(args, list) and len(args) == 2):
+            yield Branch(UNKNOWN, conds)
+            return
+        index_node, list_node = args
+        name, inner = intrinsic(list_node)
+        for idx in self._branches(index_node, conds, every):
+            index = as_int(idx.value)
+            if index is None:
+                yield Branch(UNKNOWN, idx.conditions)
+                continue
+            if name == "Fn::GetAZs":
+                # which zone is unknown, but two selects with the same index name the same zone
+                yield Branch(token(f"AZ#{index}"), idx.conditions)
+                continue
+            for lst in self._branches(list_node, idx.conditions, every):
+                if isinstance(lst.value, list) and 0 <= index < len(lst.value):
+                    for el in self._branches(lst.value[index], lst.conditions, every):
+                        yield Branch(el.value, el.conditions, (), idx.params + lst.params + el.params)
+                else:
+                    yield Branch(UNKNOWN, lst.conditions)
+
+    def _split(self, args: Any, conds: Conditions, every: bool) -> Iterator[Branch]:
+        if not (isinstance(args, list) and len(args) == 2 and isinstance(args[0], str) and args[0]):
+            yield Branch(UNKNOWN, conds)
+            return
+        for src in self._branches(args[1], conds, every):
+            if isinstance(src.value, str):
+                yield Branch(src.value.split(args[0]), src.conditions, (), src.params)
+            else:
+                yield Branch(UNKNOWN, src.conditions)
+
+    def _findinmap(self, args: Any, conds: Conditions, every: bool) -> Iterator[Branch]:
+        if not (isinstance(args, list) and len(args) in (3, 4)):
+            yield Branch(UNKNOWN, conds)
+            return
+        for keys, c, p in self._strings(list(args[:3]), conds, every):
+            if not all(isinstance(k, str) and not tokens_in(k) for k in keys):
+                yield Branch(UNKNOWN, c)
+                continue
+            level: Any = self.mappings
+            for k in keys:
+                level = level.get(k, UNKNOWN) if isinstance(level, dict) else UNKNOWN
+            if level is UNKNOWN:
+                yield Branch(UNKNOWN, c)
+                continue
+            for br in self._branches(level, c, every):
+                yield Branch(br.value, br.conditions, (), p + br.params)
+
+
+def known(branches: Iterable[Branch]) -> list[Branch]:
+    return [b for b in branches if b.value is not UNKNOWN]

@@ -1,0 +1,20 @@
+"""Every rule of the pack, at the top level of this module, as cfn-lint's --append-rules expects:
+`cfn-lint --append-rules=cfn_lint_bestpractices.rules -- template.yaml`."""
+
+from .compute.concurrency_budget import ConcurrencyBudget
+from .compute.reserved_concurrency import ReservedConcurrency
+from .compute.vpc_egress import VpcEgress
+from .messaging.dlq_type import DeadLetterQueueType
+from .networking.nacl_return_traffic import NaclReturnTraffic
+from .storage.s3_secure_transport import S3SecureTransport
+
+ALL_RULES = (
+    ReservedConcurrency,
+    ConcurrencyBudget,
+    VpcEgress,
+    DeadLetterQueueType,
+    NaclReturnTraffic,
+    S3SecureTransport,
+)
+
+__all__ = [cls.__name__ for cls in ALL_RULES] + ["ALL_RULES"]

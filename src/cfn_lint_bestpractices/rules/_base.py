@@ -1,0 +1,54 @@
+"""What every rule of the pack shares: its page, its configuration, and a guard against crashes."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Iterable
+
+from cfnlint.rules import CloudFormationLintRule, RuleMatch
+
+from ..model import TemplateModel, get_model
+
+DOCS_URL = "https://github.com/cfn-lint-bestpractices/cfn-lint-bestpractices/blob/main/rules/{id}.md"
+
+# Tests set this so that a bug in a rule fails loudly instead of being logged.
+STRICT_ENV = "CFN_LINT_BESTPRACTICES_STRICT"
+
+LOGGER = logging.getLogger("cfnlint")
+
+Finding = tuple  # (path: tuple, message: str)
+
+
+class BestPracticeRule(CloudFormationLintRule):
+    """Base class: subclasses set id, shortdesc, description, tags and `options`, and implement
+    `findings(model)` yielding (path, message)."""
+
+    # name -> {"default": ..., "type": "integer"|"string"|"boolean"|"list", "itemtype": ..., "description": ...}
+    options: dict[str, dict[str, Any]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.id:
+            cls.source_url = DOCS_URL.format(id=cls.id)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.config_definition = {k: dict(v) for k, v in self.options.items()}
+        self.configure()
+
+    def findings(self, model: TemplateModel) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def match(self, cfn: Any) -> list[RuleMatch]:
+        try:
+            model = get_model(cfn)
+            return [RuleMatch(list(path), message) for path, message in self.findings(model)]
+        except Exception as err:  # pylint: disable=broad-except
+            # A raising rule would turn into E0002 and fail the user's whole run; a rule pack must
+            # never be the reason a run fails for the wrong reason. Tests run strict and see it.
+            if os.environ.get(STRICT_ENV):
+                raise
+            LOGGER.warning("cfn-lint-bestpractices: rule %s skipped %s: %r", self.id,
+                           getattr(cfn, "filename", None) or "template", err)
+            return []

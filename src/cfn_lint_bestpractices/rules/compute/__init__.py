@@ -1,0 +1,1 @@
+"""Rules about Lambda and serverless compute (ids 95xx)."""

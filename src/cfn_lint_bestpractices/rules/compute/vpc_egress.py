@@ -1,0 +1,84 @@
+"""W9510: a Lambda function in a VPC whose subnets give it no way out."""
+
+from __future__ import annotations
+
+from ...model import ABSENT, UNKNOWN, Branch, TemplateModel
+from ...model.iam import function_services
+from ...model.network import IGW_ONLY, NO_DEFAULT, endpoint_covers, subnet_egress
+from .._base import BestPracticeRule
+
+
+class VpcEgress(BestPracticeRule):
+    id = "W9510"
+    shortdesc = "Lambda function in a VPC without an egress path"
+    description = (
+        "A Lambda function attached to a VPC reaches the internet and AWS APIs only through its subnets' "
+        "routes: a default route to a NAT gateway (or another egress target), or VPC endpoints for the "
+        "services it calls. A default route to an internet gateway alone does not work, because Lambda's "
+        "network interfaces get no public IP address."
+    )
+    tags = ["lambda", "vpc", "networking"]
+
+    @staticmethod
+    def _problem(model: TemplateModel, fn, subnet: str, services_of) -> str | None:
+        """What keeps traffic from leaving this subnet, or None when it can leave (or we cannot tell)."""
+        kind, tables = subnet_egress(model, subnet)
+        if kind == IGW_ONLY:
+            return (f"subnet '{subnet}' sends 0.0.0.0/0 only to an internet gateway, and Lambda's network "
+                    "interfaces never get a public IP address, so nothing leaves through it")
+        if kind != NO_DEFAULT:
+            return None
+        vpc = model.vpc_of(model.resources[subnet])
+        if vpc is None:
+            return None
+        endpoints = model.vpc_endpoints.get(vpc, [])
+        services = services_of()
+        if services is None:
+            # the template does not say what the function calls: only an endpoint-less VPC is certain
+            if endpoints:
+                return None
+            return (f"subnet '{subnet}' has no default route and VPC '{vpc}' has no VPC endpoint, so only "
+                    "resources inside the VPC are reachable")
+        missing = []
+        for svc in sorted(services):
+            verdicts = [endpoint_covers(model, ep, svc, tables) for ep in endpoints]
+            if True not in verdicts and None not in verdicts:
+                missing.append(svc)
+        if not missing:
+            return None
+        return (f"subnet '{subnet}' has no default route and no VPC endpoint for {', '.join(missing)}, "
+                "which the function's role calls")
+
+    def findings(self, model: TemplateModel):
+        for fn in model.functions:
+            subnet_branches: dict[str, Branch] = {}
+            for br in model.prop(fn.resource, "VpcConfig", "SubnetIds"):
+                if br.value is ABSENT or br.value is UNKNOWN or not isinstance(br.value, list):
+                    continue
+                for node in br.value:
+                    for sb in model.branches(node):
+                        subnet = model.lookup(sb.value, ("AWS::EC2::Subnet",))
+                        if subnet:
+                            subnet_branches.setdefault(subnet, br)
+            if not subnet_branches:
+                continue
+            services: list = []
+
+            def services_of(fn=fn, services=services):
+                if not services:
+                    services.append(function_services(model, fn))
+                return services[0]
+
+            problems = []
+            where = None  # the SubnetIds branch of the first subnet with a problem
+            for subnet, branch in subnet_branches.items():
+                problem = self._problem(model, fn, subnet, services_of)
+                if problem:
+                    problems.append(problem)
+                    where = where or branch
+            if problems:
+                yield (where.path,
+                       f"Lambda function '{fn.logical_id}' runs in a VPC without a way out{where.describe()}: "
+                       + "; ".join(problems)
+                       + ". Put it in private subnets whose route table sends 0.0.0.0/0 to a NAT gateway, "
+                       "or add VPC endpoints for the AWS services it calls.")

@@ -1,0 +1,1 @@
+"""Rules about queues, topics, buses and streams (ids 96xx)."""

@@ -1,0 +1,1 @@
+"""Rules about networks and load balancing (ids 97xx)."""

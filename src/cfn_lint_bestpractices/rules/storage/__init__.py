@@ -1,0 +1,1 @@
+"""Rules about storage, data and security (ids 98xx)."""

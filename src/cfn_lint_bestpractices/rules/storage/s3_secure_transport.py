@@ -1,0 +1,162 @@
+"""W9801: an S3 bucket whose policy does not deny requests made without HTTPS."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+from ...model import ABSENT, UNKNOWN, TemplateModel, as_bool, show
+from ...model.values import Branch, merge_conditions
+from .._base import BestPracticeRule
+
+# Beyond this many conditions in one policy we only judge the unconditional statements.
+_MAX_CONDITION_NAMES = 4
+
+
+def _glob(pattern: str, value: str) -> bool:
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, value, re.DOTALL) is not None
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+class S3SecureTransport(BestPracticeRule):
+    id = "W9801"
+    shortdesc = "S3 bucket does not enforce HTTPS"
+    description = (
+        "A bucket accepts plain-HTTP requests unless its bucket policy denies them: a statement with "
+        "Effect Deny, Principal '*', Action s3:*, on the bucket and its objects, when aws:SecureTransport "
+        "is false. An Allow conditioned on aws:SecureTransport true does not block HTTP."
+    )
+    tags = ["s3", "encryption", "security"]
+
+    # -- one statement ------------------------------------------------------------------------
+    def _values(self, model: TemplateModel, node: Any) -> list | None:
+        """A statement field as a flat list of strings, or None when any part is unknown or varies."""
+        value = model.resolver.one(node)
+        if value is UNKNOWN or value is ABSENT:
+            return None
+        out = []
+        for item in _as_list(value):
+            v = model.resolver.one(item)
+            if not isinstance(v, str):
+                return None
+            out.append(v)
+        return out
+
+    @staticmethod
+    def _secure_transport(condition: Any, wanted: bool) -> bool:
+        if not isinstance(condition, dict):
+            return False
+        for operator in ("Bool", "BoolIfExists"):
+            block = condition.get(operator)
+            if not isinstance(block, dict):
+                continue
+            for key, value in block.items():
+                if isinstance(key, str) and key.lower() == "aws:securetransport":
+                    if any(as_bool(v) is wanted for v in _as_list(value)):
+                        return True
+        return False
+
+    def _enforces(self, model: TemplateModel, stmt: Any, arn: str) -> bool | None:
+        """Whether the statement denies plain HTTP on the whole bucket; None when it cannot be known."""
+        if not isinstance(stmt, dict) or model.resolver.one(stmt.get("Effect")) != "Deny":
+            return False
+        condition = model.resolver.one(stmt.get("Condition"))
+        if condition is UNKNOWN:
+            return None
+        if not self._secure_transport(condition, False):
+            return False
+        principal = model.resolver.one(stmt.get("Principal"))
+        if principal is UNKNOWN:
+            return None
+        if isinstance(principal, dict) and set(principal) == {"AWS"}:
+            principal = self._values(model, principal["AWS"])
+            if principal is None:
+                return None
+        if "*" not in _as_list(principal):
+            return False
+        actions = self._values(model, stmt.get("Action"))
+        resources = self._values(model, stmt.get("Resource"))
+        if actions is None or resources is None:
+            return None
+        if not any(a.lower() in ("s3:*", "*") for a in actions):
+            return False
+        covers_bucket = any(_glob(r, arn) for r in resources)
+        covers_objects = any(_glob(r, arn + "/*") for r in resources)
+        return covers_bucket and covers_objects
+
+    def _allows_on_true(self, model: TemplateModel, stmt: Any) -> bool:
+        return isinstance(stmt, dict) and model.resolver.one(stmt.get("Effect")) == "Allow" \
+            and self._secure_transport(model.resolver.one(stmt.get("Condition")), True)
+
+    # -- one policy ---------------------------------------------------------------------------
+    def _statements(self, model: TemplateModel, policy) -> list[Branch] | None:
+        out = []
+        for doc in model.prop(policy, "PolicyDocument"):
+            if not isinstance(doc.value, dict):
+                return None
+            for stmts in model.get(doc.value, "Statement"):
+                conds = merge_conditions(doc.conditions, stmts.conditions)
+                if conds is None:
+                    continue
+                if stmts.value is UNKNOWN or not isinstance(stmts.value, (dict, list)):
+                    return None
+                for node in _as_list(stmts.value):
+                    for st in model.branches(node):
+                        c = merge_conditions(conds, st.conditions)
+                        if c is not None and st.value is not ABSENT:
+                            out.append(Branch(st.value, c))
+        return out
+
+    def _failing_scenario(self, model: TemplateModel, policy, arn: str):
+        """(scenario, allow_on_true) for a scenario in which the policy does not enforce HTTPS, or
+        None when it always does (or cannot be judged)."""
+        statements = self._statements(model, policy)
+        if statements is None:
+            return None
+        verdicts = [(st, self._enforces(model, st.value, arn)) for st in statements]
+        names = sorted({n for st in statements for n, _ in st.conditions})
+        if len(names) > _MAX_CONDITION_NAMES:
+            names = []
+            verdicts = [(st, v) for st, v in verdicts if not st.conditions]
+        for values in itertools.product((True, False), repeat=len(names)):
+            scenario = tuple(zip(names, values))
+            active = [(st, v) for st, v in verdicts if merge_conditions(scenario, st.conditions) == scenario]
+            if any(v is True for _, v in active):
+                continue
+            if any(v is None for _, v in active):
+                return None
+            allow_true = any(self._allows_on_true(model, st.value) for st, _ in active)
+            return scenario, allow_true
+        return None
+
+    def findings(self, model: TemplateModel):
+        by_bucket, unresolved = model.bucket_policies
+        if unresolved:
+            return  # a policy for a bucket we cannot name might be the one that protects any of these
+        for bucket in model.of_type("AWS::S3::Bucket"):
+            arn = model.attribute(bucket.logical_id, "Arn")
+            if not isinstance(arn, str):
+                continue
+            policies = by_bucket.get(bucket.logical_id, [])
+            if not policies:
+                yield (bucket.path,
+                       f"S3 bucket '{bucket.logical_id}' has no bucket policy, so it accepts requests over plain "
+                       "HTTP. Add an AWS::S3::BucketPolicy with a statement that denies s3:* to Principal '*' on "
+                       "the bucket and its objects when aws:SecureTransport is false.")
+                continue
+            failures = [(p, self._failing_scenario(model, p, arn)) for p in policies]
+            if any(f is None for _, f in failures):
+                continue
+            policy, (scenario, allow_true) = failures[0]
+            when = Branch(None, scenario).describe()
+            note = (" An Allow conditioned on aws:SecureTransport true does not block HTTP while any other "
+                    "statement allows the request.") if allow_true else ""
+            yield (policy.prop_path("PolicyDocument"),
+                   f"Bucket policy '{policy.logical_id}' of S3 bucket '{bucket.logical_id}' does not deny requests "
+                   f"over plain HTTP{when}: no statement denies s3:* to Principal '*' on both '{show(arn)}' and "
+                   f"'{show(arn)}/*' when aws:SecureTransport is false.{note} Add such a Deny statement.")
