@@ -25,6 +25,9 @@ _SERVICE_SIDE = {
                 "liststreams", "listshards", "subscribetoshard"},
     "dynamodb": {"getrecords", "getsharditerator", "describestream", "liststreams"},
     "kms": {"decrypt"},
+    # NFS mounts (EFS, S3 Files) are authorised at the mount target inside the VPC, not via an API
+    "elasticfilesystem": {"clientmount", "clientwrite", "clientrootaccess"},
+    "s3files": {"clientmount", "clientwrite", "clientrootaccess"},
 }
 
 # Managed policies that grant only what the Lambda service uses itself.
