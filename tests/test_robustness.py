@@ -1,0 +1,76 @@
+"""The pack never raises, whatever shape a property has: each fixture template is mutated node by
+node (values replaced by null, strings, lists, maps, intrinsics of the wrong shape, conditions with
+AWS::NoValue, imports) and linted in strict mode."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from cfnlint.decode import decode, decode_str
+from cfnlint.template.template import Template
+
+from cfn_lint_bestpractices.rules import ALL_RULES
+from helpers import FIXTURES
+
+ODD_VALUES = [
+    None, "text", 7, True, [], [None], {}, ["a", {"b": 1}],
+    {"Ref": "AWS::NoValue"}, {"Ref": 5}, {"Ref": "Nowhere"},
+    {"Fn::If": ["Cond", None, {"Ref": "AWS::NoValue"}]}, {"Fn::If": "broken"},
+    {"Fn::GetAtt": 5}, {"Fn::GetAtt": ["Nowhere", "Arn"]}, {"Fn::Sub": 5}, {"Fn::Sub": ["${x}", "notamap"]},
+    {"Fn::Join": [",", "notalist"]}, {"Fn::Join": 3}, {"Fn::Select": ["x", []]}, {"Fn::Select": [9, ["a"]]},
+    {"Fn::FindInMap": ["M", "a"]}, {"Fn::Split": [",", {"Ref": "AWS::Region"}]}, {"Fn::ImportValue": "x"},
+    "{{resolve:ssm:/x}}", {"Fn::Base64": "x"}, "1024", -1, 1e99,
+]
+
+TEMPLATES = sorted(p for p in FIXTURES.glob("*/*") if p.suffix in (".yaml", ".json"))
+
+
+def _paths(node, path=()):
+    """Every position inside the resources' properties (and the resources themselves)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield path + (key,)
+            yield from _paths(value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield path + (i,)
+            yield from _paths(value, path + (i,))
+
+
+def _replace(template, path, value):
+    copy = json.loads(json.dumps(template))
+    node = copy
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return copy
+
+
+def _run(template: dict):
+    parsed, errors = decode_str(json.dumps(template))
+    assert not errors
+    cfn = Template("mutant.json", parsed, ["us-east-1"])
+    try:
+        if cfn.transform():
+            return
+    except Exception:  # cfn-lint's own transform rejecting the mutant is not ours
+        return
+    for cls in ALL_RULES:
+        list(cls().matchall("mutant.json", cfn))
+
+
+@pytest.mark.parametrize("fixture", TEMPLATES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_mutations_never_raise(fixture):
+    parsed, errors = decode(str(fixture))
+    assert not errors
+    template = json.loads(json.dumps(parsed))
+    paths = [("Resources",) + p for p in _paths(template.get("Resources", {}))]
+    paths += [("Globals",) + p for p in _paths(template.get("Globals", {}))]
+    # every position gets every odd value
+    for path in paths:
+        for value in ODD_VALUES:
+            try:
+                _run(_replace(template, path, value))
+            except Exception as err:
+                raise AssertionError(f"{fixture.name}: {path} = {value!r}: {err!r}") from err
