@@ -11,8 +11,18 @@ from .._base import BestPracticeRule
 _PASSIVE_REFERRERS = ("AWS::Logs::LogGroup",)
 
 
+def _invoked_by_cloudformation(src_type: str, path: tuple) -> bool:
+    """A reference through which only CloudFormation invokes the function: a custom resource's
+    ServiceToken, or a macro's FunctionName (invoked while the template is transformed)."""
+    prop = path[3] if len(path) > 3 else None
+    if src_type == "AWS::CloudFormation::CustomResource" or src_type.startswith("Custom::"):
+        return prop == "ServiceToken"
+    return src_type == "AWS::CloudFormation::Macro" and prop == "FunctionName"
+
+
 def _custom_resource_handlers(model: TemplateModel) -> set[str]:
-    """Functions referenced from a custom resource's ServiceToken and otherwise only from log groups."""
+    """Functions only CloudFormation invokes (custom resources, macros), otherwise referenced only
+    from log groups."""
     handlers = set()
     for fn in model.functions:
         refs = model.references.get(fn.logical_id, [])
@@ -20,8 +30,7 @@ def _custom_resource_handlers(model: TemplateModel) -> set[str]:
         other = False
         for src, path in refs:
             src_type = model.resources[src].type
-            if (src_type == "AWS::CloudFormation::CustomResource" or src_type.startswith("Custom::")) \
-                    and len(path) > 3 and path[3] == "ServiceToken":
+            if _invoked_by_cloudformation(src_type, path):
                 service_token = True
             elif src_type not in _PASSIVE_REFERRERS:
                 other = True
@@ -36,7 +45,7 @@ class ReservedConcurrency(BestPracticeRule):
     description = (
         "A Lambda function without ReservedConcurrentExecutions can scale until it uses the whole "
         "concurrency pool of the account and Region and throttles every other function. Plain and SAM "
-        "functions (Globals included) are checked; custom-resource handlers are exempt."
+        "functions (Globals included) are checked; custom-resource and macro handlers are exempt."
     )
     tags = ["lambda", "concurrency", "serverless"]
     options = {
