@@ -127,6 +127,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         IsolatingRunner(config).cli()
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    except ImportError as err:  # an output format whose optional dependency is missing
+        print(f"cfn-lint-bestpractices: {err}; for SARIF install 'cfn-lint-bestpractices[sarif]'", file=sys.stderr)
+        return 1
+    except Exception as err:  # pylint: disable=broad-except
+        print(f"cfn-lint-bestpractices: {type(err).__name__}: {err}", file=sys.stderr)
+        return 1
     return 0
 
 
