@@ -65,5 +65,6 @@ def test_pre_commit_hook_definition():
     hook = {h["id"]: h for h in hooks}["cfn-lint-bestpractices"]
     assert hook["language"] == "python"
     assert hook["entry"].split() == ["cfn-lint", "--append-rules=cfn_lint_bestpractices.rules", "--"]
+    assert {h["id"] for h in hooks} == {"cfn-lint-bestpractices", "cfn-lint-bestpractices-cfnlintrc"}
     assert re.search(hook["files"], "templates/app.yaml") and re.search(hook["files"], "stack.json")
     assert not re.search(hook["files"], "README.md")
