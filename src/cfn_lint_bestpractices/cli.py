@@ -1,7 +1,7 @@
 """`cfn-lint-bestpractices`: cfn-lint with the pack appended, one template at a time.
 
     cfn-lint-bestpractices [cfn-lint options] [--] templates...   lint (every cfn-lint option passes through)
-    cfn-lint-bestpractices rules                                  list the pack's rules
+    cfn-lint-bestpractices rules [--markdown]                     list the pack's rules
     cfn-lint-bestpractices rule W9501                             print a rule's page
 
 Each template is linted on its own: when cfn-lint itself fails on one, that file gets an error finding
@@ -69,7 +69,20 @@ class IsolatingRunner(Runner):
             yield from self.lint_file(filename)
 
 
-def _list_rules() -> int:
+def rules_table() -> str:
+    """The README's rule table, made from the rules themselves (tests/test_docs.py keeps them equal)."""
+    lines = ["| id | severity | rule | options |", "|---|---|---|---|"]
+    for cls in sorted(ALL_RULES, key=lambda c: (c.id[1:], c.id)):
+        rule = cls()
+        options = ", ".join(f"`{name}`" for name in rule.options) or "none"
+        lines.append(f"| [{rule.id}](rules/{rule.id}.md) | {rule.severity} | {rule.shortdesc} | {options} |")
+    return "\n".join(lines)
+
+
+def _list_rules(markdown: bool = False) -> int:
+    if markdown:
+        print(rules_table())
+        return 0
     for cls in sorted(ALL_RULES, key=lambda c: c.id):
         rule = cls()
         print(f"{rule.id}  {rule.severity:<13} {rule.shortdesc}")
@@ -99,7 +112,7 @@ def page_text(rule_id: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["rules"]:
-        return _list_rules()
+        return _list_rules(markdown=args[1:] == ["--markdown"])
     if args[:1] == ["rule"]:
         if len(args) != 2:
             print("usage: cfn-lint-bestpractices rule RULE_ID", file=sys.stderr)
