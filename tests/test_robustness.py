@@ -48,8 +48,9 @@ def _replace(template, path, value):
 
 
 def _run(template: dict):
-    parsed, errors = decode_str(json.dumps(template))
-    assert not errors
+    parsed, errors = decode_str(json.dumps(template, ensure_ascii=False))
+    if errors:  # cfn-lint reports a template it cannot parse itself; the pack is never reached
+        return
     cfn = Template("mutant.json", parsed, ["us-east-1"])
     try:
         if cfn.transform():
