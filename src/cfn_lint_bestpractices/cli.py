@@ -1,6 +1,8 @@
 """`cfn-lint-bestpractices`: cfn-lint with the pack appended, one template at a time.
 
     cfn-lint-bestpractices [cfn-lint options] [--] templates...   lint (every cfn-lint option passes through)
+        --jobs N        lint the files in N worker processes (same findings, same order)
+        --shard I/N     lint only the I-th of N shares of the files (for a CI matrix of N runners)
     cfn-lint-bestpractices rules [--markdown]                     list the pack's rules
     cfn-lint-bestpractices rule W9501                             print a rule's page
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -30,7 +33,15 @@ LOGGER = logging.getLogger("cfnlint")
 
 
 class IsolatingRunner(Runner):
-    """cfn-lint's runner, but a template on which cfn-lint raises costs only that template."""
+    """cfn-lint's runner, but a template on which cfn-lint raises costs only that template; with
+    `jobs` > 1 the files are linted in worker processes, and `shard` (i, n) keeps every n-th file."""
+
+    def __init__(self, config: ConfigMixIn, argv: Sequence[str] = (), jobs: int = 1,
+                 shard: tuple[int, int] | None = None) -> None:
+        self.argv = list(argv)
+        self.jobs = jobs
+        self.shard = shard
+        super().__init__(config)
 
     def _get_rules(self) -> None:
         # Keep what the user appends (command line or .cfnlintrc, whichever cfn-lint takes) and add the
@@ -61,12 +72,71 @@ class IsolatingRunner(Runner):
                         "the other templates were linted",
             )]
 
+    def files(self) -> list[str]:
+        """The templates to lint: cfn-lint's sorted, expanded list, cut to this shard. A file goes
+        to shard (index mod n) + 1, so every runner of a matrix computes the same split."""
+        files = list(self.config.templates)
+        if self.shard:
+            i, n = self.shard
+            files = [f for k, f in enumerate(files) if k % n == i - 1]
+        return files
+
     def run(self) -> Iterator[Match]:
         if self.config.deployment_files or self.config.parameter_files or not self.config.templates:
             yield from super().run()
             return
-        for filename in self.config.templates:
+        files = self.files()
+        if self.jobs > 1 and len(files) > 1:
+            yield from self._run_in_workers(files)
+            return
+        for filename in files:
             yield from self.lint_file(filename)
+
+    def _run_in_workers(self, files: list[str]) -> Iterator[Match]:
+        # Workers build their own runner from the same arguments and send back plain rows; the
+        # rows become matches of this process's rules again, in the order of the files.
+        with ProcessPoolExecutor(min(self.jobs, len(files)), initializer=_start_worker,
+                                 initargs=(self.argv,)) as pool:
+            for rows in pool.map(_lint_in_worker, files):
+                for row in rows:
+                    yield self._match_from_row(row)
+
+    def _match_from_row(self, row: dict) -> Match:
+        rule = self.rules.data.get(row["rule"]) or ParseError()
+        found = _Found(row["path"]) if row["path"] is not None else None
+        return Match(message=row["message"], rule=rule, filename=row["filename"], linenumber=row["line"],
+                     columnnumber=row["column"], linenumberend=row["line_end"],
+                     columnnumberend=row["column_end"], parent_id=row["parent_id"], rulematch_obj=found)
+
+
+class _Found:
+    """What a worker's match carried besides its position: the path inside the template."""
+
+    def __init__(self, path: list) -> None:
+        self.path = path
+        self.path_string = "/".join(map(str, path))
+
+
+_WORKER: IsolatingRunner | None = None
+
+
+def _start_worker(argv: list[str]) -> None:
+    global _WORKER  # pylint: disable=global-statement
+    logging.disable(logging.WARNING)  # the parent reports; workers only lint
+    _WORKER = IsolatingRunner(ConfigMixIn(argv), argv)
+
+
+def _lint_in_worker(filename: str) -> list[dict]:
+    assert _WORKER is not None
+    rows = []
+    for m in _WORKER.lint_file(filename):
+        path = getattr(m, "path", None)
+        # plain types only: cfn-lint's YAML string nodes do not pickle
+        rows.append({"rule": str(m.rule.id), "message": str(m.message), "filename": str(m.filename),
+                     "line": int(m.linenumber), "column": int(m.columnnumber), "line_end": int(m.linenumberend),
+                     "column_end": int(m.columnnumberend), "parent_id": m.parent_id and str(m.parent_id),
+                     "path": [p if isinstance(p, int) else str(p) for p in path] if path is not None else None})
+    return rows
 
 
 def rules_table() -> str:
@@ -109,6 +179,38 @@ def page_text(rule_id: str) -> str:
         return (Path(__file__).resolve().parents[2] / "rules" / f"{rule_id}.md").read_text(encoding="utf-8")
 
 
+def _own_options(args: list[str]) -> tuple[list[str], int, tuple[int, int] | None]:
+    """Take --jobs and --shard out of the arguments (before any "--"); the rest is cfn-lint's."""
+    rest: list[str] = []
+    jobs, shard = 1, None
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        name, eq, value = arg.partition("=")
+        if name in ("--jobs", "--shard"):
+            if not eq:
+                if i + 1 >= len(args):
+                    raise ValueError(f"{name} needs a value")
+                value = args[i + 1]
+                i += 1
+            if name == "--jobs":
+                if not value.isdigit() or int(value) < 1:
+                    raise ValueError(f"--jobs takes a whole number of at least 1, not {value!r}")
+                jobs = int(value)
+            else:
+                index, _, count = value.partition("/")
+                if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+                    raise ValueError(f"--shard takes I/N with 1 <= I <= N, not {value!r}")
+                shard = (int(index), int(count))
+        else:
+            rest.append(arg)
+        i += 1
+    return rest, jobs, shard
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["rules"]:
@@ -121,6 +223,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args[:1] in (["--version"], ["-v"]):
         print(f"cfn-lint-bestpractices {__version__}")
         return 0
+    try:
+        args, jobs, shard = _own_options(args)
+    except ValueError as err:
+        print(f"cfn-lint-bestpractices: {err}", file=sys.stderr)
+        return 1
     try:
         config = ConfigMixIn(args)
     except ConfigFileError as err:
@@ -137,7 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cfn-lint-bestpractices: {err}", file=sys.stderr)
         return 1
     try:
-        IsolatingRunner(config).cli()
+        IsolatingRunner(config, args, jobs, shard).cli()
     except SystemExit as exit_:
         return int(exit_.code or 0)
     except ImportError as err:  # an output format whose optional dependency is missing
