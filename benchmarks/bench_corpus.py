@@ -2,9 +2,10 @@
 """Benchmark: stock cfn-lint against cfn-lint with the pack, on the same corpus files, in one run.
 
 Each file is linted twice in this process, once by each configuration, alternating which goes first
-so that caches and machine noise fall on both alike. Prints total wall time of each, the ratio, the
-median per-file ratio, and the pack's own time per rule (measured by running each rule alone on the
-already-built template). Not a test: the machine is shared, so read medians and ratios, not seconds.
+so that caches and machine noise fall on both alike. Prints the wall-time and CPU-time ratios (median of
+the passes), the median per-file ratio, the peak-memory ratio (a fresh process per configuration
+linting all the files), and the pack's own time per rule (each rule run alone on the already-built
+template). Not a test: the machine is shared, so read medians and ratios, not seconds.
 
     python benchmarks/bench_corpus.py                     # the corpus's `real` templates
     python benchmarks/bench_corpus.py --kinds real,fixture --limit 500
@@ -14,6 +15,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import resource
+import subprocess
+import tempfile
 import statistics
 import sys
 import time
@@ -68,7 +73,33 @@ def rule_seconds(path: Path, rules) -> dict[str, float]:
     return out
 
 
+def child(kind: str, list_file: str) -> int:
+    """Lint the listed files with one configuration in this fresh process; print the peak RSS (KiB)."""
+    logging.disable(logging.CRITICAL)
+    linter = Linter(kind == "pack")
+    for line in Path(list_file).read_text().splitlines():
+        linter.seconds(Path(line))
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    return 0
+
+
+def peak_memory(paths: list[Path], repeat: int) -> dict[str, list[int]]:
+    """Peak RSS of a process that lints all the files, stock against pack, each run `repeat` times."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write("\n".join(map(str, paths)))
+    peaks: dict[str, list[int]] = {"stock": [], "pack": []}
+    for rep in range(repeat):
+        for kind in (("stock", "pack") if rep % 2 == 0 else ("pack", "stock")):
+            out = subprocess.run([sys.executable, __file__, "--child", kind, handle.name],
+                                 capture_output=True, text=True, check=True).stdout
+            peaks[kind].append(int(out.strip().splitlines()[-1]))
+    os.unlink(handle.name)
+    return peaks
+
+
 def main() -> int:
+    if sys.argv[1:2] == ["--child"]:
+        return child(sys.argv[2], sys.argv[3])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kinds", default="real", help="comma-separated corpus kinds (real, real-rendered, fixture, fixture-bad)")
     parser.add_argument("--limit", type=int, default=0, help="lint only the first N files")
@@ -116,11 +147,15 @@ def main() -> int:
     wall_ratio = statistics.median(w["pack"] / w["stock"] for w, _ in passes)
     cpu_ratio = statistics.median(c["pack"] / c["stock"] for _, c in passes)
     stock_median = statistics.median(w["stock"] for w, _ in passes)
+    peaks = peak_memory(usable, args.repeat)
     own = sum(per_rule.values())
     print(f"files: {len(usable)} linted, {len(paths) - len(usable)} skipped (cfn-lint itself failed)")
-    print(f"wall-time ratio, median of {len(passes)} passes: {wall_ratio:.3f}   (target <= 1.10)")
+    print(f"wall-time ratio, median of {len(passes)} passes: {wall_ratio:.3f}   (target <= 1.05)")
     print(f"cpu-time ratio, median of {len(passes)} passes:  {cpu_ratio:.3f}")
     print(f"median per-file ratio: {statistics.median(statistics.median(r) for r in file_ratios.values()):.3f}")
+    stock_peak, pack_peak = statistics.median(peaks["stock"]), statistics.median(peaks["pack"])
+    print(f"peak memory (RSS): stock {stock_peak / 1024:.0f} MiB, pack {pack_peak / 1024:.0f} MiB, "
+          f"ratio {pack_peak / stock_peak:.3f}   (target <= 1.10)")
     print(f"pack's own time: {own:.2f} s per pass ({100 * own / stock_median:.2f}% of stock's {stock_median:.2f} s)")
     for rid, sec in sorted(per_rule.items(), key=lambda kv: -kv[1]):
         print(f"  {rid:8s} {sec * 1000:9.1f} ms  ({sec * 1000 / max(len(usable), 1):.3f} ms per file)")
