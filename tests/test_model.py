@@ -145,3 +145,9 @@ def test_model_survives_any_shape():
         model = TemplateModel(template)
         assert model.functions == []
         assert model.nacl_entries == {}
+
+
+def test_elements_flattens_lists_and_keeps_conditions(model):
+    node = {"Fn::If": ["IsProd", ["a", {"Fn::If": ["IsProd", "b", "c"]}, {"Ref": "AWS::NoValue"}], "d"]}
+    got = [(b.value, b.conditions) for b in model.elements(node)]
+    assert got == [("a", (("IsProd", True),)), ("b", (("IsProd", True),)), ("d", (("IsProd", False),))]

@@ -74,17 +74,8 @@ def _document_services(model: TemplateModel, document: Any, out: set) -> None:
             continue
         if not isinstance(doc.value, dict):
             raise _CannotTell
-        for stmts in model.get(doc.value, "Statement"):
-            values = stmts.value
-            if values is ABSENT:
-                continue
-            if isinstance(values, dict):
-                values = [values]
-            if not isinstance(values, list):
-                raise _CannotTell
-            for stmt_node in values:
-                for stmt in model.branches(stmt_node):
-                    _statement_services(model, stmt.value, out)
+        for stmt in model.elements(doc.value.get("Statement")):
+            _statement_services(model, stmt.value, out)
 
 
 def _statement_services(model: TemplateModel, stmt: Any, out: set) -> None:
@@ -97,19 +88,10 @@ def _statement_services(model: TemplateModel, stmt: Any, out: set) -> None:
         return
     if effect != "Allow" or "NotAction" in stmt:
         raise _CannotTell
-    for br in model.branches(stmt.get("Action")):
-        actions = br.value
-        if actions is ABSENT:
-            continue
-        if not isinstance(actions, list):
-            actions = [actions]
-        for node in actions:
-            for a in model.branches(node):
-                if a.value is ABSENT:
-                    continue
-                svc = _action_service(a.value)
-                if svc:
-                    out.add(svc)
+    for action in model.elements(stmt.get("Action")):
+        svc = _action_service(action.value)
+        if svc:
+            out.add(svc)
 
 
 def _managed(model: TemplateModel, node: Any) -> None:
@@ -123,56 +105,33 @@ def _managed(model: TemplateModel, node: Any) -> None:
 
 
 def _sam_policies(model: TemplateModel, node: Any, out: set) -> None:
-    for br in model.branches(node):
-        items = br.value
-        if items is ABSENT:
-            continue
-        if not isinstance(items, list):
-            items = [items]
-        for item in items:
-            for it in model.branches(item):
-                value = it.value
-                if value is ABSENT:
-                    continue
-                if isinstance(value, str):
-                    _managed(model, value)
-                elif isinstance(value, dict) and "Statement" in value:
-                    _document_services(model, value, out)
-                elif isinstance(value, dict) and len(value) == 1:
-                    (name,) = value
-                    for prefix, svc in _SAM_TEMPLATES:
-                        if isinstance(name, str) and name.startswith(prefix):
-                            if svc:
-                                out.add(svc)
-                            break
-                    else:
-                        raise _CannotTell
-                else:
-                    raise _CannotTell
+    for item in model.elements(node):
+        value = item.value
+        if isinstance(value, str):
+            _managed(model, value)
+        elif isinstance(value, dict) and "Statement" in value:
+            _document_services(model, value, out)
+        elif isinstance(value, dict) and len(value) == 1:
+            (name,) = value
+            for prefix, svc in _SAM_TEMPLATES:
+                if isinstance(name, str) and name.startswith(prefix):
+                    if svc:
+                        out.add(svc)
+                    break
+            else:
+                raise _CannotTell
+        else:
+            raise _CannotTell
 
 
 def _role_services(model: TemplateModel, role_id: str, out: set) -> None:
     role = model.resources[role_id]
-    for br in model.prop(role, "Policies"):
-        policies = br.value
-        if policies is ABSENT:
-            continue
-        if not isinstance(policies, list):
+    for policy in model.elements(role.props.get("Policies")):
+        if not isinstance(policy.value, dict):
             raise _CannotTell
-        for node in policies:
-            for p in model.branches(node):
-                if p.value is ABSENT:
-                    continue
-                if not isinstance(p.value, dict):
-                    raise _CannotTell
-                _document_services(model, p.value.get("PolicyDocument", ABSENT), out)
-    for br in model.prop(role, "ManagedPolicyArns"):
-        if br.value is ABSENT:
-            continue
-        if not isinstance(br.value, list):
-            raise _CannotTell
-        for node in br.value:
-            _managed(model, node)
+        _document_services(model, policy.value.get("PolicyDocument", ABSENT), out)
+    for arn in model.elements(role.props.get("ManagedPolicyArns")):
+        _managed(model, arn.value)
     # separate policy resources attached to the role
     for ref_src, _ in model.references.get(role_id, []):
         res = model.resources[ref_src]

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
-from .values import ABSENT, UNKNOWN, Branch, Resolver, intrinsic, token, tokens_in
+from .values import ABSENT, UNKNOWN, Branch, Resolver, intrinsic, merge_conditions, token, tokens_in
 
 # The property that holds a resource's physical name, where Ref/GetAtt expose that name.
 NAME_PROPERTY = {
@@ -125,6 +125,19 @@ class TemplateModel:
         for br in self.resolver.get(res.props, *keys, every_param_value=every_param_value):
             out.append(Branch(br.value, br.conditions, res.prop_path() + br.path, br.params))
         return out
+
+    def elements(self, node: Any) -> Iterator[Branch]:
+        """A value that may be one item or a list of items (IAM's Action, SAM's Policies), as the
+        branches of each item in every branch of the value; `AWS::NoValue` items are left out."""
+        for br in self.resolver.branches(node):
+            if br.value is ABSENT:
+                continue
+            items = br.value if isinstance(br.value, list) else [br.value]
+            for item in items:
+                for sub in self.resolver.branches(item):
+                    conds = merge_conditions(br.conditions, sub.conditions)
+                    if sub.value is not ABSENT and conds is not None:
+                        yield Branch(sub.value, conds, (), br.params + sub.params)
 
     def of_type(self, *types: str) -> list[Resource]:
         out: list[Resource] = []
@@ -255,35 +268,29 @@ class TemplateModel:
                 out[subnet].append(table)
         return out
 
+    def _index_by(self, rtype: str, prop: str, target_types: tuple) -> dict[str, list[Resource]]:
+        """Resources of `rtype` grouped by the in-template resource their `prop` names."""
+        out: dict[str, list[Resource]] = defaultdict(list)
+        for res in self.of_type(rtype):
+            target = self.lookup_node(res.props.get(prop), target_types)
+            if target:
+                out[target].append(res)
+        return out
+
     @cached_property
     def routes(self) -> dict[str, list[Resource]]:
-        out: dict[str, list[Resource]] = defaultdict(list)
-        for route in self.of_type("AWS::EC2::Route"):
-            table = self.lookup_node(route.props.get("RouteTableId"), ("AWS::EC2::RouteTable",))
-            if table:
-                out[table].append(route)
-        return out
+        return self._index_by("AWS::EC2::Route", "RouteTableId", ("AWS::EC2::RouteTable",))
 
     def vpc_of(self, res: Resource) -> str | None:
         return self.lookup_node(res.props.get("VpcId"), ("AWS::EC2::VPC",))
 
     @cached_property
     def vpc_endpoints(self) -> dict[str, list[Resource]]:
-        out: dict[str, list[Resource]] = defaultdict(list)
-        for ep in self.of_type("AWS::EC2::VPCEndpoint"):
-            vpc = self.vpc_of(ep)
-            if vpc:
-                out[vpc].append(ep)
-        return out
+        return self._index_by("AWS::EC2::VPCEndpoint", "VpcId", ("AWS::EC2::VPC",))
 
     @cached_property
     def nacl_entries(self) -> dict[str, list[Resource]]:
-        out: dict[str, list[Resource]] = defaultdict(list)
-        for entry in self.of_type("AWS::EC2::NetworkAclEntry"):
-            acl = self.lookup_node(entry.props.get("NetworkAclId"), ("AWS::EC2::NetworkAcl",))
-            if acl:
-                out[acl].append(entry)
-        return out
+        return self._index_by("AWS::EC2::NetworkAclEntry", "NetworkAclId", ("AWS::EC2::NetworkAcl",))
 
     # -- storage ------------------------------------------------------------------------------
     @cached_property
