@@ -82,9 +82,11 @@ def test_rule_errors_are_one_line(capsys, args):
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
-@pytest.mark.parametrize("target", ["does/not/exist.yaml", "fixtures"])
-def test_missing_path_or_directory_is_a_clear_error(target):
-    proc = run(target)
+@pytest.mark.parametrize("target", ["does/not/exist.yaml", "fixtures", "empty-dir", "empty-dir/*.yaml"])
+def test_missing_path_or_directory_is_a_clear_error(tmp_path, target):
+    (tmp_path / "empty-dir").mkdir()
+    (tmp_path / "fixtures").mkdir()
+    proc = run(target, cwd=tmp_path)
     assert proc.returncode != 0
     assert "Traceback" not in proc.stdout + proc.stderr
     assert target in proc.stdout + proc.stderr
