@@ -57,3 +57,15 @@ def test_bad_values_are_one_clear_line(bad):
     proc = subprocess.run([str(COMMAND), *bad, "examples/all-rules.yaml"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 1
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+def test_workers_also_work_when_not_forked(one_process):
+    """Where processes are spawned (macOS, Windows, newer Pythons), each worker builds its own runner."""
+    code = ("import multiprocessing as m, sys\n"
+            "if __name__ == '__main__':\n"
+            "    m.set_start_method('spawn')\n"
+            "    from cfn_lint_bestpractices.cli import main\n"
+            "    sys.exit(main(sys.argv[1:]))\n")
+    proc = subprocess.run([sys.executable, "-c", code, "--jobs", "2", "--format", "parseable", "--", *FILES],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.stdout == one_process["parseable"].stdout

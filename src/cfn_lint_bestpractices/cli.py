@@ -13,6 +13,7 @@ and every other file keeps its findings. Output formats and exit codes are cfn-l
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
@@ -93,10 +94,15 @@ class IsolatingRunner(Runner):
             yield from self.lint_file(filename)
 
     def _run_in_workers(self, files: list[str]) -> Iterator[Match]:
-        # Workers build their own runner from the same arguments and send back plain rows; the
-        # rows become matches of this process's rules again, in the order of the files.
-        with ProcessPoolExecutor(min(self.jobs, len(files)), initializer=_start_worker,
-                                 initargs=(self.argv,)) as pool:
+        # Workers send back plain rows, which become matches of this process's rules again, in the
+        # order of the files. A forked worker inherits this runner with its rules already loaded;
+        # under another start method each worker builds its own from the same arguments.
+        global _WORKER  # pylint: disable=global-statement
+        if multiprocessing.get_start_method() == "fork":
+            _WORKER, init, init_args = self, None, ()
+        else:
+            init, init_args = _start_worker, (self.argv,)
+        with ProcessPoolExecutor(min(self.jobs, len(files)), initializer=init, initargs=init_args) as pool:
             for rows in pool.map(_lint_in_worker, files):
                 for row in rows:
                     yield self._match_from_row(row)
