@@ -4,7 +4,10 @@
 from .compute.concurrency_budget import ConcurrencyBudget
 from .compute.reserved_concurrency import ReservedConcurrency
 from .compute.vpc_egress import VpcEgress
+from .messaging.dlq_retention import DeadLetterRetention
 from .messaging.dlq_type import DeadLetterQueueType
+from .messaging.encryption_at_rest import MessagingEncryptionAtRest
+from .messaging.redrive_policy import QueueRedrivePolicy
 from .networking.nacl_return_traffic import NaclReturnTraffic
 from .storage.s3_secure_transport import S3SecureTransport
 
@@ -13,6 +16,9 @@ ALL_RULES = (
     ConcurrencyBudget,
     VpcEgress,
     DeadLetterQueueType,
+    QueueRedrivePolicy,
+    DeadLetterRetention,
+    MessagingEncryptionAtRest,
     NaclReturnTraffic,
     S3SecureTransport,
 )

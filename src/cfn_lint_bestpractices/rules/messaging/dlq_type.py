@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any, Iterator
+from typing import Any
 
 from ...model import ABSENT, UNKNOWN, Branch, TemplateModel, as_bool, show
+from ...model.messaging import QUEUE, redrive_targets
 from ...model.template import arn_resource_name
 from ...model.values import intrinsic, merge_conditions, tokens_in
 from .._base import BestPracticeRule
 
-QUEUE = ("AWS::SQS::Queue",)
 TOPIC = ("AWS::SNS::Topic",)
-
-
-def _node_at(node: Any, path: tuple) -> Any:
-    for key in path:
-        try:
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return node
 
 
 class _Target:
@@ -71,25 +61,6 @@ class DeadLetterQueueType(BestPracticeRule):
             return None
         return [_Target(arn_resource_name(value).endswith(".fifo"), f"'{show(value)}'", Branch(value), False)]
 
-    @staticmethod
-    def _redrive(model: TemplateModel, res, prop_keys: tuple) -> Iterator[tuple[Branch, Any]]:
-        """(branch of deadLetterTargetArn, raw node) for a RedrivePolicy, given as a map or JSON text."""
-        for rp in model.prop(res, *prop_keys):
-            policy = rp.value
-            if isinstance(policy, str):
-                try:
-                    policy = json.loads(policy)
-                except ValueError:
-                    continue
-                if isinstance(policy, dict) and "deadLetterTargetArn" in policy:
-                    yield Branch(policy["deadLetterTargetArn"], rp.conditions, rp.path, rp.params), None
-                continue
-            if not isinstance(policy, dict):
-                continue
-            for br in model.get(policy, "deadLetterTargetArn"):
-                yield (Branch(br.value, merge_conditions(rp.conditions, br.conditions) or (),
-                              rp.path + br.path, rp.params + br.params), _node_at(policy, br.path))
-
     # -- the checks ---------------------------------------------------------------------------
     def findings(self, model: TemplateModel):
         yield from self._queues(model)
@@ -99,7 +70,7 @@ class DeadLetterQueueType(BestPracticeRule):
 
     def _queues(self, model: TemplateModel):
         for queue in model.of_type(*QUEUE):
-            for target_br, raw in self._redrive(model, queue, ("RedrivePolicy",)):
+            for target_br, raw in redrive_targets(model, queue, "RedrivePolicy"):
                 targets = self._types(model, target_br.value, QUEUE, "FifoQueue")
                 if not targets:
                     continue
@@ -155,7 +126,7 @@ class DeadLetterQueueType(BestPracticeRule):
     def _subscriptions(self, model: TemplateModel):
         for sub in model.of_type("AWS::SNS::Subscription"):
             topics = None
-            for target_br, _ in self._redrive(model, sub, ("RedrivePolicy",)):
+            for target_br, _ in redrive_targets(model, sub, "RedrivePolicy"):
                 if topics is None:
                     topics = self._topic_types(model, sub.props.get("TopicArn"))
                 finding = self._subscription_mismatch(model, f"Subscription '{sub.logical_id}' to {{topic}}", topics, target_br)

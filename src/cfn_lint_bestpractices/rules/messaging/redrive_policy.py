@@ -1,0 +1,42 @@
+"""W9602: a consumed queue without a dead-letter queue."""
+
+from __future__ import annotations
+
+from ...model import ABSENT, TemplateModel
+from ...model.messaging import QUEUE, dead_letter_queues, queue_consumers
+from .._base import BestPracticeRule
+
+
+class QueueRedrivePolicy(BestPracticeRule):
+    id = "W9602"
+    shortdesc = "Consumed SQS queue without a dead-letter queue"
+    description = (
+        "A queue that a Lambda function (event source mapping or SAM SQS event) or a pipe consumes needs a "
+        "RedrivePolicy: without one, a message that always fails is received again and again until its "
+        "retention period ends. Queues that are themselves dead-letter queues are never asked for one."
+    )
+    tags = ["sqs", "dead-letter-queue", "lambda"]
+
+    def findings(self, model: TemplateModel):
+        consumers = queue_consumers(model)
+        if not consumers:
+            return
+        dlqs = dead_letter_queues(model)
+        for queue in model.of_type(*QUEUE):
+            if queue.logical_id not in consumers or queue.logical_id in dlqs:
+                continue
+            names = []
+            for kind, res, _ in consumers[queue.logical_id]:
+                label = f"{kind} of '{res.logical_id}'" if kind.startswith("SQS event") else f"{kind} '{res.logical_id}'"
+                if label not in names:
+                    names.append(label)
+            for br in model.prop(queue, "RedrivePolicy"):
+                if br.value is not ABSENT:
+                    continue
+                missing_key = br.path == queue.prop_path()
+                yield (queue.path if missing_key else br.path,
+                       f"Queue '{queue.logical_id}' is consumed by {', '.join(names)} but has no RedrivePolicy"
+                       f"{br.describe()}: a message that keeps failing is received again and again until its "
+                       "retention period ends (in a FIFO queue it also holds up its message group). Add a "
+                       "RedrivePolicy with a deadLetterTargetArn and a maxReceiveCount (at least 5 for Lambda "
+                       "consumers, so that throttled batches are not dead-lettered).")
