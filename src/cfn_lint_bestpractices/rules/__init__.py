@@ -8,6 +8,7 @@ from .messaging.dlq_retention import DeadLetterRetention
 from .messaging.dlq_type import DeadLetterQueueType
 from .messaging.encryption_at_rest import MessagingEncryptionAtRest
 from .messaging.redrive_policy import QueueRedrivePolicy
+from .messaging.sns_fifo import SnsFifoCompatibility
 from .networking.nacl_return_traffic import NaclReturnTraffic
 from .storage.s3_secure_transport import S3SecureTransport
 
@@ -19,6 +20,7 @@ ALL_RULES = (
     QueueRedrivePolicy,
     DeadLetterRetention,
     MessagingEncryptionAtRest,
+    SnsFifoCompatibility,
     NaclReturnTraffic,
     S3SecureTransport,
 )

@@ -1,0 +1,136 @@
+"""E9605: SNS FIFO topics used where AWS does not allow them, and standard topics feeding FIFO queues."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ...model import ABSENT, TemplateModel, as_bool, show
+from ...model.messaging import QUEUE
+from ...model.template import arn_resource_name
+from ...model.values import Branch, merge_conditions, tokens_in
+from .._base import BestPracticeRule
+
+TOPIC = ("AWS::SNS::Topic",)
+
+
+def _fifo_branches(model: TemplateModel, value: Any, types: tuple, flag: str) -> list[tuple[bool, str, Branch]]:
+    """(is FIFO, label, branch) for each type the queue or topic named by `value` can have."""
+    if not isinstance(value, str):
+        return []
+    logical = model.lookup(value, types)
+    if logical:
+        out = []
+        for br in model.prop(model.resources[logical], flag, every_param_value=True):
+            fifo = False if br.value is ABSENT else as_bool(br.value)
+            if fifo is not None:
+                out.append((fifo, f"'{logical}'", br))
+        return out
+    if value.startswith("arn:") and all(t.startswith("AWS::") for t in tokens_in(value)):
+        return [(arn_resource_name(value).endswith(".fifo"), f"'{show(value)}'", Branch(value))]
+    return []
+
+
+def _both(a: Branch, b: Branch) -> Branch | None:
+    conds = merge_conditions(a.conditions, b.conditions)
+    return None if conds is None else Branch(None, conds, (), a.params + b.params)
+
+
+class SnsFifoCompatibility(BestPracticeRule):
+    id = "E9605"
+    shortdesc = "SNS FIFO topic used where it is not allowed"
+    description = (
+        "A FIFO topic delivers only to SQS queues and needs a name ending in .fifo, and S3 cannot send event "
+        "notifications to it; a standard topic cannot deliver to a FIFO queue. Plain subscriptions, S3 "
+        "notifications and SAM SNS events are checked."
+    )
+    tags = ["sns", "sqs", "fifo", "s3"]
+
+    def _topics(self, model: TemplateModel, node: Any) -> Iterator[tuple[bool, str, Branch]]:
+        for br in model.branches(node, every_param_value=True):
+            for fifo, label, tb in _fifo_branches(model, br.value, TOPIC, "FifoTopic"):
+                both = _both(br, tb)
+                if both is not None:
+                    yield fifo, label, both
+
+    def findings(self, model: TemplateModel):
+        yield from self._names(model)
+        yield from self._subscriptions(model)
+        yield from self._sam_events(model)
+        yield from self._bucket_notifications(model)
+
+    def _names(self, model: TemplateModel):
+        for topic in model.of_type(*TOPIC):
+            if "TopicName" not in topic.props:
+                continue
+            for fifo in model.prop(topic, "FifoTopic", every_param_value=True):
+                if as_bool(fifo.value) is not True:
+                    continue
+                for name in model.prop(topic, "TopicName"):
+                    both = _both(fifo, name)
+                    if both is None or not isinstance(name.value, str) or name.value.endswith(".fifo"):
+                        continue
+                    yield (name.path,
+                           f"SNS topic '{topic.logical_id}' is a FIFO topic but its TopicName '{show(name.value)}' "
+                           f"does not end in .fifo{both.describe()}, so SNS refuses to create it. Add the .fifo "
+                           "suffix.")
+                    return
+
+    def _subscription(self, model, owner: str, topics, protocol: Any, endpoint: Any, path: tuple):
+        for topic_fifo, topic_label, tb in topics:
+            if topic_fifo and protocol is not None and isinstance(protocol, str) and protocol.lower() != "sqs":
+                return (path, f"{owner} subscribes protocol '{protocol}' to FIFO topic {topic_label}{tb.describe()}, "
+                              "but FIFO topics deliver only to SQS queues. Subscribe an SQS queue, or use a standard "
+                              "topic.")
+            if not topic_fifo and isinstance(protocol, str) and protocol.lower() == "sqs":
+                for eb in model.branches(endpoint, every_param_value=True):
+                    for q_fifo, q_label, qb in _fifo_branches(model, eb.value, QUEUE, "FifoQueue"):
+                        both = _both(tb, eb)
+                        both = _both(both, qb) if both is not None else None
+                        if q_fifo and both is not None:
+                            return (path, f"{owner} subscribes FIFO queue {q_label} to standard topic {topic_label}"
+                                          f"{both.describe()}, but a standard topic cannot deliver to a FIFO queue. "
+                                          "Use a FIFO topic (it may also feed standard queues), or a standard queue.")
+        return None
+
+    def _subscriptions(self, model: TemplateModel):
+        for sub in model.of_type("AWS::SNS::Subscription"):
+            protocol = model.resolver.one(sub.props.get("Protocol"))
+            topics = list(self._topics(model, sub.props.get("TopicArn")))
+            finding = self._subscription(model, f"Subscription '{sub.logical_id}'", topics, protocol,
+                                         sub.props.get("Endpoint"), sub.prop_path("Protocol"))
+            if finding:
+                yield finding
+
+    def _sam_events(self, model: TemplateModel):
+        for fn in model.functions:
+            for name, (etype, props, path) in fn.events().items():
+                if etype != "SNS" or not isinstance(props, dict):
+                    continue
+                via_queue = as_bool(model.resolver.one(props.get("SqsSubscription", False)))
+                if via_queue is None:
+                    via_queue = isinstance(props.get("SqsSubscription"), dict)
+                topics = list(self._topics(model, props.get("Topic")))
+                protocol = "sqs" if via_queue else "lambda"
+                endpoint = props["SqsSubscription"].get("QueueArn") if isinstance(props.get("SqsSubscription"), dict) else None
+                finding = self._subscription(model, f"SNS event '{name}' of '{fn.logical_id}'", topics, protocol,
+                                             endpoint, path + ("Topic",))
+                if finding:
+                    yield finding
+
+    def _bucket_notifications(self, model: TemplateModel):
+        for bucket in model.of_type("AWS::S3::Bucket"):
+            for configs in model.prop(bucket, "NotificationConfiguration", "TopicConfigurations"):
+                if not isinstance(configs.value, list):
+                    continue
+                for i, node in enumerate(configs.value):
+                    for cfg in model.branches(node):
+                        if not isinstance(cfg.value, dict):
+                            continue
+                        for fifo, label, tb in self._topics(model, cfg.value.get("Topic")):
+                            both = _both(_both(configs, cfg) or Branch(None), tb)
+                            if fifo and both is not None:
+                                yield (configs.path + (i,) + cfg.path,
+                                       f"S3 bucket '{bucket.logical_id}' sends event notifications to FIFO topic "
+                                       f"{label}{both.describe()}, but S3 can notify only standard topics. Use a "
+                                       "standard topic.")
+                                break
