@@ -1,0 +1,193 @@
+"""E9606: an AWS service publishes to a queue or topic whose resource policy does not let it."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ...model import ABSENT, UNKNOWN, TemplateModel
+from ...model.template import Resource
+from .._base import BestPracticeRule
+
+QUEUE, TOPIC = "AWS::SQS::Queue", "AWS::SNS::Topic"
+# what the publisher needs on each kind of destination
+ACTIONS = {QUEUE: ("sqs:sendmessage", "sqs:*", "*"), TOPIC: ("sns:publish", "sns:*", "*")}
+PUBLISHERS = {"sns": "sns.amazonaws.com", "s3": "s3.amazonaws.com", "events": "events.amazonaws.com"}
+
+
+class _Edge:
+    """A publisher resource that sends to an in-template queue or topic."""
+
+    def __init__(self, publisher: str, source: Resource, dest: str, path: tuple, label: str) -> None:
+        self.publisher, self.source, self.dest, self.path, self.label = publisher, source, dest, path, label
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+class PublisherResourcePolicy(BestPracticeRule):
+    id = "E9606"
+    shortdesc = "Service publisher not allowed by the queue or topic policy"
+    description = (
+        "SNS subscriptions to SQS, S3 event notifications to SQS or SNS, and EventBridge targets on SQS or SNS "
+        "deliver only when the queue's or topic's resource policy lets that service principal send (or "
+        "publish). An S3 bucket must also be created after that policy, or S3 cannot validate the destination. "
+        "SAM connectors and EventBridge targets with a RoleArn are taken as granting it."
+    )
+    tags = ["sqs", "sns", "s3", "eventbridge", "policy"]
+
+    # -- who publishes where -------------------------------------------------------------------
+    def _edges(self, model: TemplateModel) -> Iterator[_Edge]:
+        both = (QUEUE, TOPIC)
+        for sub in model.of_type("AWS::SNS::Subscription"):
+            if str(model.resolver.one(sub.props.get("Protocol"))).lower() != "sqs":
+                continue
+            dest = model.lookup_node(sub.props.get("Endpoint"), (QUEUE,))
+            if dest:
+                yield _Edge("sns", sub, dest, sub.prop_path("Endpoint"), f"subscription '{sub.logical_id}'")
+        for bucket in model.of_type("AWS::S3::Bucket"):
+            for kind, key in (("QueueConfigurations", "Queue"), ("TopicConfigurations", "Topic")):
+                for configs in model.prop(bucket, "NotificationConfiguration", kind):
+                    if not isinstance(configs.value, list):
+                        continue
+                    for i, cfg in enumerate(configs.value):
+                        if isinstance(cfg, dict):
+                            dest = model.lookup_node(cfg.get(key), both)
+                            if dest:
+                                yield _Edge("s3", bucket, dest, configs.path + (i, key),
+                                            f"S3 bucket '{bucket.logical_id}'")
+        for rule in model.of_type("AWS::Events::Rule"):
+            for targets in model.prop(rule, "Targets"):
+                if not isinstance(targets.value, list):
+                    continue
+                for i, target in enumerate(targets.value):
+                    # with a RoleArn, EventBridge may deliver through that role instead of the policy
+                    if isinstance(target, dict) and "RoleArn" not in target:
+                        dest = model.lookup_node(target.get("Arn"), both)
+                        if dest:
+                            yield _Edge("events", rule, dest, targets.path + (i, "Arn"),
+                                        f"EventBridge rule '{rule.logical_id}'")
+
+    # -- the destination's policies ------------------------------------------------------------
+    @staticmethod
+    def _policies(model: TemplateModel) -> tuple[dict[str, list[Resource]], bool]:
+        """destination -> policy resources naming it, and whether some policy names what we cannot resolve."""
+        out: dict[str, list[Resource]] = {}
+        unresolved = False
+        for rtype, prop, dtype in (("AWS::SQS::QueuePolicy", "Queues", QUEUE), ("AWS::SNS::TopicPolicy", "Topics", TOPIC),
+                                   ("AWS::SNS::TopicInlinePolicy", "TopicArn", TOPIC)):
+            for policy in model.of_type(rtype):
+                for item in model.elements(policy.props.get(prop)):
+                    dest = model.lookup(item.value, (dtype,))
+                    if dest:
+                        out.setdefault(dest, []).append(policy)
+                    elif item.value is UNKNOWN or not isinstance(item.value, str):
+                        unresolved = True
+        return out, unresolved
+
+    @staticmethod
+    def _allows(model: TemplateModel, policy: Resource, service: str, actions: tuple) -> bool | None:
+        """Whether some statement allows the service to act; None when the document cannot be read."""
+        for doc in model.branches(policy.props.get("PolicyDocument")):
+            if doc.value is ABSENT:
+                continue
+            if not isinstance(doc.value, dict):
+                return None
+            for stmt in model.elements(doc.value.get("Statement")):
+                st = stmt.value
+                if not isinstance(st, dict):
+                    return None
+                if model.resolver.one(st.get("Effect")) != "Allow":
+                    continue
+                principal = model.resolver.one(st.get("Principal"))
+                if principal is UNKNOWN:
+                    return None
+                granted = principal == "*"
+                if isinstance(principal, dict):
+                    services = [model.resolver.one(p) for p in _as_list(principal.get("Service", []))]
+                    wildcard = [model.resolver.one(p) for p in _as_list(principal.get("AWS", []))]
+                    if UNKNOWN in services:
+                        return None
+                    granted = service in services or "*" in wildcard
+                if not granted:
+                    continue
+                names = [model.resolver.one(a) for a in _as_list(st.get("Action", []))]
+                if UNKNOWN in names:
+                    return None
+                if any(isinstance(a, str) and a.lower() in actions for a in names):
+                    return True
+        return False
+
+    @staticmethod
+    def _depends_on(model: TemplateModel, logical_id: str) -> set[str]:
+        """Every resource that `logical_id` waits for through DependsOn, directly or through others."""
+        raw = model.template.get("Resources", {})
+        seen: set[str] = set()
+        stack = [logical_id]
+        while stack:
+            node = raw.get(stack.pop())
+            deps = node.get("DependsOn") if isinstance(node, dict) else None
+            for dep in _as_list(deps) if deps is not None else []:
+                if isinstance(dep, str) and dep not in seen:
+                    seen.add(dep)
+                    stack.append(dep)
+        return seen
+
+    @staticmethod
+    def _connected(model: TemplateModel) -> set[str]:
+        """Destinations of SAM connectors (AWS::Serverless::Connector, or a resource's Connectors
+        attribute): SAM writes the policies for them."""
+        out: set[str] = set()
+        specs = [c.props for c in model.of_type("AWS::Serverless::Connector")]
+        raw = model.template.get("Resources", {})
+        for node in raw.values() if isinstance(raw, dict) else []:
+            connectors = node.get("Connectors") if isinstance(node, dict) else None
+            if isinstance(connectors, dict):
+                specs += [c.get("Properties", {}) for c in connectors.values() if isinstance(c, dict)]
+        for spec in specs:
+            destinations = spec.get("Destination") if isinstance(spec, dict) else None
+            for dest in _as_list(destinations) if destinations is not None else []:
+                if isinstance(dest, dict):
+                    if isinstance(dest.get("Id"), str):
+                        out.add(dest["Id"])
+                    found = model.lookup_node(dest.get("Arn"), (QUEUE, TOPIC))
+                    if found:
+                        out.add(found)
+        return out
+
+    def findings(self, model: TemplateModel):
+        edges = list(self._edges(model))
+        if not edges:
+            return
+        connected = self._connected(model)
+        edges = [e for e in edges if e.dest not in connected]
+        policies, unresolved = self._policies(model)
+        if unresolved:
+            return  # a policy for a queue or topic we cannot name might be the one that allows it
+        for edge in edges:
+            dest = model.resources[edge.dest]
+            service = PUBLISHERS[edge.publisher]
+            verdicts = [self._allows(model, p, service, ACTIONS[dest.type]) for p in policies.get(edge.dest, [])]
+            if None in verdicts:
+                continue
+            kind = "queue" if dest.type == QUEUE else "topic"
+            action = "sqs:SendMessage" if dest.type == QUEUE else "sns:Publish"
+            if True not in verdicts:
+                policy_type = "AWS::SQS::QueuePolicy" if dest.type == QUEUE else "AWS::SNS::TopicPolicy"
+                effect = ("S3 cannot validate the destination and the bucket's notification fails to create"
+                          if edge.publisher == "s3" else "every delivery is refused")
+                yield (edge.path,
+                       f"{edge.label[0].upper() + edge.label[1:]} delivers to {kind} '{edge.dest}', but no "
+                       f"{policy_type} lets {service} {action} to it, so {effect}. Add a policy "
+                       f"statement that allows Principal {{Service: {service}}} {action} on the {kind}, with an "
+                       "aws:SourceArn condition naming the sender.")
+                continue
+            if edge.publisher == "s3":
+                allowing = [p.logical_id for p, v in zip(policies[edge.dest], verdicts) if v]
+                if not set(allowing) & self._depends_on(model, edge.source.logical_id):
+                    yield (edge.path,
+                           f"S3 bucket '{edge.source.logical_id}' notifies {kind} '{edge.dest}', whose policy "
+                           f"'{allowing[0]}' allows it, but the bucket does not wait for that policy: S3 checks the "
+                           "destination when the bucket's notification is created and fails with 'Unable to "
+                           f"validate the following destination configurations'. Add DependsOn: {allowing[0]} "
+                           "to the bucket.")
