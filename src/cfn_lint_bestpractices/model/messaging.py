@@ -9,7 +9,12 @@ from typing import Any, Iterator
 from .template import Resource, TemplateModel
 from .values import ABSENT, Branch, merge_conditions
 
-QUEUE = ("AWS::SQS::Queue",)
+QUEUE_TYPE, TOPIC_TYPE = "AWS::SQS::Queue", "AWS::SNS::Topic"
+QUEUE = (QUEUE_TYPE,)
+
+# AWS services that publish to queues and topics, and the principal each acts as
+SERVICE_PRINCIPALS = {"sns": "sns.amazonaws.com", "s3": "s3.amazonaws.com", "events": "events.amazonaws.com",
+                      "cloudwatch": "cloudwatch.amazonaws.com"}
 
 # Keys under which any resource names a dead-letter queue or failure destination: SQS and SNS
 # RedrivePolicy, Lambda DeadLetterConfig, SAM DeadLetterQueue, EventBridge and Scheduler target
@@ -102,3 +107,57 @@ def retention(model: TemplateModel, queue: Resource) -> list[Branch]:
     for br in model.prop(queue, "MessageRetentionPeriod", every_param_value=True):
         out.append(Branch(345600, br.conditions, br.path, br.params) if br.value is ABSENT else br)
     return out
+
+
+class Edge:
+    """An AWS service that delivers to an in-template queue or topic on behalf of `source`."""
+
+    def __init__(self, publisher: str, source: Resource, dest: str, path: tuple, label: str) -> None:
+        self.publisher, self.source, self.dest, self.path, self.label = publisher, source, dest, path, label
+
+    @property
+    def service(self) -> str:
+        return SERVICE_PRINCIPALS[self.publisher]
+
+
+def publisher_edges(model: TemplateModel, alarms: bool = False) -> Iterator[Edge]:
+    """SNS subscriptions to queues, S3 notifications to queues and topics, EventBridge targets on queues
+    and topics (those without a RoleArn, which would deliver through the role), and with `alarms`
+    CloudWatch alarm actions on topics."""
+    both = (QUEUE_TYPE, TOPIC_TYPE)
+    for sub in model.of_type("AWS::SNS::Subscription"):
+        if str(model.resolver.one(sub.props.get("Protocol"))).lower() != "sqs":
+            continue
+        dest = model.lookup_node(sub.props.get("Endpoint"), QUEUE)
+        if dest:
+            yield Edge("sns", sub, dest, sub.prop_path("Endpoint"), f"subscription '{sub.logical_id}'")
+    for bucket in model.of_type("AWS::S3::Bucket"):
+        for kind, key in (("QueueConfigurations", "Queue"), ("TopicConfigurations", "Topic")):
+            for configs in model.prop(bucket, "NotificationConfiguration", kind):
+                if not isinstance(configs.value, list):
+                    continue
+                for i, cfg in enumerate(configs.value):
+                    if isinstance(cfg, dict):
+                        dest = model.lookup_node(cfg.get(key), both)
+                        if dest:
+                            yield Edge("s3", bucket, dest, configs.path + (i, key), f"S3 bucket '{bucket.logical_id}'")
+    for rule in model.of_type("AWS::Events::Rule"):
+        for targets in model.prop(rule, "Targets"):
+            if not isinstance(targets.value, list):
+                continue
+            for i, target in enumerate(targets.value):
+                if isinstance(target, dict) and "RoleArn" not in target:
+                    dest = model.lookup_node(target.get("Arn"), both)
+                    if dest:
+                        yield Edge("events", rule, dest, targets.path + (i, "Arn"),
+                                   f"EventBridge rule '{rule.logical_id}'")
+    if alarms:
+        for alarm in model.of_type("AWS::CloudWatch::Alarm"):
+            for prop in ("AlarmActions", "OKActions", "InsufficientDataActions"):
+                for br in model.prop(alarm, prop):
+                    if not isinstance(br.value, list):
+                        continue
+                    for i, node in enumerate(br.value):
+                        dest = model.lookup_node(node, (TOPIC_TYPE,))
+                        if dest:
+                            yield Edge("cloudwatch", alarm, dest, br.path + (i,), f"CloudWatch alarm '{alarm.logical_id}'")

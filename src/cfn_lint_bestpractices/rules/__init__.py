@@ -7,6 +7,7 @@ from .compute.vpc_egress import VpcEgress
 from .messaging.dlq_retention import DeadLetterRetention
 from .messaging.dlq_type import DeadLetterQueueType
 from .messaging.encryption_at_rest import MessagingEncryptionAtRest
+from .messaging.publisher_kms import PublisherKmsKey
 from .messaging.publisher_policy import PublisherResourcePolicy
 from .messaging.redrive_policy import QueueRedrivePolicy
 from .messaging.sns_fifo import SnsFifoCompatibility
@@ -23,6 +24,7 @@ ALL_RULES = (
     MessagingEncryptionAtRest,
     SnsFifoCompatibility,
     PublisherResourcePolicy,
+    PublisherKmsKey,
     NaclReturnTraffic,
     S3SecureTransport,
 )

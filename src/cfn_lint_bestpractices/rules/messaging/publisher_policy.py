@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
 
 from ...model import ABSENT, UNKNOWN, TemplateModel
+from ...model.messaging import QUEUE_TYPE as QUEUE, TOPIC_TYPE as TOPIC, publisher_edges
 from ...model.template import Resource
 from .._base import BestPracticeRule
 
-QUEUE, TOPIC = "AWS::SQS::Queue", "AWS::SNS::Topic"
 # what the publisher needs on each kind of destination
 ACTIONS = {QUEUE: ("sqs:sendmessage", "sqs:*", "*"), TOPIC: ("sns:publish", "sns:*", "*")}
-PUBLISHERS = {"sns": "sns.amazonaws.com", "s3": "s3.amazonaws.com", "events": "events.amazonaws.com"}
-
-
-class _Edge:
-    """A publisher resource that sends to an in-template queue or topic."""
-
-    def __init__(self, publisher: str, source: Resource, dest: str, path: tuple, label: str) -> None:
-        self.publisher, self.source, self.dest, self.path, self.label = publisher, source, dest, path, label
 
 
 def _as_list(value: Any) -> list:
@@ -35,38 +27,6 @@ class PublisherResourcePolicy(BestPracticeRule):
         "SAM connectors and EventBridge targets with a RoleArn are taken as granting it."
     )
     tags = ["sqs", "sns", "s3", "eventbridge", "policy"]
-
-    # -- who publishes where -------------------------------------------------------------------
-    def _edges(self, model: TemplateModel) -> Iterator[_Edge]:
-        both = (QUEUE, TOPIC)
-        for sub in model.of_type("AWS::SNS::Subscription"):
-            if str(model.resolver.one(sub.props.get("Protocol"))).lower() != "sqs":
-                continue
-            dest = model.lookup_node(sub.props.get("Endpoint"), (QUEUE,))
-            if dest:
-                yield _Edge("sns", sub, dest, sub.prop_path("Endpoint"), f"subscription '{sub.logical_id}'")
-        for bucket in model.of_type("AWS::S3::Bucket"):
-            for kind, key in (("QueueConfigurations", "Queue"), ("TopicConfigurations", "Topic")):
-                for configs in model.prop(bucket, "NotificationConfiguration", kind):
-                    if not isinstance(configs.value, list):
-                        continue
-                    for i, cfg in enumerate(configs.value):
-                        if isinstance(cfg, dict):
-                            dest = model.lookup_node(cfg.get(key), both)
-                            if dest:
-                                yield _Edge("s3", bucket, dest, configs.path + (i, key),
-                                            f"S3 bucket '{bucket.logical_id}'")
-        for rule in model.of_type("AWS::Events::Rule"):
-            for targets in model.prop(rule, "Targets"):
-                if not isinstance(targets.value, list):
-                    continue
-                for i, target in enumerate(targets.value):
-                    # with a RoleArn, EventBridge may deliver through that role instead of the policy
-                    if isinstance(target, dict) and "RoleArn" not in target:
-                        dest = model.lookup_node(target.get("Arn"), both)
-                        if dest:
-                            yield _Edge("events", rule, dest, targets.path + (i, "Arn"),
-                                        f"EventBridge rule '{rule.logical_id}'")
 
     # -- the destination's policies ------------------------------------------------------------
     @staticmethod
@@ -156,7 +116,7 @@ class PublisherResourcePolicy(BestPracticeRule):
         return out
 
     def findings(self, model: TemplateModel):
-        edges = list(self._edges(model))
+        edges = list(publisher_edges(model))
         if not edges:
             return
         connected = self._connected(model)
@@ -166,7 +126,7 @@ class PublisherResourcePolicy(BestPracticeRule):
             return  # a policy for a queue or topic we cannot name might be the one that allows it
         for edge in edges:
             dest = model.resources[edge.dest]
-            service = PUBLISHERS[edge.publisher]
+            service = edge.service
             verdicts = [self._allows(model, p, service, ACTIONS[dest.type]) for p in policies.get(edge.dest, [])]
             if None in verdicts:
                 continue
