@@ -6,10 +6,12 @@ from .compute.reserved_concurrency import ReservedConcurrency
 from .compute.vpc_egress import VpcEgress
 from .messaging.dlq_retention import DeadLetterRetention
 from .messaging.dlq_type import DeadLetterQueueType
+from .messaging.dynamodb_stream import DynamoDbStreamRequired
 from .messaging.encryption_at_rest import MessagingEncryptionAtRest
 from .messaging.publisher_kms import PublisherKmsKey
 from .messaging.publisher_policy import PublisherResourcePolicy
 from .messaging.redrive_policy import QueueRedrivePolicy
+from .messaging.sfn_express import ExpressIntegrationPatterns
 from .messaging.sns_fifo import SnsFifoCompatibility
 from .networking.nacl_return_traffic import NaclReturnTraffic
 from .storage.s3_secure_transport import S3SecureTransport
@@ -25,6 +27,8 @@ ALL_RULES = (
     SnsFifoCompatibility,
     PublisherResourcePolicy,
     PublisherKmsKey,
+    DynamoDbStreamRequired,
+    ExpressIntegrationPatterns,
     NaclReturnTraffic,
     S3SecureTransport,
 )
