@@ -7,10 +7,12 @@ from .compute.vpc_egress import VpcEgress
 from .messaging.dlq_retention import DeadLetterRetention
 from .messaging.dlq_type import DeadLetterQueueType
 from .messaging.dynamodb_stream import DynamoDbStreamRequired
+from .messaging.eventbridge_targets import EventBridgeTargetResilience
 from .messaging.encryption_at_rest import MessagingEncryptionAtRest
 from .messaging.publisher_kms import PublisherKmsKey
 from .messaging.publisher_policy import PublisherResourcePolicy
 from .messaging.redrive_policy import QueueRedrivePolicy
+from .messaging.s3_notifications import S3NotificationCompatibility
 from .messaging.sfn_express import ExpressIntegrationPatterns
 from .messaging.sns_fifo import SnsFifoCompatibility
 from .networking.nacl_return_traffic import NaclReturnTraffic
@@ -29,6 +31,8 @@ ALL_RULES = (
     PublisherKmsKey,
     DynamoDbStreamRequired,
     ExpressIntegrationPatterns,
+    S3NotificationCompatibility,
+    EventBridgeTargetResilience,
     NaclReturnTraffic,
     S3SecureTransport,
 )

@@ -1,0 +1,142 @@
+"""E9610: S3 event notifications that S3 refuses: FIFO queues, and overlapping configurations."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ...model import ABSENT, TemplateModel, as_bool
+from ...model.messaging import QUEUE
+from .._base import BestPracticeRule
+
+_KINDS = (("QueueConfigurations", "Queue"), ("TopicConfigurations", "Topic"), ("LambdaConfigurations", "Function"))
+
+
+class _Config:
+    def __init__(self, label: str, events: list[str], prefix: str, suffix: str, path: tuple,
+                 dest: Any = None, condition: str | None = None) -> None:
+        self.label, self.events, self.prefix, self.suffix, self.path = label, events, prefix, suffix, path
+        self.dest, self.condition = dest, condition
+
+
+def _events_overlap(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    for x, y in ((a, b), (b, a)):
+        if x.endswith("*") and y.startswith(x[:-1]):
+            return True
+    return False
+
+
+def _filter(model: TemplateModel, node: Any) -> tuple[str, str] | None:
+    """(prefix, suffix) of an S3 key filter, '' when absent; None when unknown."""
+    prefix = suffix = ""
+    if node is None or node is ABSENT:
+        return prefix, suffix
+    value = model.resolver.one(node)
+    if not isinstance(value, dict):
+        return None
+    key = model.resolver.one(value.get("S3Key", {}))
+    if not isinstance(key, dict):
+        return None
+    for rule in model.elements(key.get("Rules", [])):
+        if not isinstance(rule.value, dict):
+            return None
+        name, val = model.resolver.one(rule.value.get("Name")), model.resolver.one(rule.value.get("Value"))
+        if not isinstance(name, str) or not isinstance(val, str):
+            return None
+        if name.lower() == "prefix":
+            prefix = val
+        elif name.lower() == "suffix":
+            suffix = val
+    return prefix, suffix
+
+
+class S3NotificationCompatibility(BestPracticeRule):
+    id = "E9610"
+    shortdesc = "S3 event notification that S3 refuses"
+    description = (
+        "S3 sends event notifications only to standard SQS queues, and refuses two notification configurations "
+        "of one bucket whose event types overlap and whose key filters (prefix and suffix) overlap. Plain "
+        "NotificationConfiguration entries and SAM S3 events on the same bucket are compared."
+    )
+    tags = ["s3", "sqs", "notifications"]
+
+    def _configs(self, model: TemplateModel, bucket) -> Iterator[_Config]:
+        for kind, key in _KINDS:
+            for br in model.prop(bucket, "NotificationConfiguration", kind):
+                if not isinstance(br.value, list):
+                    continue
+                for i, cfg in enumerate(br.value):
+                    if not isinstance(cfg, dict):
+                        continue
+                    event = model.resolver.one(cfg.get("Event"))
+                    keys = _filter(model, cfg.get("Filter"))
+                    if isinstance(event, str) and keys is not None:
+                        target = model.resolver.one(cfg.get(key))
+                        dest = model.lookup(target, ("AWS::Lambda::Function", "AWS::Serverless::Function")) or target
+                        yield _Config(f"{kind}[{i}]", [event], keys[0], keys[1], br.path + (i,), dest)
+        for fn in model.functions:
+            for name, (etype, props, path) in fn.events().items():
+                if etype != "S3" or not isinstance(props, dict):
+                    continue
+                if model.lookup_node(props.get("Bucket"), ("AWS::S3::Bucket",)) != bucket.logical_id:
+                    continue
+                events = [model.resolver.one(e) for e in (props.get("Events") if isinstance(props.get("Events"), list)
+                                                          else [props.get("Events")])]
+                keys = _filter(model, props.get("Filter"))
+                if keys is None or not events or not all(isinstance(e, str) for e in events):
+                    continue
+                yield _Config(f"S3 event '{name}' of '{fn.logical_id}'", events, keys[0], keys[1], path,
+                              fn.logical_id, fn.resource.condition)
+
+    def findings(self, model: TemplateModel):
+        for bucket in model.of_type("AWS::S3::Bucket"):
+            yield from self._fifo_queues(model, bucket)
+            configs = list(self._configs(model, bucket))
+            for j, later in enumerate(configs):
+                for earlier in configs[:j]:
+                    if earlier.dest is not None and earlier.dest == later.dest:
+                        continue  # the same destination twice: SAM may merge them, we do not judge
+                    if earlier.condition and later.condition and earlier.condition != later.condition:
+                        continue  # two resource conditions that may exclude each other
+                    events = [(a, b) for a in earlier.events for b in later.events if _events_overlap(a, b)]
+                    if not events:
+                        continue
+                    if not (earlier.prefix.startswith(later.prefix) or later.prefix.startswith(earlier.prefix)):
+                        continue
+                    if not (earlier.suffix.endswith(later.suffix) or later.suffix.endswith(earlier.suffix)):
+                        continue
+                    condition = earlier.condition or later.condition
+                    when = f" when condition '{condition}' is true" if condition else ""
+                    yield (later.path,
+                           f"S3 bucket '{bucket.logical_id}' has two notification configurations{when}, {earlier.label} and "
+                           f"{later.label}, for overlapping events ({events[0][0]} / {events[0][1]}) with overlapping "
+                           f"key filters (prefix '{earlier.prefix}' / '{later.prefix}', suffix '{earlier.suffix}' / "
+                           f"'{later.suffix}'): S3 refuses them ('Configurations overlap'). Give them disjoint "
+                           "prefixes or suffixes, or send both to one destination.")
+                    break
+
+    @staticmethod
+    def _fifo_queues(model: TemplateModel, bucket):
+        for br in model.prop(bucket, "NotificationConfiguration", "QueueConfigurations"):
+            if not isinstance(br.value, list):
+                continue
+            for i, cfg in enumerate(br.value):
+                if not isinstance(cfg, dict):
+                    continue
+                for q in model.branches(cfg.get("Queue")):
+                    queue = model.lookup(q.value, QUEUE)
+                    if not queue and isinstance(q.value, str) and q.value.startswith("arn:") \
+                            and q.value.endswith(".fifo"):
+                        queue, fifo_values = q.value, [True]
+                    elif queue:
+                        fifo_values = [False if f.value is ABSENT else as_bool(f.value)
+                                       for f in model.prop(model.resources[queue], "FifoQueue", every_param_value=True)]
+                    else:
+                        continue
+                    if True in fifo_values:
+                        yield (br.path + (i, "Queue"),
+                               f"S3 bucket '{bucket.logical_id}' sends event notifications to FIFO queue '{queue}'"
+                               f"{q.describe()}, but S3 can notify only standard queues, so the notification cannot be created. Use "
+                               "a standard queue (or EventBridge, which can feed a FIFO queue).")
+                        break
