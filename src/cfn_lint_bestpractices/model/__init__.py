@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .template import FUNCTION_TYPES, Function, Resource, TemplateModel
-from .values import ABSENT, UNKNOWN, Branch, as_bool, as_int, show
+from .values import ABSENT, UNKNOWN, Branch, as_bool, as_int, as_list, show
 
 _ATTR = "_cfn_lint_bestpractices_model"
 
@@ -28,5 +28,5 @@ def get_model(cfn: Any) -> TemplateModel:
 
 __all__ = [
     "ABSENT", "UNKNOWN", "Branch", "Function", "FUNCTION_TYPES", "Resource", "TemplateModel",
-    "as_bool", "as_int", "get_model", "show",
+    "as_bool", "as_int", "as_list", "get_model", "show",
 ]

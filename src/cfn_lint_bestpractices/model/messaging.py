@@ -6,8 +6,8 @@ import json
 from collections import defaultdict
 from typing import Any, Iterator
 
-from .template import Resource, TemplateModel
-from .values import ABSENT, Branch, merge_conditions
+from .template import Resource, TemplateModel, arn_resource_name
+from .values import ABSENT, Branch, as_bool, merge_conditions, show, tokens_in
 
 QUEUE_TYPE, TOPIC_TYPE = "AWS::SQS::Queue", "AWS::SNS::Topic"
 QUEUE = (QUEUE_TYPE,)
@@ -161,3 +161,34 @@ def publisher_edges(model: TemplateModel, alarms: bool = False) -> Iterator[Edge
                         dest = model.lookup_node(node, (TOPIC_TYPE,))
                         if dest:
                             yield Edge("cloudwatch", alarm, dest, br.path + (i,), f"CloudWatch alarm '{alarm.logical_id}'")
+
+
+class FifoKind:
+    """One FIFO-ness a queue or topic can have (per branch of its FifoQueue/FifoTopic), and its name."""
+
+    def __init__(self, fifo: bool, label: str, branch: Branch) -> None:
+        self.fifo, self.label, self.branch = fifo, label, branch
+
+    @property
+    def parametrised(self) -> bool:
+        return bool(self.branch.params)
+
+
+def fifo_kinds(model: TemplateModel, value: Any, resource_type: str) -> list[FifoKind]:
+    """Every FIFO-ness of the queue or topic that `value` names: from the template resource's flag in
+    each branch, or for one outside the template from its name (FIFO names end in .fifo). Empty when
+    the value names nothing that can be judged."""
+    if not isinstance(value, str):
+        return []
+    logical = model.lookup(value, (resource_type,))
+    if logical:
+        flag = "FifoQueue" if resource_type == QUEUE_TYPE else "FifoTopic"
+        out = []
+        for br in model.prop(model.resources[logical], flag, every_param_value=True):
+            fifo = False if br.value is ABSENT else as_bool(br.value)
+            if fifo is not None:
+                out.append(FifoKind(fifo, f"'{logical}'", br))
+        return out
+    if value.startswith("arn:") and all(t.startswith("AWS::") for t in tokens_in(value)):
+        return [FifoKind(arn_resource_name(value).endswith(".fifo"), f"'{show(value)}'", Branch(value))]
+    return []

@@ -44,6 +44,11 @@ class Resource:
     def has_prop(self, key: str) -> bool:
         return key in self.props
 
+    def finding_path(self, path: tuple) -> tuple:
+        """Where a finding about `path` should point: the resource itself when the path is just its
+        Properties (the property is missing, so the resource is the line to change)."""
+        return self.path if path == self.prop_path() else path
+
 
 @dataclass
 class Function:
@@ -220,6 +225,20 @@ class TemplateModel:
     @cached_property
     def functions(self) -> list[Function]:
         return [Function(r) for r in self.of_type(*FUNCTION_TYPES)]
+
+    @cached_property
+    def sam_events(self) -> list[tuple[Resource, str, str, Any, tuple]]:
+        """(resource, event name, event type, properties, path of properties) for the Events of SAM
+        functions and state machines."""
+        out = []
+        for res in self.of_type("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
+            events = res.props.get("Events")
+            if isinstance(events, dict):
+                for name, event in events.items():
+                    if isinstance(event, dict) and isinstance(event.get("Type"), str):
+                        out.append((res, name, event["Type"], event.get("Properties"),
+                                    res.prop_path("Events", name, "Properties")))
+        return out
 
     # -- references ---------------------------------------------------------------------------
     @cached_property

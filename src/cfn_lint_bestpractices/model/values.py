@@ -89,6 +89,11 @@ def merge_conditions(a: Conditions, b: Conditions) -> Conditions | None:
     return tuple(sorted(merged.items()))
 
 
+def as_list(value: Any) -> list:
+    """A value that may be one item or a list of them, as a list."""
+    return value if isinstance(value, list) else [value]
+
+
 def as_int(value: Any) -> int | None:
     if isinstance(value, bool):
         return None

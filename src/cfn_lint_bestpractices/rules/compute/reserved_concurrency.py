@@ -70,8 +70,7 @@ class ReservedConcurrency(BestPracticeRule):
                     handlers = _custom_resource_handlers(model)
                 if fn.logical_id in handlers:
                     break
-                missing_key = br.path == fn.resource.prop_path()
-                yield (fn.resource.path if missing_key else br.path,
+                yield (fn.resource.finding_path(br.path),
                        f"Lambda function '{fn.logical_id}' has no ReservedConcurrentExecutions{br.describe()}: "
                        "without a cap it can take the whole concurrency pool of the account and Region and "
                        "throttle every other function there. Set ReservedConcurrentExecutions to the most "

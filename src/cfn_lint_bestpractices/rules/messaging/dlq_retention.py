@@ -49,8 +49,7 @@ class DeadLetterRetention(BestPracticeRule):
                     if conds is None:
                         continue
                     when = Branch(None, conds, (), fifo.params + src.params + dst.params).describe()
-                    at = dst.path if dst.path != dlq.prop_path() else dlq.path
-                    return (at,
+                    return (dlq.finding_path(dst.path),
                             f"Dead-letter queue '{dlq.logical_id}' keeps messages {d} s, not longer than its "
                             f"standard source queue '{source.logical_id}' ({s} s){when}: moved messages keep their "
                             "original enqueue time, so they can expire in the dead-letter queue almost at once. "

@@ -4,23 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...model import ABSENT, UNKNOWN, Branch, TemplateModel, as_bool, show
-from ...model.messaging import QUEUE, redrive_targets
-from ...model.template import arn_resource_name
-from ...model.values import intrinsic, merge_conditions, tokens_in
+from ...model import ABSENT, Branch, TemplateModel, as_bool
+from ...model.messaging import QUEUE, QUEUE_TYPE, TOPIC_TYPE, FifoKind, fifo_kinds, redrive_targets
+from ...model.values import intrinsic, merge_conditions
 from .._base import BestPracticeRule
 
-TOPIC = ("AWS::SNS::Topic",)
-
-
-class _Target:
-    """One thing a queue/topic reference can be: its FIFO-ness in one branch, and how to name it."""
-
-    def __init__(self, fifo: bool, label: str, branch: Branch, parametrised: bool) -> None:
-        self.fifo = fifo
-        self.label = label
-        self.branch = branch
-        self.parametrised = parametrised
 
 
 def _kind(fifo: bool) -> str:
@@ -38,29 +26,6 @@ class DeadLetterQueueType(BestPracticeRule):
     )
     tags = ["sqs", "sns", "eventbridge", "dead-letter-queue"]
 
-    # -- what a value names -------------------------------------------------------------------
-    def _types(self, model: TemplateModel, value: Any, kinds: tuple, flag: str) -> list[_Target] | None:
-        """Every FIFO-ness the queue or topic named by `value` can have; None when unknown."""
-        if value is UNKNOWN or value is ABSENT or not isinstance(value, str):
-            return None
-        logical = model.lookup(value, kinds)
-        if logical:
-            res = model.resources[logical]
-            out = []
-            for br in model.prop(res, flag, every_param_value=True):
-                if br.value is ABSENT:
-                    fifo = False
-                else:
-                    fifo = as_bool(br.value)
-                    if fifo is None:
-                        continue
-                out.append(_Target(fifo, f"'{logical}'", br, bool(br.params)))
-            return out
-        # A queue or topic outside the template: its name says its type (FIFO names end in .fifo).
-        if not value.startswith("arn:") or any(not t.startswith("AWS::") for t in tokens_in(value)):
-            return None
-        return [_Target(arn_resource_name(value).endswith(".fifo"), f"'{show(value)}'", Branch(value), False)]
-
     # -- the checks ---------------------------------------------------------------------------
     def findings(self, model: TemplateModel):
         yield from self._queues(model)
@@ -71,7 +36,7 @@ class DeadLetterQueueType(BestPracticeRule):
     def _queues(self, model: TemplateModel):
         for queue in model.of_type(*QUEUE):
             for target_br, raw in redrive_targets(model, queue, "RedrivePolicy"):
-                targets = self._types(model, target_br.value, QUEUE, "FifoQueue")
+                targets = fifo_kinds(model, target_br.value, QUEUE_TYPE)
                 if not targets:
                     continue
                 # E3502 already judges a Ref/GetAtt to a queue whose types are written out.
@@ -96,15 +61,15 @@ class DeadLetterQueueType(BestPracticeRule):
                                "the same type (FIFO for FIFO, standard for standard). Point deadLetterTargetArn "
                                f"at a {_kind(src_fifo)} queue.")
 
-    def _topic_types(self, model: TemplateModel, node: Any) -> list[tuple[_Target, Branch]]:
+    def _topic_types(self, model: TemplateModel, node: Any) -> list[tuple[FifoKind, Branch]]:
         out = []
         for br in model.branches(node, every_param_value=True):
-            for t in self._types(model, br.value, TOPIC, "FifoTopic") or []:
+            for t in fifo_kinds(model, br.value, TOPIC_TYPE) or []:
                 out.append((t, br))
         return out
 
     def _subscription_mismatch(self, model, owner: str, topics, target_br: Branch):
-        targets = self._types(model, target_br.value, QUEUE, "FifoQueue") or []
+        targets = fifo_kinds(model, target_br.value, QUEUE_TYPE) or []
         for topic, topic_br in topics:
             for tgt in targets:
                 if tgt.fifo == topic.fifo:
@@ -134,7 +99,7 @@ class DeadLetterQueueType(BestPracticeRule):
                     yield finding
 
     def _fifo_dlq(self, model: TemplateModel, owner: str, arn_br: Branch):
-        for tgt in self._types(model, arn_br.value, QUEUE, "FifoQueue") or []:
+        for tgt in fifo_kinds(model, arn_br.value, QUEUE_TYPE) or []:
             if not tgt.fifo:
                 continue
             conds = merge_conditions(arn_br.conditions, tgt.branch.conditions)
@@ -170,27 +135,20 @@ class DeadLetterQueueType(BestPracticeRule):
                                 yield finding
 
     def _sam_events(self, model: TemplateModel):
-        owners = [(fn.resource, fn.events()) for fn in model.functions if fn.is_sam]
-        for sm in model.of_type("AWS::Serverless::StateMachine"):
-            events = sm.props.get("Events")
-            if isinstance(events, dict):
-                owners.append((sm, {n: (e.get("Type"), e.get("Properties"), sm.prop_path("Events", n, "Properties"))
-                                    for n, e in events.items() if isinstance(e, dict)}))
-        for res, events in owners:
-            for name, (etype, props, path) in events.items():
-                if not isinstance(props, dict):
-                    continue
-                if etype in ("EventBridgeRule", "Schedule", "CloudWatchEvent"):
-                    owner = f"{etype} event '{name}' of '{res.logical_id}'"
-                    for arn in model.get(props, "DeadLetterConfig", "Arn"):
-                        finding = self._fifo_dlq(model, owner, Branch(arn.value, arn.conditions, path + arn.path, arn.params))
-                        if finding:
-                            yield finding
-                elif etype == "SNS" and "RedrivePolicy" in props:
-                    topics = self._topic_types(model, props.get("Topic"))
-                    for rp in model.get(props, "RedrivePolicy", "deadLetterTargetArn"):
-                        owner = f"SNS event '{name}' of '{res.logical_id}' (a subscription to {{topic}})"
-                        finding = self._subscription_mismatch(
-                            model, owner, topics, Branch(rp.value, rp.conditions, path + rp.path, rp.params))
-                        if finding:
-                            yield finding
+        for res, name, etype, props, path in model.sam_events:
+            if not isinstance(props, dict):
+                continue
+            if etype in ("EventBridgeRule", "Schedule", "CloudWatchEvent"):
+                owner = f"{etype} event '{name}' of '{res.logical_id}'"
+                for arn in model.get(props, "DeadLetterConfig", "Arn"):
+                    finding = self._fifo_dlq(model, owner, Branch(arn.value, arn.conditions, path + arn.path, arn.params))
+                    if finding:
+                        yield finding
+            elif etype == "SNS" and "RedrivePolicy" in props:
+                topics = self._topic_types(model, props.get("Topic"))
+                for rp in model.get(props, "RedrivePolicy", "deadLetterTargetArn"):
+                    owner = f"SNS event '{name}' of '{res.logical_id}' (a subscription to {{topic}})"
+                    finding = self._subscription_mismatch(
+                        model, owner, topics, Branch(rp.value, rp.conditions, path + rp.path, rp.params))
+                    if finding:
+                        yield finding

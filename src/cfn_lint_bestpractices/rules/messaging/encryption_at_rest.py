@@ -41,8 +41,7 @@ class MessagingEncryptionAtRest(BestPracticeRule):
             for key in model.prop(topic, "KmsMasterKeyId"):
                 if key.value is not ABSENT:
                     continue
-                missing_key = key.path == topic.prop_path()
-                yield (topic.path if missing_key else key.path,
+                yield (topic.finding_path(key.path),
                        f"SNS topic '{topic.logical_id}' has no KmsMasterKeyId{key.describe()}, so its messages are "
                        "not encrypted at rest. Set KmsMasterKeyId to a customer managed key (AWS services that "
                        "publish to the topic cannot use alias/aws/sns), or switch this check off with "

@@ -57,16 +57,9 @@ class EventBridgeTargetResilience(BestPracticeRule):
             target = schedule.props.get("Target")
             yield from self._target(model, f"Target of schedule '{schedule.logical_id}'", target,
                                     schedule.prop_path("Target"))
-        owners = [(fn.resource, fn.events()) for fn in model.functions if fn.is_sam]
-        for sm in model.of_type("AWS::Serverless::StateMachine"):
-            events = sm.props.get("Events")
-            if isinstance(events, dict):
-                owners.append((sm, {n: (e.get("Type"), e.get("Properties"), sm.prop_path("Events", n, "Properties"))
-                                    for n, e in events.items() if isinstance(e, dict)}))
-        for res, events in owners:
-            for name, (etype, props, path) in events.items():
-                if etype in ("EventBridgeRule", "Schedule", "CloudWatchEvent", "ScheduleV2") \
-                        and isinstance(props, dict) and "DeadLetterConfig" not in props:
-                    yield (path[:-1], f"{etype} event '{name}' of '{res.logical_id}' has no DeadLetterConfig: when "
-                                      "the target keeps failing, EventBridge drops the event after its retries (up to "
-                                      "24 hours). Add DeadLetterConfig (Type: SQS lets SAM create the queue).")
+        for res, name, etype, props, path in model.sam_events:
+            if etype in ("EventBridgeRule", "Schedule", "CloudWatchEvent", "ScheduleV2") \
+                    and isinstance(props, dict) and "DeadLetterConfig" not in props:
+                yield (path[:-1], f"{etype} event '{name}' of '{res.logical_id}' has no DeadLetterConfig: when "
+                                  "the target keeps failing, EventBridge drops the event after its retries (up to "
+                                  "24 hours). Add DeadLetterConfig (Type: SQS lets SAM create the queue).")

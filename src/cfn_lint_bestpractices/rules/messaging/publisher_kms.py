@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
 
-from ...model import ABSENT, UNKNOWN, TemplateModel, show
+from ...model import ABSENT, UNKNOWN, TemplateModel, as_list, show
 from ...model.messaging import publisher_edges
 from .._base import BestPracticeRule
 
 KEY, ALIAS = ("AWS::KMS::Key",), "AWS::KMS::Alias"
 NEEDED = (("kms:generatedatakey", "kms:generatedatakey*"), ("kms:decrypt",))
-
-
-def _as_list(value: Any) -> list:
-    return value if isinstance(value, list) else [value]
 
 
 class PublisherKmsKey(BestPracticeRule):
@@ -53,14 +48,14 @@ class PublisherKmsKey(BestPracticeRule):
             if principal is UNKNOWN:
                 return None
             if isinstance(principal, dict):
-                services = [model.resolver.one(p) for p in _as_list(principal.get("Service", []))]
+                services = [model.resolver.one(p) for p in as_list(principal.get("Service", []))]
                 if UNKNOWN in services:
                     return None
-                if service not in services and "*" not in _as_list(model.resolver.one(principal.get("AWS", []))):
+                if service not in services and "*" not in as_list(model.resolver.one(principal.get("AWS", []))):
                     continue
             elif principal != "*":
                 continue
-            for action in _as_list(model.resolver.one(st.get("Action", []))):
+            for action in as_list(model.resolver.one(st.get("Action", []))):
                 action = model.resolver.one(action)
                 if action is UNKNOWN:
                     return None

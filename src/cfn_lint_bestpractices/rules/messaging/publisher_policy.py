@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
 
-from ...model import ABSENT, UNKNOWN, TemplateModel
+from ...model import ABSENT, UNKNOWN, TemplateModel, as_list
 from ...model.messaging import QUEUE_TYPE as QUEUE, TOPIC_TYPE as TOPIC, publisher_edges
 from ...model.template import Resource
 from .._base import BestPracticeRule
 
 # what the publisher needs on each kind of destination
 ACTIONS = {QUEUE: ("sqs:sendmessage", "sqs:*", "*"), TOPIC: ("sns:publish", "sns:*", "*")}
-
-
-def _as_list(value: Any) -> list:
-    return value if isinstance(value, list) else [value]
 
 
 class PublisherResourcePolicy(BestPracticeRule):
@@ -64,14 +59,14 @@ class PublisherResourcePolicy(BestPracticeRule):
                     return None
                 granted = principal == "*"
                 if isinstance(principal, dict):
-                    services = [model.resolver.one(p) for p in _as_list(principal.get("Service", []))]
-                    wildcard = [model.resolver.one(p) for p in _as_list(principal.get("AWS", []))]
+                    services = [model.resolver.one(p) for p in as_list(principal.get("Service", []))]
+                    wildcard = [model.resolver.one(p) for p in as_list(principal.get("AWS", []))]
                     if UNKNOWN in services:
                         return None
                     granted = service in services or "*" in wildcard
                 if not granted:
                     continue
-                names = [model.resolver.one(a) for a in _as_list(st.get("Action", []))]
+                names = [model.resolver.one(a) for a in as_list(st.get("Action", []))]
                 if UNKNOWN in names:
                     return None
                 if any(isinstance(a, str) and a.lower() in actions for a in names):
@@ -87,7 +82,7 @@ class PublisherResourcePolicy(BestPracticeRule):
         while stack:
             node = raw.get(stack.pop())
             deps = node.get("DependsOn") if isinstance(node, dict) else None
-            for dep in _as_list(deps) if deps is not None else []:
+            for dep in as_list(deps) if deps is not None else []:
                 if isinstance(dep, str) and dep not in seen:
                     seen.add(dep)
                     stack.append(dep)
@@ -106,7 +101,7 @@ class PublisherResourcePolicy(BestPracticeRule):
                 specs += [c.get("Properties", {}) for c in connectors.values() if isinstance(c, dict)]
         for spec in specs:
             destinations = spec.get("Destination") if isinstance(spec, dict) else None
-            for dest in _as_list(destinations) if destinations is not None else []:
+            for dest in as_list(destinations) if destinations is not None else []:
                 if isinstance(dest, dict):
                     if isinstance(dest.get("Id"), str):
                         out.add(dest["Id"])

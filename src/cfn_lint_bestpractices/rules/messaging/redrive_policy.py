@@ -33,8 +33,7 @@ class QueueRedrivePolicy(BestPracticeRule):
             for br in model.prop(queue, "RedrivePolicy"):
                 if br.value is not ABSENT:
                     continue
-                missing_key = br.path == queue.prop_path()
-                yield (queue.path if missing_key else br.path,
+                yield (queue.finding_path(br.path),
                        f"Queue '{queue.logical_id}' is consumed by {', '.join(names)} but has no RedrivePolicy"
                        f"{br.describe()}: a message that keeps failing is received again and again until its "
                        "retention period ends (in a FIFO queue it also holds up its message group). Add a "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from ...model import ABSENT, TemplateModel, as_bool
-from ...model.messaging import QUEUE
+from ...model import ABSENT, Branch, TemplateModel
+from ...model.messaging import QUEUE_TYPE, fifo_kinds
 from .._base import BestPracticeRule
 
 _KINDS = (("QueueConfigurations", "Queue"), ("TopicConfigurations", "Topic"), ("LambdaConfigurations", "Function"))
@@ -125,18 +125,12 @@ class S3NotificationCompatibility(BestPracticeRule):
                 if not isinstance(cfg, dict):
                     continue
                 for q in model.branches(cfg.get("Queue")):
-                    queue = model.lookup(q.value, QUEUE)
-                    if not queue and isinstance(q.value, str) and q.value.startswith("arn:") \
-                            and q.value.endswith(".fifo"):
-                        queue, fifo_values = q.value, [True]
-                    elif queue:
-                        fifo_values = [False if f.value is ABSENT else as_bool(f.value)
-                                       for f in model.prop(model.resources[queue], "FifoQueue", every_param_value=True)]
-                    else:
+                    fifo = next((k for k in fifo_kinds(model, q.value, QUEUE_TYPE) if k.fifo), None)
+                    if fifo is None:
                         continue
-                    if True in fifo_values:
-                        yield (br.path + (i, "Queue"),
-                               f"S3 bucket '{bucket.logical_id}' sends event notifications to FIFO queue '{queue}'"
-                               f"{q.describe()}, but S3 can notify only standard queues, so the notification cannot be created. Use "
-                               "a standard queue (or EventBridge, which can feed a FIFO queue).")
-                        break
+                    when = Branch(None, q.conditions, (), fifo.branch.params).describe()
+                    yield (br.path + (i, "Queue"),
+                           f"S3 bucket '{bucket.logical_id}' sends event notifications to FIFO queue {fifo.label}"
+                           f"{when}, but S3 can notify only standard queues, so the notification cannot be created. "
+                           "Use a standard queue (or EventBridge, which can feed a FIFO queue).")
+                    break

@@ -4,30 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from ...model import ABSENT, TemplateModel, as_bool, show
-from ...model.messaging import QUEUE
-from ...model.template import arn_resource_name
-from ...model.values import Branch, merge_conditions, tokens_in
+from ...model import TemplateModel, as_bool, show
+from ...model.messaging import QUEUE_TYPE, TOPIC_TYPE, fifo_kinds
+from ...model.values import Branch, merge_conditions
 from .._base import BestPracticeRule
 
-TOPIC = ("AWS::SNS::Topic",)
-
-
-def _fifo_branches(model: TemplateModel, value: Any, types: tuple, flag: str) -> list[tuple[bool, str, Branch]]:
-    """(is FIFO, label, branch) for each type the queue or topic named by `value` can have."""
-    if not isinstance(value, str):
-        return []
-    logical = model.lookup(value, types)
-    if logical:
-        out = []
-        for br in model.prop(model.resources[logical], flag, every_param_value=True):
-            fifo = False if br.value is ABSENT else as_bool(br.value)
-            if fifo is not None:
-                out.append((fifo, f"'{logical}'", br))
-        return out
-    if value.startswith("arn:") and all(t.startswith("AWS::") for t in tokens_in(value)):
-        return [(arn_resource_name(value).endswith(".fifo"), f"'{show(value)}'", Branch(value))]
-    return []
 
 
 def _both(a: Branch, b: Branch) -> Branch | None:
@@ -47,7 +28,7 @@ class SnsFifoCompatibility(BestPracticeRule):
 
     def _topics(self, model: TemplateModel, node: Any) -> Iterator[tuple[bool, str, Branch]]:
         for br in model.branches(node, every_param_value=True):
-            for fifo, label, tb in _fifo_branches(model, br.value, TOPIC, "FifoTopic"):
+            for fifo, label, tb in ((k.fifo, k.label, k.branch) for k in fifo_kinds(model, br.value, TOPIC_TYPE)):
                 both = _both(br, tb)
                 if both is not None:
                     yield fifo, label, both
@@ -59,7 +40,7 @@ class SnsFifoCompatibility(BestPracticeRule):
         yield from self._bucket_notifications(model)
 
     def _names(self, model: TemplateModel):
-        for topic in model.of_type(*TOPIC):
+        for topic in model.of_type(TOPIC_TYPE):
             if "TopicName" not in topic.props:
                 continue
             for fifo in model.prop(topic, "FifoTopic", every_param_value=True):
@@ -83,7 +64,7 @@ class SnsFifoCompatibility(BestPracticeRule):
                               "topic.")
             if not topic_fifo and isinstance(protocol, str) and protocol.lower() == "sqs":
                 for eb in model.branches(endpoint, every_param_value=True):
-                    for q_fifo, q_label, qb in _fifo_branches(model, eb.value, QUEUE, "FifoQueue"):
+                    for q_fifo, q_label, qb in ((k.fifo, k.label, k.branch) for k in fifo_kinds(model, eb.value, QUEUE_TYPE)):
                         both = _both(tb, eb)
                         both = _both(both, qb) if both is not None else None
                         if q_fifo and both is not None:

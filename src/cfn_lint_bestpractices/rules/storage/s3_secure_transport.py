@@ -6,7 +6,7 @@ import itertools
 import re
 from typing import Any
 
-from ...model import ABSENT, UNKNOWN, TemplateModel, as_bool, show
+from ...model import ABSENT, UNKNOWN, TemplateModel, as_bool, as_list, show
 from ...model.values import Branch, merge_conditions
 from .._base import BestPracticeRule
 
@@ -17,10 +17,6 @@ _MAX_CONDITION_NAMES = 4
 def _glob(pattern: str, value: str) -> bool:
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
     return re.fullmatch(regex, value, re.DOTALL) is not None
-
-
-def _as_list(value: Any) -> list:
-    return value if isinstance(value, list) else [value]
 
 
 class S3SecureTransport(BestPracticeRule):
@@ -40,7 +36,7 @@ class S3SecureTransport(BestPracticeRule):
         if value is UNKNOWN or value is ABSENT:
             return None
         out = []
-        for item in _as_list(value):
+        for item in as_list(value):
             v = model.resolver.one(item)
             if not isinstance(v, str):
                 return None
@@ -57,7 +53,7 @@ class S3SecureTransport(BestPracticeRule):
                 continue
             for key, value in block.items():
                 if isinstance(key, str) and key.lower() == "aws:securetransport":
-                    if any(as_bool(v) is wanted for v in _as_list(value)):
+                    if any(as_bool(v) is wanted for v in as_list(value)):
                         return True
         return False
 
@@ -77,7 +73,7 @@ class S3SecureTransport(BestPracticeRule):
             principal = self._values(model, principal["AWS"])
             if principal is None:
                 return None
-        if "*" not in _as_list(principal):
+        if "*" not in as_list(principal):
             return False
         actions = self._values(model, stmt.get("Action"))
         resources = self._values(model, stmt.get("Resource"))
@@ -105,7 +101,7 @@ class S3SecureTransport(BestPracticeRule):
                     continue
                 if stmts.value is UNKNOWN or not isinstance(stmts.value, (dict, list)):
                     return None
-                for node in _as_list(stmts.value):
+                for node in as_list(stmts.value):
                     for st in model.branches(node):
                         c = merge_conditions(conds, st.conditions)
                         if c is not None and st.value is not ABSENT:
