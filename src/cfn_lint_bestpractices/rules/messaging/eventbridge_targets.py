@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...model import ABSENT, TemplateModel, as_bool
-from ...model.messaging import QUEUE
+from ...model import TemplateModel
+from ...model.messaging import QUEUE_TYPE, fifo_kinds
 from .._base import BestPracticeRule
 
 
@@ -22,14 +22,12 @@ class EventBridgeTargetResilience(BestPracticeRule):
 
     @staticmethod
     def _fifo_without_group(model: TemplateModel, target: dict) -> str | None:
-        queue = model.lookup_node(target.get("Arn"), QUEUE)
-        if not queue:
-            return None
-        fifo = [as_bool(f.value) for f in model.prop(model.resources[queue], "FifoQueue") if f.value is not ABSENT]
+        """The FIFO queue (as labelled) a target sends to without a message group id, else None."""
         params = target.get("SqsParameters")
-        if True in fifo and not (isinstance(params, dict) and "MessageGroupId" in params):
-            return queue
-        return None
+        if isinstance(params, dict) and "MessageGroupId" in params:
+            return None
+        kinds = fifo_kinds(model, model.resolver.one(target.get("Arn")), QUEUE_TYPE)
+        return next((k.label.strip("'") for k in kinds if k.fifo), None)
 
     def _target(self, model: TemplateModel, owner: str, target: Any, path: tuple):
         if not isinstance(target, dict):
