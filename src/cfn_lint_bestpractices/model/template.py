@@ -252,7 +252,7 @@ class TemplateModel:
                 if isinstance(node, dict):
                     name, args = intrinsic(node)
                     if name == "Ref" and isinstance(args, str):
-                        refs[args].append((logical_id, path))
+                        refs[args.split(".", 1)[0]].append((logical_id, path))  # SAM's Fn.Alias too
                     elif name == "Fn::GetAtt":
                         target = args.split(".", 1)[0] if isinstance(args, str) else (
                             args[0] if isinstance(args, list) and args and isinstance(args[0], str) else None)
@@ -270,6 +270,38 @@ class TemplateModel:
                         if isinstance(val, (dict, list)):
                             stack.append((val, path + (i,)))
         return refs
+
+    @cached_property
+    def dependencies(self) -> dict[str, set[str]]:
+        """logical id -> the resources it names directly (DependsOn, Ref, GetAtt, Sub), which
+        CloudFormation creates before it."""
+        direct: dict[str, set[str]] = defaultdict(set)
+        for target, referrers in self.references.items():
+            if target in self.resources:
+                for src, _ in referrers:
+                    direct[src].add(target)
+        raw = self.template.get("Resources")
+        for logical_id in self.resources:
+            node = raw.get(logical_id) if isinstance(raw, dict) else None
+            depends = node.get("DependsOn") if isinstance(node, dict) else None
+            for dep in (depends if isinstance(depends, list) else [depends]):
+                if isinstance(dep, str) and dep in self.resources:
+                    direct[logical_id].add(dep)
+        return direct
+
+    def created_after(self, later: str, earlier: str) -> bool:
+        """Whether CloudFormation creates `later` only once `earlier` exists (a chain of
+        dependencies leads from one to the other)."""
+        seen: set[str] = set()
+        stack = list(self.dependencies.get(later, ()))
+        while stack:
+            cur = stack.pop()
+            if cur == earlier:
+                return True
+            if cur not in seen:
+                seen.add(cur)
+                stack.extend(self.dependencies.get(cur, ()))
+        return False
 
     # -- networking ---------------------------------------------------------------------------
     def _pairs(self, rtype: str, left: str, left_types: tuple, right: str, right_types: tuple):

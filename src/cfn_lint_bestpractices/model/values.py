@@ -311,6 +311,11 @@ class Resolver:
         if target in self.resource_ids:
             yield Branch(self._render(target, "Ref"), conds)
             return
+        base, _, suffix = target.partition(".")
+        if suffix in ("Alias", "Version") and base in self.resource_ids:
+            # SAM's `!Ref Function.Alias` / `!Ref Function.Version` (AutoPublishAlias)
+            yield Branch(self._render(base, suffix), conds)
+            return
         yield Branch(UNKNOWN, conds)
 
     def _param(self, name: str, conds: Conditions, every: bool) -> Iterator[Branch]:
@@ -480,3 +485,24 @@ class Resolver:
 
 def known(branches: Iterable[Branch]) -> list[Branch]:
     return [b for b in branches if b.value is not UNKNOWN]
+
+
+def combine(*branch_lists: list[Branch]) -> Iterator[tuple[tuple[Branch, ...], Branch]]:
+    """Every consistent combination of one branch from each list, with a Branch carrying the merged
+    conditions and parameter choices (its value and path are those of the first list's branch)."""
+    def walk(i: int, chosen: tuple, conds: Conditions, params: tuple):
+        if i == len(branch_lists):
+            yield chosen, conds, params
+            return
+        for br in branch_lists[i]:
+            merged = merge_conditions(conds, br.conditions)
+            if merged is None:
+                continue
+            clash = any(n == pn and v != pv for n, v in br.params for pn, pv in params)
+            if clash:
+                continue
+            yield from walk(i + 1, chosen + (br,), merged, params + tuple(p for p in br.params if p not in params))
+
+    for chosen, conds, params in walk(0, (), (), ()):
+        first = chosen[0] if chosen else Branch(None)
+        yield chosen, Branch(first.value, conds, first.path, params)

@@ -1,7 +1,19 @@
 """Every rule of the pack, at the top level of this module, as cfn-lint's --append-rules expects:
 `cfn-lint --append-rules=cfn_lint_bestpractices.rules -- template.yaml`."""
 
+from .compute.api_timeout import ApiIntegrationTimeout
+from .compute.async_failure_destination import AsyncFailureDestination
+from .compute.edge_constraints import LambdaEdgeConstraints
+from .compute.fifo_batching_window import FifoBatchingWindow
+from .compute.mapping_concurrency import MappingConcurrencyAboveReserved, SqsReservedConcurrencyTooLow
+from .compute.one_role_per_function import SharedExecutionRole
+from .compute.plaintext_secrets import PlaintextSecrets
+from .compute.private_db_vpc import PrivateDatabaseNeedsVpc
+from .compute.provisioned_concurrency import ProvisionedAboveReserved
+from .compute.sqs_visibility_timeout import SqsVisibilityBelowGuidance, SqsVisibilityBelowTimeout
+from .compute.stream_error_handling import StreamErrorHandling
 from .compute.concurrency_budget import ConcurrencyBudget
+from .compute.invoke_permission import InvokePermissionMissing
 from .compute.reserved_concurrency import ReservedConcurrency
 from .compute.vpc_egress import VpcEgress
 from .messaging.dlq_retention import DeadLetterRetention
@@ -22,6 +34,20 @@ ALL_RULES = (
     ReservedConcurrency,
     ConcurrencyBudget,
     VpcEgress,
+    InvokePermissionMissing,
+    SqsVisibilityBelowTimeout,
+    SqsVisibilityBelowGuidance,
+    FifoBatchingWindow,
+    StreamErrorHandling,
+    AsyncFailureDestination,
+    ProvisionedAboveReserved,
+    MappingConcurrencyAboveReserved,
+    SqsReservedConcurrencyTooLow,
+    ApiIntegrationTimeout,
+    LambdaEdgeConstraints,
+    PrivateDatabaseNeedsVpc,
+    PlaintextSecrets,
+    SharedExecutionRole,
     DeadLetterQueueType,
     QueueRedrivePolicy,
     DeadLetterRetention,

@@ -1,0 +1,155 @@
+"""E9514: Lambda@Edge associations and the functions they run."""
+
+from __future__ import annotations
+
+import re
+
+from ...model import ABSENT, TemplateModel
+from ...model.invocation import VERSION, function_target
+from ...model.lambda_config import DEFAULT_MEMORY, int_branches, timeouts
+from ...model.values import tokens_in
+from .._base import BestPracticeRule
+
+EDGE_REGION = "us-east-1"
+# (Timeout s, MemorySize MB) limits per trigger
+_LIMITS = {"viewer": (5, 128), "origin": (30, 10240)}
+_UNSUPPORTED = (("VpcConfig", "VPC access"), ("Layers", "layers"), ("Environment", "environment variables"),
+                ("ProvisionedConcurrencyConfig", "provisioned concurrency"))
+
+
+def _associations(model: TemplateModel):
+    """(distribution, association node, path) for every LambdaFunctionAssociation."""
+    for dist in model.of_type("AWS::CloudFront::Distribution"):
+        config = dist.props.get("DistributionConfig")
+        if not isinstance(config, dict):
+            continue
+        behaviors = [(config.get("DefaultCacheBehavior"), ("DefaultCacheBehavior",))]
+        cache = config.get("CacheBehaviors")
+        if isinstance(cache, list):
+            behaviors += [(b, ("CacheBehaviors", i)) for i, b in enumerate(cache)]
+        for behavior, bpath in behaviors:
+            assocs = behavior.get("LambdaFunctionAssociations") if isinstance(behavior, dict) else None
+            if isinstance(assocs, list):
+                for i, assoc in enumerate(assocs):
+                    if isinstance(assoc, dict):
+                        yield dist, assoc, dist.prop_path("DistributionConfig", *bpath, "LambdaFunctionAssociations", i)
+
+
+def _trusts_edgelambda(model: TemplateModel, doc) -> bool | None:
+    if not isinstance(doc, dict):
+        return None
+    text = repr(doc)
+    if "edgelambda.amazonaws.com" in text:
+        return True
+    if "Fn::" in text or "Ref" in text:
+        return None
+    return False
+
+
+class LambdaEdgeConstraints(BestPracticeRule):
+    id = "E9514"
+    shortdesc = "Lambda@Edge function that CloudFront cannot use"
+    description = (
+        "A CloudFront LambdaFunctionAssociation must name a numbered version (not $LATEST, the unqualified "
+        "function or an alias) of a function in us-east-1 that runs Node.js or Python, has no VPC access, layers, "
+        "environment variables, provisioned concurrency or container image, stays within 5 s and 128 MB for "
+        "viewer triggers (30 s for origin triggers), and whose role trusts edgelambda.amazonaws.com."
+    )
+    tags = ["lambda", "cloudfront", "lambda-edge"]
+
+    def findings(self, model: TemplateModel):
+        checked = set()
+        for dist, assoc, path in _associations(model):
+            arn = model.resolver.one(assoc.get("LambdaFunctionARN"))
+            event = model.resolver.one(assoc.get("EventType"))
+            trigger = event.split("-", 1)[0] if isinstance(event, str) else None
+            where = f"distribution '{dist.logical_id}' ({event if isinstance(event, str) else 'association'})"
+            if not isinstance(arn, str):
+                continue
+            target = function_target(model, arn)
+            yield from self._version(model, arn, target, where, path + ("LambdaFunctionARN",))
+            if target is None:
+                continue
+            key = (target.function, trigger)
+            if key in checked:
+                continue
+            checked.add(key)
+            yield from self._function(model, target.function, trigger, where, target.via)
+
+    def _version(self, model, arn, target, where, path):
+        if target is not None:
+            via = model.resources.get(target.via) if target.via else None
+            numbered = (via is not None and via.type == VERSION) or (target.qualifier or "").endswith(".Version⟧")
+            if not numbered:
+                what = "an alias" if target.qualifier else "the unqualified function"
+                yield (path, f"{where[0].upper()}{where[1:]} associates {what} of '{target.function}': Lambda@Edge "
+                             "needs a numbered version. Reference an AWS::Lambda::Version of the function (or SAM's "
+                             "!Ref Function.Version with AutoPublishAlias).")
+            return
+        if tokens_in(arn) and any(t.split(".")[0] in model.resources for t in tokens_in(arn)):
+            return
+        m = re.match(r"^arn:[^:]+:lambda:([^:]+):[^:]+:function:[^:]+(?::(.+))?$", arn)
+        if not m:
+            return
+        region, qualifier = m.group(1), m.group(2)
+        if not region.startswith("⟦") and region != EDGE_REGION:
+            yield (path, f"{where[0].upper()}{where[1:]} associates a function in {region}: Lambda@Edge functions "
+                         f"must be created in {EDGE_REGION}. Deploy the function to {EDGE_REGION} and use that ARN.")
+        if qualifier is None or not qualifier.isdigit():
+            yield (path, f"{where[0].upper()}{where[1:]} associates '{arn}', which is not a numbered version: "
+                         "Lambda@Edge needs a numbered version, not $LATEST or an alias. Append the version "
+                         "number to the ARN.")
+
+    def _function(self, model, function, trigger, where, via):
+        res = model.resources[function]
+        region = model.resolver.region
+        if region != EDGE_REGION:
+            yield (res.path, f"Function '{function}' is used by {where} but this template is linted for {region}: "
+                             f"Lambda@Edge functions must be created in {EDGE_REGION}. Deploy it in a "
+                             f"{EDGE_REGION} stack.")
+        for key, what in _UNSUPPORTED:
+            for br in model.prop(res, key):
+                if br.value is not ABSENT and br.value not in ({}, []):
+                    yield (br.path, f"Function '{function}' is used by {where} but configures {what}{br.describe()}, "
+                                    f"which Lambda@Edge does not support. Remove {key}.")
+                    break
+        for br in model.prop(res, "PackageType"):
+            if br.value == "Image":
+                yield (br.path, f"Function '{function}' is used by {where} but is a container image, which "
+                                "Lambda@Edge does not support. Package it as a .zip file.")
+        for br in model.prop(res, "Runtime"):
+            if isinstance(br.value, str) and not br.value.startswith(("nodejs", "python")):
+                yield (br.path, f"Function '{function}' is used by {where} but runs {br.value}{br.describe()}: "
+                                "Lambda@Edge supports only Node.js and Python runtimes.")
+        if trigger in _LIMITS:
+            max_timeout, max_memory = _LIMITS[trigger]
+            for br in timeouts(model, res):
+                if br.value > max_timeout:
+                    yield (res.finding_path(br.path),
+                           f"Function '{function}' has a Timeout of {br.value} s{br.describe()} but {where} allows "
+                           f"at most {max_timeout} s for {trigger} triggers. Lower the Timeout.")
+                    break
+            for br in int_branches(model, res, "MemorySize", default=DEFAULT_MEMORY):
+                if br.value > max_memory:
+                    yield (br.path, f"Function '{function}' has a MemorySize of {br.value} MB{br.describe()} but "
+                                    f"{where} allows at most {max_memory} MB for {trigger} triggers. Lower MemorySize.")
+                    break
+        yield from self._role(model, res, function, where)
+
+    def _role(self, model, res, function, where):
+        if res.type == "AWS::Serverless::Function" and "Role" not in res.props:
+            doc = res.props.get("AssumeRolePolicyDocument")
+            if _trusts_edgelambda(model, doc) is False or doc is None:
+                yield (res.path, f"Function '{function}' is used by {where} but the role SAM creates for it trusts "
+                                 "only lambda.amazonaws.com: Lambda@Edge also needs edgelambda.amazonaws.com. Add an "
+                                 "AssumeRolePolicyDocument that trusts both.")
+            return
+        role = model.lookup_node(res.props.get("Role"), ("AWS::IAM::Role",))
+        if not role:
+            return
+        role_res = model.resources[role]
+        if _trusts_edgelambda(model, role_res.props.get("AssumeRolePolicyDocument")) is False:
+            yield (role_res.prop_path("AssumeRolePolicyDocument"),
+                   f"Role '{role}' of function '{function}', which {where} uses, does not trust "
+                   "edgelambda.amazonaws.com: Lambda@Edge cannot replicate and run the function. Add "
+                   "edgelambda.amazonaws.com to the Service principals of its AssumeRolePolicyDocument.")

@@ -1,0 +1,67 @@
+"""E9503: a service told to invoke a function that has no permission to, or gets it too late."""
+
+from __future__ import annotations
+
+from ...model import TemplateModel
+from ...model.invocation import invocations
+from .._base import BestPracticeRule
+
+# What goes wrong without the permission, by invoking service.
+_EFFECT = {
+    "s3": "the bucket cannot be created (S3 validates the destination: 'Unable to validate the following "
+          "destination configurations')",
+    "elasticloadbalancing": "the target group cannot register the function ('elasticloadbalancing principal does "
+                            "not have permission to invoke')",
+    "logs": "the subscription filter cannot be created (CloudWatch Logs tests the destination first)",
+    "events": "the rule's invocations fail silently (FailedInvocations)",
+    "sns": "the topic's deliveries to the function fail silently",
+    "cognito-idp": "sign-ups and sign-ins that run the trigger fail with AccessDenied",
+    "apigateway": "requests fail with 500 'Invalid permissions on Lambda function'",
+    "iot": "the rule's action fails at runtime",
+}
+
+
+class InvokePermissionMissing(BestPracticeRule):
+    id = "E9503"
+    shortdesc = "Service invokes a Lambda function without an invoke permission"
+    description = (
+        "S3 notifications, EventBridge rules, SNS subscriptions, ALB target groups, Cognito triggers, API "
+        "Gateway integrations and authorizers, CloudWatch Logs subscription filters and IoT rules invoke a "
+        "function through its resource policy: each needs an AWS::Lambda::Permission for its service "
+        "principal on the same function and qualifier. S3, ALB and Logs also need the permission to exist "
+        "before they are created (DependsOn). SAM events create their own permissions and are not checked."
+    )
+    tags = ["lambda", "permissions", "serverless"]
+
+    def findings(self, model: TemplateModel):
+        graph = invocations(model)
+        seen = set()
+        for inv in graph.invocations:
+            if not inv.needs_permission:
+                continue
+            key = (inv.source.logical_id, inv.target, inv.service)
+            if key in seen:
+                continue
+            seen.add(key)
+            known, grant = graph.permission_for(inv)
+            principal = f"{inv.service}.amazonaws.com"
+            if grant is None:
+                if known:
+                    yield (inv.path,
+                           f"{inv.label[0].upper()}{inv.label[1:]} invokes function {inv.target.describe()}{inv.when}, but no "
+                           f"AWS::Lambda::Permission in the template lets {principal} invoke it: "
+                           f"{_EFFECT.get(inv.service, 'its invocations fail')}. Add an AWS::Lambda::Permission with "
+                           f"Action lambda:InvokeFunction, Principal {principal}, FunctionName naming the same "
+                           "function and qualifier as the invoker, and a SourceArn for this invoker.")
+                continue
+            if inv.needs_order and not model.created_after(inv.source.logical_id, grant.resource.logical_id):
+                reverse = model.created_after(grant.resource.logical_id, inv.source.logical_id)
+                why = (f"permission '{grant.resource.logical_id}' refers to {inv.label}, so it is created after it"
+                       if reverse else
+                       f"nothing makes CloudFormation create permission '{grant.resource.logical_id}' first")
+                fix = ("give the permission a SourceArn that does not refer to the resource (a literal or "
+                       "Fn::Sub ARN from a known name) and add " if reverse else "add ")
+                yield (inv.source.path,
+                       f"{inv.label[0].upper()}{inv.label[1:]} needs its permission to invoke "
+                       f"{inv.target.describe()} before it is created, but {why}: {_EFFECT[inv.service]}. "
+                       f"To fix, {fix}DependsOn: {grant.resource.logical_id} to '{inv.source.logical_id}'.")

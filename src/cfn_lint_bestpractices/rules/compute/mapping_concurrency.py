@@ -1,0 +1,75 @@
+"""W9511 and W9512: event source mappings against the reserved concurrency of their function."""
+
+from __future__ import annotations
+
+from ...model import ABSENT, TemplateModel
+from ...model.invocation import invocations
+from ...model.lambda_config import node_int_branches
+from ...model.values import as_int, combine
+from .._base import BestPracticeRule
+
+# Lambda's SQS guidance: reserve at least five executions for a function an SQS mapping invokes.
+MIN_SQS_RESERVED = 5
+
+
+def _reserved(model: TemplateModel, function: str):
+    """Branches of a function's reserved concurrency that are set to a known number."""
+    out = []
+    for br in model.prop(model.resources[function], "ReservedConcurrentExecutions", every_param_value=True):
+        value = None if br.value is ABSENT else as_int(br.value)
+        if value is not None:
+            out.append(br.__class__(value, br.conditions, br.path, br.params))
+    return out
+
+
+class MappingConcurrencyAboveReserved(BestPracticeRule):
+    id = "W9511"
+    shortdesc = "Mapping maximum concurrency above the function's reserved concurrency"
+    description = (
+        "An event source mapping (plain or SAM SQS event) whose ScalingConfig.MaximumConcurrency exceeds the "
+        "function's ReservedConcurrentExecutions starts more pollers than the function may run: the extra "
+        "invocations are throttled and their messages return to the queue."
+    )
+    tags = ["lambda", "sqs", "concurrency", "serverless"]
+
+    def findings(self, model: TemplateModel):
+        for mapping in invocations(model).mappings:
+            if mapping.target is None:
+                continue
+            scaling = mapping.props.get("ScalingConfig")
+            if not isinstance(scaling, dict):
+                continue
+            maxima = node_int_branches(model, scaling, mapping.path + ("ScalingConfig",), "MaximumConcurrency")
+            for (mx, res), both in combine(maxima, _reserved(model, mapping.target.function)):
+                if mx.value > res.value:
+                    yield (mx.path,
+                           f"{mapping.label[0].upper()}{mapping.label[1:]} allows MaximumConcurrency {mx.value}, more "
+                           f"than the {res.value} executions function '{mapping.target.function}' reserves"
+                           f"{both.describe()}: the extra invocations are throttled and their messages go back to "
+                           "the queue (and towards its dead-letter queue). Set MaximumConcurrency to at most the "
+                           "reserved concurrency.")
+                    break
+
+
+class SqsReservedConcurrencyTooLow(BestPracticeRule):
+    id = "W9512"
+    shortdesc = "SQS-fed function with reserved concurrency below 5"
+    description = (
+        "Lambda polls an SQS queue with several concurrent batches from the start. A function an SQS mapping "
+        "invokes with ReservedConcurrentExecutions between 1 and 4 gets throttled batches that return to the "
+        "queue; AWS advises reserving at least 5. Zero (a deliberate stop) is not reported."
+    )
+    tags = ["lambda", "sqs", "concurrency", "serverless"]
+
+    def findings(self, model: TemplateModel):
+        fed: dict[str, str] = {}
+        for mapping in invocations(model).mappings:
+            if mapping.kind == "sqs" and mapping.target is not None:
+                fed.setdefault(mapping.target.function, mapping.label)
+        for function, label in fed.items():
+            for br in _reserved(model, function):
+                if 0 < br.value < MIN_SQS_RESERVED:
+                    yield (br.path,
+                           f"Function '{function}' is invoked by {label} but reserves only {br.value} concurrent "
+                           f"executions{br.describe()}: Lambda's SQS pollers start with several batches at once, so "
+                           f"batches are throttled and return to the queue. Reserve at least {MIN_SQS_RESERVED}.")
