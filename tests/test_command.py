@@ -30,7 +30,7 @@ def test_lints_with_the_pack_without_the_append_pitfall():
     # no --append-rules, no "--": the template is not swallowed
     proc = run("--format", "json", "examples/all-rules.yaml")
     ids = {f["Rule"]["Id"] for f in json.loads(proc.stdout)}
-    assert {cls.id for cls in ALL_RULES} <= ids
+    assert {cls.id for cls in ALL_RULES if cls.id[0] != "I"} <= ids
     assert proc.returncode == 6
 
 
@@ -51,7 +51,7 @@ def test_a_template_cfn_lint_dies_on_costs_only_that_template(crasher):
     assert len(crash) == 1 and crash[0]["Rule"]["Id"] == "E0000"
     assert "cfn-lint failed on this template" in crash[0]["Message"]
     others = {f["Rule"]["Id"] for f in findings if f["Filename"] == "examples/all-rules.yaml"}
-    assert {cls.id for cls in ALL_RULES} <= others
+    assert {cls.id for cls in ALL_RULES if cls.id[0] != "I"} <= others
     assert proc.returncode == 6
 
 
