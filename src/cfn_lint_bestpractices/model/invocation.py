@@ -15,11 +15,11 @@ from functools import cached_property
 from typing import Any, Iterator
 
 from .template import FUNCTION_TYPES, Resource, TemplateModel
-from .values import UNKNOWN, Branch, token, tokens_in, TOKEN_CLOSE
+from .messaging import QUEUE_TYPE as QUEUE
+from .values import TOKEN_CLOSE, TOKEN_OPEN, UNKNOWN, Branch, token, tokens_in
 
 ALIAS, VERSION = "AWS::Lambda::Alias", "AWS::Lambda::Version"
-QUEUE, STREAM, STREAM_CONSUMER, TABLE = ("AWS::SQS::Queue", "AWS::Kinesis::Stream", "AWS::Kinesis::StreamConsumer",
-                                         "AWS::DynamoDB::Table")
+STREAM, STREAM_CONSUMER, TABLE = "AWS::Kinesis::Stream", "AWS::Kinesis::StreamConsumer", "AWS::DynamoDB::Table"
 
 # SAM event types by how the event's service invokes the function
 SAM_ASYNC_EVENTS = {"S3": "s3", "SNS": "sns", "EventBridgeRule": "events", "CloudWatchEvent": "events",
@@ -75,6 +75,11 @@ def _parse_function_reference(value: str) -> tuple[str, str | None] | None:
 def _sam_alias(model: TemplateModel, res: Resource) -> str:
     name = model.resolver.one(res.props.get("AutoPublishAlias"))
     return name if isinstance(name, str) and name else token(f"{res.logical_id}.Alias")
+
+
+def _sam_event_target(model: TemplateModel, res: Resource) -> Target:
+    """What a SAM function's events invoke: its AutoPublishAlias when it has one."""
+    return Target(res.logical_id, _sam_alias(model, res) if "AutoPublishAlias" in res.props else None)
 
 
 def function_target(model: TemplateModel, value: Any, _depth: int = 0) -> Target | None:
@@ -156,9 +161,6 @@ class Mapping:
     source: Any  # the resolved event source ARN
     target: Target | None
 
-    def prop_path(self, *keys: Any) -> tuple:
-        return self.path + keys
-
 
 @dataclass
 class Grant:
@@ -170,6 +172,15 @@ class Grant:
     service: str | None  # None: principal unknown or not a service
     principal_known: bool
     source_arn: Any  # resolved value, UNKNOWN, or None when absent
+
+
+def _is_lambda_protocol(model: TemplateModel, subscription: dict) -> bool:
+    return str(model.resolver.one(subscription.get("Protocol"))).lower() == "lambda"
+
+
+def _is_aws_integration(model: TemplateModel, node: Any) -> bool:
+    """An API Gateway integration type that calls an AWS service (Lambda) directly."""
+    return str(model.resolver.one(node)).upper() in ("AWS", "AWS_PROXY")
 
 
 def _api_function(value: Any) -> Any:
@@ -186,8 +197,9 @@ class Invocations:
     def __init__(self, model: TemplateModel) -> None:
         self.model = model
 
-    # -- helpers ------------------------------------------------------------------------------
+    # -- pushing services -----------------------------------------------------------------------
     def _targets(self, node: Any, transform=None) -> Iterator[tuple[Target, Branch]]:
+        """Each distinct function target `node` names in some branch, with that branch."""
         seen = set()
         for br in self.model.branches(node):
             value = transform(br.value) if transform else br.value
@@ -196,137 +208,103 @@ class Invocations:
                 seen.add(tgt)
                 yield tgt, br
 
-    def _ref_id(self, node: Any, *types: str) -> str | None:
-        return self.model.lookup_node(node, types)
-
-    # -- pushing services -----------------------------------------------------------------------
     @cached_property
     def invocations(self) -> list[Invocation]:
         out: list[Invocation] = []
         m = self.model
+
+        def add(service: str, label: str, source: Resource, node: Any, path: tuple, asynchronous: bool,
+                transform=None, **extra: Any) -> None:
+            for tgt, br in self._targets(node, transform):
+                out.append(Invocation(service, label, source, tgt, path + br.path, asynchronous,
+                                      when=br.describe(), **extra))
+
+        def ids(*logical_ids: str | None) -> tuple:
+            return tuple(x for x in logical_ids if x)
+
         for bucket in m.of_type("AWS::S3::Bucket"):
-            for configs in m.prop(bucket, "NotificationConfiguration", "LambdaConfigurations"):
-                if isinstance(configs.value, list):
-                    for i, cfg in enumerate(configs.value):
-                        if isinstance(cfg, dict):
-                            for tgt, br in self._targets(cfg.get("Function")):
-                                out.append(Invocation("s3", f"S3 bucket '{bucket.logical_id}'", bucket, tgt,
-                                                      configs.path + (i, "Function") + br.path, True,
-                                                      needs_order=True, source_ids=(bucket.logical_id,), when=br.describe()))
+            for cfg, path in m.list_items(bucket, "NotificationConfiguration", "LambdaConfigurations"):
+                add("s3", f"S3 bucket '{bucket.logical_id}'", bucket, cfg.get("Function"), path + ("Function",), True,
+                    needs_order=True, source_ids=(bucket.logical_id,))
         for rule in m.of_type("AWS::Events::Rule"):
-            for targets in m.prop(rule, "Targets"):
-                if isinstance(targets.value, list):
-                    for i, target in enumerate(targets.value):
-                        if isinstance(target, dict):
-                            for tgt, br in self._targets(target.get("Arn")):
-                                out.append(Invocation("events", f"EventBridge rule '{rule.logical_id}'", rule, tgt,
-                                                      targets.path + (i, "Arn") + br.path, True,
-                                                      source_ids=(rule.logical_id,), when=br.describe()))
+            for target, path in m.list_items(rule, "Targets"):
+                add("events", f"EventBridge rule '{rule.logical_id}'", rule, target.get("Arn"), path + ("Arn",), True,
+                    source_ids=(rule.logical_id,))
         for sched in m.of_type("AWS::Scheduler::Schedule"):
             target_node = sched.props.get("Target")
-            for tgt, br in self._targets(target_node.get("Arn") if isinstance(target_node, dict) else None):
-                out.append(Invocation("scheduler", f"schedule '{sched.logical_id}'", sched, tgt,
-                                      sched.prop_path("Target", "Arn") + br.path, True, needs_permission=False, when=br.describe()))
+            add("scheduler", f"schedule '{sched.logical_id}'", sched,
+                target_node.get("Arn") if isinstance(target_node, dict) else None, sched.prop_path("Target", "Arn"),
+                True, needs_permission=False)
         for sub in m.of_type("AWS::SNS::Subscription"):
-            if str(m.resolver.one(sub.props.get("Protocol"))).lower() == "lambda":
-                topic = self._ref_id(sub.props.get("TopicArn"), "AWS::SNS::Topic")
-                for tgt, br in self._targets(sub.props.get("Endpoint")):
-                    out.append(Invocation("sns", f"SNS subscription '{sub.logical_id}'", sub, tgt,
-                                          sub.prop_path("Endpoint") + br.path, True,
-                                          source_ids=tuple(x for x in (topic,) if x), when=br.describe()))
+            if _is_lambda_protocol(m, sub.props):
+                topic = m.lookup_node(sub.props.get("TopicArn"), ("AWS::SNS::Topic",))
+                add("sns", f"SNS subscription '{sub.logical_id}'", sub, sub.props.get("Endpoint"),
+                    sub.prop_path("Endpoint"), True, source_ids=ids(topic))
         for topic in m.of_type("AWS::SNS::Topic"):
-            for subs in m.prop(topic, "Subscription"):
-                if isinstance(subs.value, list):
-                    for i, s in enumerate(subs.value):
-                        if isinstance(s, dict) and str(m.resolver.one(s.get("Protocol"))).lower() == "lambda":
-                            for tgt, br in self._targets(s.get("Endpoint")):
-                                out.append(Invocation("sns", f"SNS topic '{topic.logical_id}'", topic, tgt,
-                                                      subs.path + (i, "Endpoint") + br.path, True,
-                                                      source_ids=(topic.logical_id,), when=br.describe()))
+            for s, path in m.list_items(topic, "Subscription"):
+                if _is_lambda_protocol(m, s):
+                    add("sns", f"SNS topic '{topic.logical_id}'", topic, s.get("Endpoint"), path + ("Endpoint",), True,
+                        source_ids=(topic.logical_id,))
         for group in m.of_type("AWS::ElasticLoadBalancingV2::TargetGroup"):
-            if str(m.resolver.one(group.props.get("TargetType"))).lower() != "lambda":
-                continue
-            for targets in m.prop(group, "Targets"):
-                if isinstance(targets.value, list):
-                    for i, target in enumerate(targets.value):
-                        if isinstance(target, dict):
-                            for tgt, br in self._targets(target.get("Id")):
-                                out.append(Invocation("elasticloadbalancing", f"target group '{group.logical_id}'",
-                                                      group, tgt, targets.path + (i, "Id") + br.path, False,
-                                                      needs_order=True, source_ids=(group.logical_id,), when=br.describe()))
+            if str(m.resolver.one(group.props.get("TargetType"))).lower() == "lambda":
+                for target, path in m.list_items(group, "Targets"):
+                    add("elasticloadbalancing", f"target group '{group.logical_id}'", group, target.get("Id"),
+                        path + ("Id",), False, needs_order=True, source_ids=(group.logical_id,))
         for pool in m.of_type("AWS::Cognito::UserPool"):
             config = pool.props.get("LambdaConfig")
             if not isinstance(config, dict):
                 continue
-            keys = [(k,) for k in _COGNITO_TRIGGERS] + [(k, "LambdaArn") for k in _COGNITO_NESTED]
-            for key in keys:
+            for key in [(k,) for k in _COGNITO_TRIGGERS] + [(k, "LambdaArn") for k in _COGNITO_NESTED]:
                 node = config.get(key[0])
                 if len(key) == 2:
                     node = node.get("LambdaArn") if isinstance(node, dict) else None
-                if node is None:
-                    continue
-                for tgt, br in self._targets(node):
-                    out.append(Invocation("cognito-idp", f"user pool '{pool.logical_id}' ({key[0]})", pool, tgt,
-                                          pool.prop_path("LambdaConfig", *key) + br.path, False,
-                                          source_ids=(pool.logical_id,), when=br.describe()))
+                if node is not None:
+                    add("cognito-idp", f"user pool '{pool.logical_id}' ({key[0]})", pool, node,
+                        pool.prop_path("LambdaConfig", *key), False, source_ids=(pool.logical_id,))
         for method in m.of_type("AWS::ApiGateway::Method"):
             integration = method.props.get("Integration")
-            if not isinstance(integration, dict):
+            if not isinstance(integration, dict) or not _is_aws_integration(m, integration.get("Type")):
                 continue
-            if str(m.resolver.one(integration.get("Type"))).upper() not in ("AWS", "AWS_PROXY"):
-                continue
-            api = self._ref_id(method.props.get("RestApiId"), "AWS::ApiGateway::RestApi", "AWS::Serverless::Api")
-            for tgt, br in self._targets(integration.get("Uri"), _api_function):
-                out.append(Invocation("apigateway", f"API method '{method.logical_id}'", method, tgt,
-                                      method.prop_path("Integration", "Uri") + br.path, False,
-                                      needs_permission="Credentials" not in integration,
-                                      source_ids=tuple(x for x in (api, method.logical_id) if x),
-                                      details={"api": "REST", "timeout": integration.get("TimeoutInMillis"),
-                                               "timeout_path": method.prop_path("Integration", "TimeoutInMillis")}, when=br.describe()))
+            api = m.lookup_node(method.props.get("RestApiId"), ("AWS::ApiGateway::RestApi", "AWS::Serverless::Api"))
+            add("apigateway", f"API method '{method.logical_id}'", method, integration.get("Uri"),
+                method.prop_path("Integration", "Uri"), False, _api_function,
+                needs_permission="Credentials" not in integration, source_ids=ids(api, method.logical_id),
+                details={"api": "REST", "timeout": integration.get("TimeoutInMillis"),
+                         "timeout_path": method.prop_path("Integration", "TimeoutInMillis")})
         for integ in m.of_type("AWS::ApiGatewayV2::Integration"):
-            if str(m.resolver.one(integ.props.get("IntegrationType"))).upper() not in ("AWS", "AWS_PROXY"):
+            if not _is_aws_integration(m, integ.props.get("IntegrationType")):
                 continue
-            api = self._ref_id(integ.props.get("ApiId"), "AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi")
+            api = m.lookup_node(integ.props.get("ApiId"), ("AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi"))
             protocol = None
             if api:
                 api_res = m.resources[api]
                 protocol = ("HTTP" if api_res.type == "AWS::Serverless::HttpApi"
                             else m.resolver.one(api_res.props.get("ProtocolType")))
-            for tgt, br in self._targets(integ.props.get("IntegrationUri"), _api_function):
-                out.append(Invocation("apigateway", f"API integration '{integ.logical_id}'", integ, tgt,
-                                      integ.prop_path("IntegrationUri") + br.path, False,
-                                      needs_permission="CredentialsArn" not in integ.props,
-                                      source_ids=tuple(x for x in (api,) if x),
-                                      details={"api": str(protocol).upper() if isinstance(protocol, str) else None,
-                                               "timeout": integ.props.get("TimeoutInMillis"),
-                                               "timeout_path": integ.prop_path("TimeoutInMillis")}, when=br.describe()))
+            add("apigateway", f"API integration '{integ.logical_id}'", integ, integ.props.get("IntegrationUri"),
+                integ.prop_path("IntegrationUri"), False, _api_function,
+                needs_permission="CredentialsArn" not in integ.props, source_ids=ids(api),
+                details={"api": protocol.upper() if isinstance(protocol, str) else None,
+                         "timeout": integ.props.get("TimeoutInMillis"),
+                         "timeout_path": integ.prop_path("TimeoutInMillis")})
         for rtype, api_prop, cred in (("AWS::ApiGateway::Authorizer", "RestApiId", "AuthorizerCredentials"),
                                       ("AWS::ApiGatewayV2::Authorizer", "ApiId", "AuthorizerCredentialsArn")):
             for auth in m.of_type(rtype):
-                api = self._ref_id(auth.props.get(api_prop), "AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api",
-                                   "AWS::Serverless::Api", "AWS::Serverless::HttpApi")
-                for tgt, br in self._targets(auth.props.get("AuthorizerUri"), _api_function):
-                    out.append(Invocation("apigateway", f"authorizer '{auth.logical_id}'", auth, tgt,
-                                          auth.prop_path("AuthorizerUri") + br.path, False,
-                                          needs_permission=cred not in auth.props,
-                                          source_ids=tuple(x for x in (api,) if x), details={"authorizer": True}, when=br.describe()))
+                api = m.lookup_node(auth.props.get(api_prop), ("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api",
+                                                               "AWS::Serverless::Api", "AWS::Serverless::HttpApi"))
+                add("apigateway", f"authorizer '{auth.logical_id}'", auth, auth.props.get("AuthorizerUri"),
+                    auth.prop_path("AuthorizerUri"), False, _api_function, needs_permission=cred not in auth.props,
+                    source_ids=ids(api), details={"authorizer": True})
         for filt in m.of_type("AWS::Logs::SubscriptionFilter"):
-            group = self._ref_id(filt.props.get("LogGroupName"), "AWS::Logs::LogGroup")
-            for tgt, br in self._targets(filt.props.get("DestinationArn")):
-                out.append(Invocation("logs", f"subscription filter '{filt.logical_id}'", filt, tgt,
-                                      filt.prop_path("DestinationArn") + br.path, True,
-                                      needs_permission="RoleArn" not in filt.props, needs_order=True,
-                                      source_ids=tuple(x for x in (group,) if x), when=br.describe()))
+            group = m.lookup_node(filt.props.get("LogGroupName"), ("AWS::Logs::LogGroup",))
+            add("logs", f"subscription filter '{filt.logical_id}'", filt, filt.props.get("DestinationArn"),
+                filt.prop_path("DestinationArn"), True, needs_permission="RoleArn" not in filt.props,
+                needs_order=True, source_ids=ids(group))
         for rule in m.of_type("AWS::IoT::TopicRule"):
-            for actions in m.prop(rule, "TopicRulePayload", "Actions"):
-                if isinstance(actions.value, list):
-                    for i, action in enumerate(actions.value):
-                        lam = action.get("Lambda") if isinstance(action, dict) else None
-                        if isinstance(lam, dict):
-                            for tgt, br in self._targets(lam.get("FunctionArn")):
-                                out.append(Invocation("iot", f"IoT rule '{rule.logical_id}'", rule, tgt,
-                                                      actions.path + (i, "Lambda", "FunctionArn") + br.path, True,
-                                                      source_ids=(rule.logical_id,), when=br.describe()))
+            for action, path in m.list_items(rule, "TopicRulePayload", "Actions"):
+                lam = action.get("Lambda")
+                if isinstance(lam, dict):
+                    add("iot", f"IoT rule '{rule.logical_id}'", rule, lam.get("FunctionArn"),
+                        path + ("Lambda", "FunctionArn"), True, source_ids=(rule.logical_id,))
         out.extend(self._sam_invocations())
         return out
 
@@ -334,8 +312,7 @@ class Invocations:
         for fn in self.model.functions:
             if not fn.is_sam:
                 continue
-            alias = _sam_alias(self.model, fn.resource) if "AutoPublishAlias" in fn.props else None
-            target = Target(fn.logical_id, alias)
+            target = _sam_event_target(self.model, fn.resource)
             for name, (etype, props, path) in fn.events().items():
                 service = SAM_ASYNC_EVENTS.get(etype) or SAM_SYNC_EVENTS.get(etype)
                 if not service:
@@ -413,7 +390,7 @@ class Invocations:
                 continue
             if grant.service not in (inv.service, "*"):
                 continue
-            if not _same_qualifier(grant.target.qualifier, inv.target.qualifier):
+            if grant.target.qualifier != inv.target.qualifier:
                 if _vague(grant.target.qualifier) or _vague(inv.target.qualifier):
                     unknown = True
                 continue
@@ -449,7 +426,6 @@ class Invocations:
             out.append(Mapping(self._source_kind(source), f"event source mapping '{esm.logical_id}'", esm, esm.props,
                                esm.prop_path(), source, target))
         for fn in m.functions:
-            alias = _sam_alias(m, fn.resource) if "AutoPublishAlias" in fn.props else None
             for name, (etype, props, path) in fn.events().items():
                 kind = SAM_MAPPING_EVENTS.get(etype)
                 if not kind or not isinstance(props, dict):
@@ -457,7 +433,7 @@ class Invocations:
                 key = "Queue" if kind == "sqs" else "Stream"
                 source = m.resolver.one(props.get(key))
                 out.append(Mapping(kind, f"{etype} event '{name}' of '{fn.logical_id}'", fn.resource, props, path,
-                                   source, Target(fn.logical_id, alias)))
+                                   source, _sam_event_target(m, fn.resource)))
         return out
 
     def _source_kind(self, source: Any) -> str:
@@ -480,17 +456,10 @@ class Invocations:
                 return "dynamodb"
         return ""
 
-    def mappings_of(self, function: str) -> list[Mapping]:
-        return [mp for mp in self.mappings if mp.target and mp.target.function == function]
-
 
 def _vague(qualifier: str | None) -> bool:
     """A qualifier whose name the template does not tell (an alias or version given by reference)."""
-    return qualifier is not None and qualifier.startswith("⟦") and qualifier.endswith(TOKEN_CLOSE)
-
-
-def _same_qualifier(a: str | None, b: str | None) -> bool:
-    return a == b
+    return qualifier is not None and qualifier.startswith(TOKEN_OPEN) and qualifier.endswith(TOKEN_CLOSE)
 
 
 _ATTR = "_invocations"

@@ -11,20 +11,16 @@ DEFAULT_VISIBILITY_TIMEOUT = 30  # seconds, SQS
 
 
 def int_branches(model: TemplateModel, res: Resource, *keys: str, default: int | None = None) -> list[Branch]:
-    """Integer branches of a property, the default where absent; branches that are not a known
-    integer are left out (rules stay silent on them)."""
-    out = []
-    for br in model.prop(res, *keys, every_param_value=True):
-        value = default if br.value is ABSENT else as_int(br.value)
-        if value is not None:
-            out.append(Branch(value, br.conditions, br.path, br.params))
-    return out
+    """Integer branches of a property (each allowed parameter value counts), the default where absent;
+    branches that are not a known integer, or absent without a default, are left out (rules stay silent
+    on them)."""
+    return node_int_branches(model, res.props, res.prop_path(), *keys, default=default)
 
 
-def node_int_branches(model: TemplateModel, node: dict, base: tuple, key: str, default: int | None = None) -> list[Branch]:
-    """Like int_branches for a map that is not a resource's properties (a SAM event's)."""
+def node_int_branches(model: TemplateModel, node: dict, base: tuple, *keys: str, default: int | None = None) -> list[Branch]:
+    """Like int_branches for a map that is not a resource's properties (a SAM event's), whose path is `base`."""
     out = []
-    for br in model.get(node, key, every_param_value=True):
+    for br in model.get(node, *keys, every_param_value=True):
         value = default if br.value is ABSENT else as_int(br.value)
         if value is not None:
             out.append(Branch(value, br.conditions, base + br.path, br.params))

@@ -133,24 +133,16 @@ def publisher_edges(model: TemplateModel, alarms: bool = False) -> Iterator[Edge
             yield Edge("sns", sub, dest, sub.prop_path("Endpoint"), f"subscription '{sub.logical_id}'")
     for bucket in model.of_type("AWS::S3::Bucket"):
         for kind, key in (("QueueConfigurations", "Queue"), ("TopicConfigurations", "Topic")):
-            for configs in model.prop(bucket, "NotificationConfiguration", kind):
-                if not isinstance(configs.value, list):
-                    continue
-                for i, cfg in enumerate(configs.value):
-                    if isinstance(cfg, dict):
-                        dest = model.lookup_node(cfg.get(key), both)
-                        if dest:
-                            yield Edge("s3", bucket, dest, configs.path + (i, key), f"S3 bucket '{bucket.logical_id}'")
+            for cfg, path in model.list_items(bucket, "NotificationConfiguration", kind):
+                dest = model.lookup_node(cfg.get(key), both)
+                if dest:
+                    yield Edge("s3", bucket, dest, path + (key,), f"S3 bucket '{bucket.logical_id}'")
     for rule in model.of_type("AWS::Events::Rule"):
-        for targets in model.prop(rule, "Targets"):
-            if not isinstance(targets.value, list):
-                continue
-            for i, target in enumerate(targets.value):
-                if isinstance(target, dict) and "RoleArn" not in target:
-                    dest = model.lookup_node(target.get("Arn"), both)
-                    if dest:
-                        yield Edge("events", rule, dest, targets.path + (i, "Arn"),
-                                   f"EventBridge rule '{rule.logical_id}'")
+        for target, path in model.list_items(rule, "Targets"):
+            if "RoleArn" not in target:
+                dest = model.lookup_node(target.get("Arn"), both)
+                if dest:
+                    yield Edge("events", rule, dest, path + ("Arn",), f"EventBridge rule '{rule.logical_id}'")
     if alarms:
         for alarm in model.of_type("AWS::CloudWatch::Alarm"):
             for prop in ("AlarmActions", "OKActions", "InsufficientDataActions"):

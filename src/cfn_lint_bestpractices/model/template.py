@@ -131,6 +131,16 @@ class TemplateModel:
             out.append(Branch(br.value, br.conditions, res.prop_path() + br.path, br.params))
         return out
 
+    def list_items(self, res: Resource, *keys: Any) -> Iterator[tuple[dict, tuple]]:
+        """(item, absolute path) for each map in a list-valued resource property (a bucket's
+        LambdaConfigurations, a rule's Targets), in every Fn::If branch of the list. Items stay
+        unresolved; items that are not maps are left out."""
+        for br in self.prop(res, *keys):
+            if isinstance(br.value, list):
+                for i, item in enumerate(br.value):
+                    if isinstance(item, dict):
+                        yield item, br.path + (i,)
+
     def elements(self, node: Any) -> Iterator[Branch]:
         """A value that may be one item or a list of items (IAM's Action, SAM's Policies), as the
         branches of each item in every branch of the value; `AWS::NoValue` items are left out."""
@@ -251,13 +261,9 @@ class TemplateModel:
                 node, path = stack.pop()
                 if isinstance(node, dict):
                     name, args = intrinsic(node)
-                    if name == "Ref" and isinstance(args, str):
-                        refs[args.split(".", 1)[0]].append((logical_id, path))  # SAM's Fn.Alias too
-                    elif name == "Fn::GetAtt":
-                        target = args.split(".", 1)[0] if isinstance(args, str) else (
-                            args[0] if isinstance(args, list) and args and isinstance(args[0], str) else None)
-                        if target:
-                            refs[target].append((logical_id, path))
+                    target = referenced_id(node)
+                    if target:
+                        refs[target].append((logical_id, path))
                     elif name == "Fn::Sub":
                         text = args if isinstance(args, str) else (args[0] if isinstance(args, list) and args and isinstance(args[0], str) else "")
                         for inner in _sub_names(text):
@@ -359,6 +365,19 @@ class TemplateModel:
             if bucket:
                 out[bucket].append(policy)
         return out, unresolved
+
+
+def referenced_id(node: Any) -> str | None:
+    """The logical id a `Ref` (SAM's `Fn.Alias` included) or `Fn::GetAtt` node names, else None."""
+    name, args = intrinsic(node)
+    if name == "Ref" and isinstance(args, str):
+        return args.split(".", 1)[0]
+    if name == "Fn::GetAtt":
+        if isinstance(args, str):
+            return args.split(".", 1)[0]
+        if isinstance(args, list) and args and isinstance(args[0], str):
+            return args[0]
+    return None
 
 
 def _sub_names(text: str) -> list[str]:

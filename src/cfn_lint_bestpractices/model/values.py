@@ -50,6 +50,12 @@ def tokens_in(value: str) -> list[str]:
     return TOKEN_RE.findall(value)
 
 
+def capitalized(text: str) -> str:
+    """`text` with its first letter upper-cased, to open a message with a label ("event source
+    mapping 'M'"); str.capitalize would lower-case the names inside."""
+    return text[:1].upper() + text[1:]
+
+
 def show(value: Any) -> str:
     """A value as a user would write it: tokens shown as `${Name}`."""
     if isinstance(value, str):

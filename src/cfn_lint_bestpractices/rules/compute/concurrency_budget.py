@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ...model import TemplateModel, as_int
+from ...model import TemplateModel
+from ...model.lambda_config import int_branches
 from .._base import BestPracticeRule
 
 # Lambda refuses a reservation that would leave fewer unreserved executions than this.
@@ -31,9 +32,9 @@ class ConcurrencyBudget(BestPracticeRule):
         contributions = []  # (amount, function id, path)
         for fn in model.functions:
             best = None
-            for br in model.prop(fn.resource, "ReservedConcurrentExecutions", every_param_value=True):
-                amount = as_int(br.value)
-                if amount is not None and amount > 0 and (best is None or amount > best[0]):
+            for br in int_branches(model, fn.resource, "ReservedConcurrentExecutions"):
+                amount = br.value
+                if amount > 0 and (best is None or amount > best[0]):
                     best = (amount, fn.logical_id, br.path, br.describe())
             if best:
                 contributions.append(best)

@@ -7,7 +7,7 @@ import re
 from ...model import ABSENT, TemplateModel
 from ...model.invocation import VERSION, function_target
 from ...model.lambda_config import DEFAULT_MEMORY, int_branches, timeouts
-from ...model.values import tokens_in
+from ...model.values import capitalized, tokens_in
 from .._base import BestPracticeRule
 
 EDGE_REGION = "us-east-1"
@@ -82,7 +82,7 @@ class LambdaEdgeConstraints(BestPracticeRule):
             numbered = (via is not None and via.type == VERSION) or (target.qualifier or "").endswith(".Version⟧")
             if not numbered:
                 what = "an alias" if target.qualifier else "the unqualified function"
-                yield (path, f"{where[0].upper()}{where[1:]} associates {what} of '{target.function}': Lambda@Edge "
+                yield (path, f"{capitalized(where)} associates {what} of '{target.function}': Lambda@Edge "
                              "needs a numbered version. Reference an AWS::Lambda::Version of the function (or SAM's "
                              "!Ref Function.Version with AutoPublishAlias).")
             return
@@ -93,10 +93,10 @@ class LambdaEdgeConstraints(BestPracticeRule):
             return
         region, qualifier = m.group(1), m.group(2)
         if not region.startswith("⟦") and region != EDGE_REGION:
-            yield (path, f"{where[0].upper()}{where[1:]} associates a function in {region}: Lambda@Edge functions "
+            yield (path, f"{capitalized(where)} associates a function in {region}: Lambda@Edge functions "
                          f"must be created in {EDGE_REGION}. Deploy the function to {EDGE_REGION} and use that ARN.")
         if qualifier is None or not qualifier.isdigit():
-            yield (path, f"{where[0].upper()}{where[1:]} associates '{arn}', which is not a numbered version: "
+            yield (path, f"{capitalized(where)} associates '{arn}', which is not a numbered version: "
                          "Lambda@Edge needs a numbered version, not $LATEST or an alias. Append the version "
                          "number to the ARN.")
 

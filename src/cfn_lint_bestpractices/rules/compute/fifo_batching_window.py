@@ -6,6 +6,7 @@ from ...model import TemplateModel
 from ...model.invocation import invocations
 from ...model.lambda_config import node_int_branches
 from ...model.messaging import QUEUE_TYPE, fifo_kinds
+from ...model.values import capitalized
 from .._base import BestPracticeRule
 
 
@@ -32,7 +33,7 @@ class FifoBatchingWindow(BestPracticeRule):
             kind = fifo[0]
             window = windows[0]
             yield (window.path,
-                   f"{mapping.label[0].upper()}{mapping.label[1:]} reads FIFO queue {kind.label}"
+                   f"{capitalized(mapping.label)} reads FIFO queue {kind.label}"
                    f"{kind.branch.describe()} with MaximumBatchingWindowInSeconds {window.value}{window.describe()}: "
                    "Lambda does not support a batching window for FIFO queues. Remove "
                    "MaximumBatchingWindowInSeconds (or set it to 0).")

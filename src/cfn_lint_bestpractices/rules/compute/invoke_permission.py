@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...model import TemplateModel
 from ...model.invocation import invocations
+from ...model.values import capitalized
 from .._base import BestPracticeRule
 
 # What goes wrong without the permission, by invoking service.
@@ -48,7 +49,7 @@ class InvokePermissionMissing(BestPracticeRule):
             if grant is None:
                 if known:
                     yield (inv.path,
-                           f"{inv.label[0].upper()}{inv.label[1:]} invokes function {inv.target.describe()}{inv.when}, but no "
+                           f"{capitalized(inv.label)} invokes function {inv.target.describe()}{inv.when}, but no "
                            f"AWS::Lambda::Permission in the template lets {principal} invoke it: "
                            f"{_EFFECT.get(inv.service, 'its invocations fail')}. Add an AWS::Lambda::Permission with "
                            f"Action lambda:InvokeFunction, Principal {principal}, FunctionName naming the same "
@@ -62,6 +63,6 @@ class InvokePermissionMissing(BestPracticeRule):
                 fix = ("give the permission a SourceArn that does not refer to the resource (a literal or "
                        "Fn::Sub ARN from a known name) and add " if reverse else "add ")
                 yield (inv.source.path,
-                       f"{inv.label[0].upper()}{inv.label[1:]} needs its permission to invoke "
+                       f"{capitalized(inv.label)} needs its permission to invoke "
                        f"{inv.target.describe()} before it is created, but {why}: {_EFFECT[inv.service]}. "
                        f"To fix, {fix}DependsOn: {grant.resource.logical_id} to '{inv.source.logical_id}'.")

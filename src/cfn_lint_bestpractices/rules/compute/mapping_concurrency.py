@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ...model import ABSENT, TemplateModel
+from ...model import TemplateModel
 from ...model.invocation import invocations
-from ...model.lambda_config import node_int_branches
-from ...model.values import as_int, combine
+from ...model.lambda_config import int_branches, node_int_branches
+from ...model.values import capitalized, combine
 from .._base import BestPracticeRule
 
 # Lambda's SQS guidance: reserve at least five executions for a function an SQS mapping invokes.
@@ -14,12 +14,7 @@ MIN_SQS_RESERVED = 5
 
 def _reserved(model: TemplateModel, function: str):
     """Branches of a function's reserved concurrency that are set to a known number."""
-    out = []
-    for br in model.prop(model.resources[function], "ReservedConcurrentExecutions", every_param_value=True):
-        value = None if br.value is ABSENT else as_int(br.value)
-        if value is not None:
-            out.append(br.__class__(value, br.conditions, br.path, br.params))
-    return out
+    return int_branches(model, model.resources[function], "ReservedConcurrentExecutions")
 
 
 class MappingConcurrencyAboveReserved(BestPracticeRule):
@@ -43,7 +38,7 @@ class MappingConcurrencyAboveReserved(BestPracticeRule):
             for (mx, res), both in combine(maxima, _reserved(model, mapping.target.function)):
                 if mx.value > res.value:
                     yield (mx.path,
-                           f"{mapping.label[0].upper()}{mapping.label[1:]} allows MaximumConcurrency {mx.value}, more "
+                           f"{capitalized(mapping.label)} allows MaximumConcurrency {mx.value}, more "
                            f"than the {res.value} executions function '{mapping.target.function}' reserves"
                            f"{both.describe()}: the extra invocations are throttled and their messages go back to "
                            "the queue (and towards its dead-letter queue). Set MaximumConcurrency to at most the "

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from ...model import ABSENT, TemplateModel
+from ...model import TemplateModel
 from ...model.invocation import ALIAS, VERSION, function_target
 from ...model.lambda_config import int_branches
-from ...model.values import as_int
 from .._base import BestPracticeRule
 
 
@@ -17,7 +16,7 @@ def provisioned(model: TemplateModel) -> dict[str, list[tuple[int, str, tuple]]]
         tgt = function_target(model, model.resolver.one(res.props.get("FunctionName")))
         if tgt is None:
             continue
-        values = [b for b in int_branches(model, res, "ProvisionedConcurrencyConfig", "ProvisionedConcurrentExecutions")]
+        values = int_branches(model, res, "ProvisionedConcurrencyConfig", "ProvisionedConcurrentExecutions")
         if values:
             best = max(values, key=lambda b: b.value)
             out.setdefault(tgt.function, []).append((best.value, f"{res.type.split('::')[-1].lower()} '{res.logical_id}'", best.path))
@@ -47,9 +46,9 @@ class ProvisionedAboveReserved(BestPracticeRule):
             if not parts:
                 continue
             total = sum(p[0] for p in parts)
-            for br in model.prop(fn.resource, "ReservedConcurrentExecutions", every_param_value=True):
-                reserved = None if br.value is ABSENT else as_int(br.value)
-                if reserved is None or total <= reserved:
+            for br in int_branches(model, fn.resource, "ReservedConcurrentExecutions"):
+                reserved = br.value
+                if total <= reserved:
                     continue
                 listed = ", ".join(f"{n} on {where}" for n, where, _ in parts)
                 yield (br.path,

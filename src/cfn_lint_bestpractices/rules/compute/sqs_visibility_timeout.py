@@ -5,19 +5,13 @@ from __future__ import annotations
 from ...model import TemplateModel
 from ...model.invocation import QUEUE, Mapping, invocations
 from ...model.lambda_config import DEFAULT_VISIBILITY_TIMEOUT, int_branches, node_int_branches, timeouts
-from ...model.values import combine, intrinsic
+from ...model.template import referenced_id
+from ...model.values import combine
 from .._base import BestPracticeRule
 
 
 def _direct_ref(model: TemplateModel, node, rtype: str) -> bool:
-    name, args = intrinsic(node)
-    if name == "Ref":
-        target = args
-    elif name == "Fn::GetAtt":
-        target = args.split(".", 1)[0] if isinstance(args, str) else (args[0] if isinstance(args, list) and args else None)
-    else:
-        return False
-    res = model.resources.get(target) if isinstance(target, str) else None
+    res = model.resources.get(referenced_id(node) or "")
     return res is not None and res.type == rtype
 
 

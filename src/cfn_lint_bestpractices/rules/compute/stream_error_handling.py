@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model import ABSENT, TemplateModel
 from ...model.invocation import invocations
-from ...model.values import as_int, combine
+from ...model.values import as_int, capitalized, combine
 from .._base import BestPracticeRule
 
 _NAMES = {"kinesis": "Kinesis", "dynamodb": "DynamoDB"}
@@ -36,7 +36,7 @@ class StreamErrorHandling(BestPracticeRule):
             age = _unbounded(model.get(mapping.props, "MaximumRecordAgeInSeconds", every_param_value=True))
             for _, both in combine(dest, retries, age):
                 yield (mapping.resource.finding_path(mapping.path),
-                       f"{mapping.label[0].upper()}{mapping.label[1:]} reads a {_NAMES[mapping.kind]} stream with "
+                       f"{capitalized(mapping.label)} reads a {_NAMES[mapping.kind]} stream with "
                        f"no on-failure destination and no limit on retries or record age{both.describe()}: one "
                        f"record that keeps failing blocks its shard until {_RETENTION[mapping.kind]}. Set "
                        "MaximumRetryAttempts or MaximumRecordAgeInSeconds, add DestinationConfig.OnFailure, and "
