@@ -91,3 +91,55 @@ def endpoint_covers(model: TemplateModel, endpoint: Resource, service: str, rout
     # Interface endpoints serve the whole VPC (we do not judge private DNS or zones).
     return True
 
+
+
+IGW = "AWS::EC2::InternetGateway"
+
+
+def route_gateway(model: TemplateModel, route: Resource) -> str | None:
+    """What a route sends its traffic to, as far as internet gateways go: the IGW's logical id (or
+    "external" for a literal igw- id), "" for any other target, None when it cannot be known."""
+    props = route.props
+    if "GatewayId" not in props:
+        return "" if any(k in props for k in EGRESS_TARGETS) else None
+    value = model.resolver.one(props["GatewayId"])
+    if not isinstance(value, str):
+        return None
+    igw = model.lookup(value, (IGW,))
+    if igw:
+        return igw
+    if value.startswith("igw-"):
+        return "external"
+    if value.startswith("vgw-") or model.lookup(value, ("AWS::EC2::VPNGateway",)):
+        return ""
+    return None
+
+
+def tables_reach_igw(model: TemplateModel, tables: list[str]) -> bool | None:
+    """Whether any route of these route tables goes to an internet gateway (True), none does and every
+    route is known (False), or some route cannot be read (None)."""
+    unknown = False
+    for table in tables:
+        for route in model.routes.get(table, []):
+            target = route_gateway(model, route)
+            if target:
+                return True
+            if target is None:
+                unknown = True
+    return None if unknown else False
+
+
+def default_route_targets(model: TemplateModel, tables: list[str]) -> list[tuple[Resource, str]] | None:
+    """(route, NAT gateway logical id) for the IPv4 default routes of these tables that go to an
+    in-template NAT gateway; None when some default route cannot be read."""
+    out = []
+    for table in tables:
+        for route in model.routes.get(table, []):
+            kind = _route_kind(model, route)
+            if kind == UNKNOWN_ROUTE:
+                return None
+            if kind == EGRESS and "NatGatewayId" in route.props:
+                nat = model.lookup_node(route.props["NatGatewayId"], ("AWS::EC2::NatGateway",))
+                if nat:
+                    out.append((route, nat))
+    return out

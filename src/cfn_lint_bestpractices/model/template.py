@@ -346,6 +346,22 @@ class TemplateModel:
         return self._index_by("AWS::EC2::VPCEndpoint", "VpcId", ("AWS::EC2::VPC",))
 
     @cached_property
+    def igw_attachments(self) -> tuple[dict[str, list[Resource]], bool]:
+        """internet gateway -> its VPCGatewayAttachments, and whether some attachment names a gateway
+        we cannot resolve (then any gateway of the template might be the one it attaches)."""
+        out: dict[str, list[Resource]] = defaultdict(list)
+        unresolved = False
+        for att in self.of_type("AWS::EC2::VPCGatewayAttachment"):
+            if "InternetGatewayId" not in att.props:
+                continue
+            igw = self.lookup_node(att.props["InternetGatewayId"], ("AWS::EC2::InternetGateway",))
+            if igw:
+                out[igw].append(att)
+            else:
+                unresolved = True
+        return out, unresolved
+
+    @cached_property
     def nacl_entries(self) -> dict[str, list[Resource]]:
         return self._index_by("AWS::EC2::NetworkAclEntry", "NetworkAclId", ("AWS::EC2::NetworkAcl",))
 

@@ -58,6 +58,10 @@ def capitalized(text: str) -> str:
 
 def show(value: Any) -> str:
     """A value as a user would write it: tokens shown as `${Name}`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value == "":
+        return '""'
     if isinstance(value, str):
         return TOKEN_RE.sub(lambda m: "${" + m.group(1) + "}", value)
     return repr(value)
@@ -338,7 +342,8 @@ class Resolver:
         if not candidates:
             yield Branch(UNKNOWN, conds)
             return
-        for value in candidates:
+        for raw in candidates:
+            value = raw
             if isinstance(value, (dict, list)):
                 yield Branch(UNKNOWN, conds)
                 continue
@@ -347,7 +352,7 @@ class Resolver:
             elif isinstance(ptype, str) and ptype.startswith("AWS::SSM::Parameter"):
                 yield Branch(UNKNOWN, conds)  # the default names the SSM parameter, not its value
                 continue
-            yield Branch(value, conds, (), ((name, value),) if every else ())
+            yield Branch(value, conds, (), ((name, raw),) if every else ())
 
     def _render(self, logical_id: str, attribute: str) -> Any:
         key = (logical_id, attribute)

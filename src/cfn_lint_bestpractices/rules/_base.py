@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from typing import Any, Iterable
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
@@ -52,3 +53,28 @@ class BestPracticeRule(CloudFormationLintRule):
             LOGGER.warning("cfn-lint-bestpractices: rule %s skipped %s: %r", self.id,
                            getattr(cfn, "filename", None) or "template", err)
             return []
+
+
+class EnvironmentDependentRule(BestPracticeRule):
+    """A practice that production needs and a test stack may skip on purpose (Multi-AZ, point-in-time
+    recovery). Besides cfn-lint's own suppressions, two options switch it off for parts of a template:
+    resources by logical id, and the branches of conditions that mark a non-production environment."""
+
+    options = {
+        "exempt_resources": {
+            "default": [], "type": "list", "itemtype": "string",
+            "description": "Regular expressions; resources whose logical id matches one are not checked",
+        },
+        "production_conditions": {
+            "default": "(?i).*prod.*", "type": "string",
+            "description": ("Regular expression for condition names that mean 'production': a value chosen when "
+                            "such a condition is false (a test or dev stack) is not reported"),
+        },
+    }
+
+    def exempt(self, logical_id: str) -> bool:
+        return any(re.fullmatch(p, logical_id) for p in self.config.get("exempt_resources") or [])
+
+    def non_production(self, conditions: tuple) -> bool:
+        pattern = self.config.get("production_conditions") or ""
+        return bool(pattern) and any(not value and re.fullmatch(pattern, name) for name, value in conditions)

@@ -1,0 +1,44 @@
+"""RDS instances and clusters: engine families and which instances belong to a cluster."""
+
+from __future__ import annotations
+
+from .template import Resource, TemplateModel
+
+DB_INSTANCE = "AWS::RDS::DBInstance"
+DB_CLUSTER = "AWS::RDS::DBCluster"
+
+
+def engine(model: TemplateModel, res: Resource) -> str | None:
+    value = model.resolver.one(res.props.get("Engine"))
+    return value.lower() if isinstance(value, str) and "⟦" not in value else None
+
+
+def in_cluster(model: TemplateModel, db: Resource) -> bool:
+    """An instance that belongs to a DB cluster (Aurora, or Multi-AZ DB clusters): its storage, backups
+    and encryption are the cluster's."""
+    if "DBClusterIdentifier" in db.props:
+        return True
+    name = engine(model, db)
+    return bool(name and name.startswith("aurora"))
+
+
+def is_replica_or_restore(db: Resource) -> bool:
+    """Read replicas and restores take storage settings from their source."""
+    return any(k in db.props for k in ("SourceDBInstanceIdentifier", "SourceDBClusterIdentifier",
+                                       "DBSnapshotIdentifier", "DBClusterSnapshotIdentifier",
+                                       "SourceDbiResourceId", "RestoreTime", "UseLatestRestorableTime"))
+
+
+def cluster_members(model: TemplateModel) -> tuple[dict[str, list[Resource]], bool]:
+    """cluster -> its in-template instances, and whether some instance names a cluster we cannot resolve."""
+    out: dict[str, list[Resource]] = {}
+    unresolved = False
+    for db in model.of_type(DB_INSTANCE):
+        if "DBClusterIdentifier" not in db.props:
+            continue
+        cluster = model.lookup_node(db.props["DBClusterIdentifier"], (DB_CLUSTER,))
+        if cluster:
+            out.setdefault(cluster, []).append(db)
+        else:
+            unresolved = True
+    return out, unresolved
