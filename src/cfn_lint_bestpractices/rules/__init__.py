@@ -27,7 +27,28 @@ from .messaging.redrive_policy import QueueRedrivePolicy
 from .messaging.s3_notifications import S3NotificationCompatibility
 from .messaging.sfn_express import ExpressIntegrationPatterns
 from .messaging.sns_fifo import SnsFifoCompatibility
+from .networking.apigw_domain_certificate import ApiDomainCertificate
+from .networking.asg_capacity import AsgDesiredCapacity, AsgSingleZone
+from .networking.asg_health_check import AsgElbHealthCheck
+from .networking.cloudfront_certificate import CloudFrontCertificateRegion
+from .networking.database_public import DatabaseNotPublic
+from .networking.ecs_execution_role import TaskExecutionRole
+from .networking.ecs_fargate_features import FargateUnsupportedFeatures
+from .networking.ecs_target_type import EcsAwsvpcTargetType
+from .networking.instance_profile import InstanceProfileReference
+from .networking.internet_gateway import InternetGatewayRouting
+from .networking.lb_zones import LoadBalancerCrossZone, LoadBalancerSingleZone
 from .networking.nacl_return_traffic import NaclReturnTraffic
+from .networking.nat_gateway import NatGatewayPlacement
+from .networking.private_api_policy import PrivateApiPolicy
+from .networking.vpc_endpoint_routes import GatewayEndpointRoutes
+from .storage.dynamodb_pitr import DynamoDbPointInTimeRecovery
+from .storage.rds_encryption_backups import RdsEncryptionAndBackups
+from .storage.rds_iam_auth import RdsIamAuthEngine
+from .storage.rds_multi_az import RdsMultiAz
+from .storage.rds_storage import RdsStorageAutoscalingOff, RdsStorageCeiling
+from .storage.s3_bucket_key import S3BucketKey
+from .storage.s3_replication_versioning import S3ReplicationVersioning
 from .storage.s3_secure_transport import S3SecureTransport
 
 ALL_RULES = (
@@ -60,7 +81,31 @@ ALL_RULES = (
     S3NotificationCompatibility,
     EventBridgeTargetResilience,
     NaclReturnTraffic,
+    InternetGatewayRouting,
+    NatGatewayPlacement,
+    GatewayEndpointRoutes,
+    DatabaseNotPublic,
+    AsgElbHealthCheck,
+    AsgDesiredCapacity,
+    AsgSingleZone,
+    LoadBalancerSingleZone,
+    LoadBalancerCrossZone,
+    EcsAwsvpcTargetType,
+    InstanceProfileReference,
+    FargateUnsupportedFeatures,
+    TaskExecutionRole,
+    CloudFrontCertificateRegion,
+    PrivateApiPolicy,
+    ApiDomainCertificate,
     S3SecureTransport,
+    S3BucketKey,
+    S3ReplicationVersioning,
+    DynamoDbPointInTimeRecovery,
+    RdsStorageAutoscalingOff,
+    RdsStorageCeiling,
+    RdsMultiAz,
+    RdsIamAuthEngine,
+    RdsEncryptionAndBackups,
 )
 
 __all__ = [cls.__name__ for cls in ALL_RULES] + ["ALL_RULES"]

@@ -1,0 +1,89 @@
+"""E9707 and W9708: Auto Scaling group sizes that contradict each other, and groups in one Availability Zone."""
+
+from __future__ import annotations
+
+from ...model import TemplateModel
+from ...model.lambda_config import int_branches
+from ...model.props import list_branches
+from ...model.values import combine
+from .._base import BestPracticeRule
+from .asg_health_check import ASG
+
+
+class AsgDesiredCapacity(BestPracticeRule):
+    id = "E9707"
+    shortdesc = "Auto Scaling DesiredCapacity outside MinSize..MaxSize"
+    description = (
+        "An Auto Scaling group's DesiredCapacity must lie between its MinSize and MaxSize; otherwise creating "
+        "or updating the group fails."
+    )
+    tags = ["autoscaling"]
+
+    def findings(self, model: TemplateModel):
+        for asg in model.of_type(ASG):
+            desired = int_branches(model, asg, "DesiredCapacity")
+            if not desired:
+                continue
+            for (d, lo, hi), merged in combine(desired, int_branches(model, asg, "MinSize"), int_branches(model, asg, "MaxSize")):
+                if lo.value <= d.value <= hi.value:
+                    continue
+                yield (d.path,
+                       f"Auto Scaling group '{asg.logical_id}' asks for DesiredCapacity {d.value} outside MinSize "
+                       f"{lo.value} .. MaxSize {hi.value}{merged.describe()}, so the stack fails. Choose a "
+                       "DesiredCapacity within the bounds, or leave it out to start at MinSize.")
+
+
+class AsgSingleZone(BestPracticeRule):
+    id = "W9708"
+    shortdesc = "Auto Scaling group in a single Availability Zone"
+    description = (
+        "An Auto Scaling group whose VPCZoneIdentifier lists one subnet (or subnets of one Availability Zone), "
+        "or whose AvailabilityZones lists one zone, cannot replace capacity when that zone fails."
+    )
+    tags = ["autoscaling", "availability"]
+
+    @staticmethod
+    def _zones(model: TemplateModel, values: list) -> set | None:
+        zones = set()
+        for value in values:
+            subnet = model.lookup(value, ("AWS::EC2::Subnet",))
+            if subnet is None:
+                return None
+            zone = model.resolver.one(model.resources[subnet].props.get("AvailabilityZone"))
+            if not isinstance(zone, str) or "⟦" in zone:
+                return None
+            zones.add(zone)
+        return zones
+
+    def _single_zone(self, model: TemplateModel, values: list) -> str | None:
+        """How the subnets are one zone ('one subnet (X)'), or None when they are not or we cannot tell.
+        The API takes a comma-separated string, so one item may hold several subnets."""
+        if len(values) == 1:
+            value = values[0]
+            subnet = model.lookup(value, ("AWS::EC2::Subnet",))
+            if subnet:
+                return f"one subnet ({subnet})"
+            if isinstance(value, str) and "⟦" not in value and "," not in value:
+                return f"one subnet ({value})"
+            return None
+        zones = self._zones(model, values) if values else None
+        if zones and len(zones) == 1:
+            return f"subnets of one Availability Zone ({next(iter(zones))})"
+        return None
+
+    def findings(self, model: TemplateModel):
+        for asg in model.of_type(ASG):
+            for br in list_branches(model, asg, "VPCZoneIdentifier"):
+                if br.params:
+                    continue  # a parameter's default subnets are often placeholders: not judged
+                where = self._single_zone(model, br.value)
+                if where is None:
+                    continue
+                yield (br.path,
+                       f"Auto Scaling group '{asg.logical_id}' launches instances in {where}{br.describe()}: when that "
+                       "zone fails, the group cannot replace them. List subnets in at least two Availability Zones.")
+            for br in list_branches(model, asg, "AvailabilityZones"):
+                if len(br.value) == 1 and isinstance(br.value[0], str) and not br.params:
+                    yield (br.path,
+                           f"Auto Scaling group '{asg.logical_id}' uses one Availability Zone{br.describe()}: when it "
+                           "fails, the group cannot replace its instances. List at least two zones.")

@@ -1,0 +1,45 @@
+"""E9712: an EC2 instance or launch template given a role where an instance profile is expected."""
+
+from __future__ import annotations
+
+from ...model import TemplateModel
+from .._base import BestPracticeRule
+
+ROLE = "AWS::IAM::Role"
+PROFILE = "AWS::IAM::InstanceProfile"
+
+# (resource type, path of the property that names an instance profile)
+PLACES = (
+    ("AWS::EC2::Instance", ("IamInstanceProfile",)),
+    ("AWS::AutoScaling::LaunchConfiguration", ("IamInstanceProfile",)),
+    ("AWS::EC2::LaunchTemplate", ("LaunchTemplateData", "IamInstanceProfile", "Name")),
+    ("AWS::EC2::LaunchTemplate", ("LaunchTemplateData", "IamInstanceProfile", "Arn")),
+)
+
+
+class InstanceProfileReference(BestPracticeRule):
+    id = "E9712"
+    shortdesc = "IAM role used where an instance profile is expected"
+    description = (
+        "EC2 instances take an instance profile, not a role: IamInstanceProfile must name (or, in launch "
+        "templates and configurations, give the ARN of) an AWS::IAM::InstanceProfile that contains the role. "
+        "CloudFormation does not create a profile of the same name for a role the way the console does."
+    )
+    tags = ["ec2", "iam"]
+
+    def findings(self, model: TemplateModel):
+        profile_names = {n for n in (model.resolver.one(p.props.get("InstanceProfileName")) for p in model.of_type(PROFILE))
+                         if isinstance(n, str)}
+        for rtype, keys in PLACES:
+            for res in model.of_type(rtype):
+                for br in model.prop(res, *keys):
+                    whole = isinstance(br.value, str) and br.value.startswith("⟦") and br.value.count("⟦") == 1 \
+                        and br.value.endswith("⟧")
+                    role = model.lookup(br.value, (ROLE,)) if whole else None  # !Ref Role or !GetAtt Role.Arn
+                    if not role or br.value in profile_names:
+                        continue  # a profile given the role's own name makes the reference work
+                    yield (br.path,
+                           f"{rtype.split('::')[-1]} '{res.logical_id}' sets {'.'.join(keys[1:] if len(keys) > 1 else keys)} "
+                           f"to IAM role '{role}'{br.describe()}, but EC2 expects an instance profile and the launch "
+                           f"fails. Add an AWS::IAM::InstanceProfile with Roles: [!Ref {role}] and reference that "
+                           "profile instead.")

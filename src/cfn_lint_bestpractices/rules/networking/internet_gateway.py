@@ -1,0 +1,51 @@
+"""W9702: an internet gateway that is not attached, a route that races its attachment, and public IPs in
+subnets that cannot reach an internet gateway."""
+
+from __future__ import annotations
+
+from ...model import TemplateModel
+from ...model.network import IGW, route_gateway, tables_reach_igw
+from ...model.props import bool_branches
+from .._base import BestPracticeRule
+
+
+class InternetGatewayRouting(BestPracticeRule):
+    id = "W9702"
+    shortdesc = "Internet gateway not attached, or used before its attachment"
+    description = (
+        "An internet gateway carries traffic only once an AWS::EC2::VPCGatewayAttachment attaches it to the "
+        "VPC; a route through it must be created after that attachment (DependsOn), or it can fail with "
+        "'route table and network gateway belong to different networks'. A subnet that gives instances "
+        "public IP addresses needs a route to an internet gateway, or the addresses are useless."
+    )
+    tags = ["vpc", "internet-gateway", "networking"]
+
+    def findings(self, model: TemplateModel):
+        attachments, unresolved = model.igw_attachments
+        for igw in model.of_type(IGW):
+            if not attachments.get(igw.logical_id) and not unresolved:
+                yield (igw.path,
+                       f"Internet gateway '{igw.logical_id}' is never attached to a VPC: no "
+                       "AWS::EC2::VPCGatewayAttachment names it, so routes through it fail and nothing reaches "
+                       "the internet. Add a VPCGatewayAttachment with the VpcId and this InternetGatewayId.")
+        for route in model.of_type("AWS::EC2::Route"):
+            igw = route_gateway(model, route)
+            atts = attachments.get(igw or "", [])
+            if not atts or any(model.created_after(route.logical_id, a.logical_id) for a in atts):
+                continue
+            names = " or ".join(f"'{a.logical_id}'" for a in atts)
+            yield (route.path,
+                   f"Route '{route.logical_id}' goes through internet gateway '{igw}' but is not created after "
+                   f"its attachment {names}: CloudFormation may create the route first, and it fails because the "
+                   f"gateway is not yet attached to the VPC. Add DependsOn: {atts[0].logical_id} to the route.")
+        for subnet in model.of_type("AWS::EC2::Subnet"):
+            tables = model.subnet_route_tables.get(subnet.logical_id, [])
+            if not tables or tables_reach_igw(model, tables) is not False:
+                continue  # the main route table, a route we cannot read, or an internet gateway route
+            for br in bool_branches(model, subnet, "MapPublicIpOnLaunch"):
+                if br.value is True:
+                    yield (br.path,
+                           f"Subnet '{subnet.logical_id}' gives instances a public IP address (MapPublicIpOnLaunch: "
+                           f"true{br.describe()}) but its route tables ({', '.join(tables)}) have no route to an "
+                           "internet gateway, so the address is useless. Add a 0.0.0.0/0 route to the internet "
+                           "gateway, or set MapPublicIpOnLaunch to false for a private subnet.")

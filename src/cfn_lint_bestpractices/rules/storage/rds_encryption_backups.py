@@ -1,0 +1,51 @@
+"""W9809: RDS, DocumentDB and Neptune storage without encryption, and RDS with automated backups off."""
+
+from __future__ import annotations
+
+from ...model import TemplateModel
+from ...model.lambda_config import int_branches
+from ...model.props import bool_branches, str_branches
+from ...model.rds import DB_CLUSTER, DB_INSTANCE, in_cluster, is_replica_or_restore
+from .._base import BestPracticeRule
+
+CLUSTERS = (DB_CLUSTER, "AWS::DocDB::DBCluster", "AWS::Neptune::DBCluster")
+
+
+class RdsEncryptionAndBackups(BestPracticeRule):
+    id = "W9809"
+    shortdesc = "Database storage unencrypted or automated backups off"
+    description = (
+        "Storage encryption can only be chosen when a database is created (later it takes a snapshot copy and a "
+        "restore), so StorageEncrypted should be true from the start. BackupRetentionPeriod 0 turns off "
+        "automated backups and point-in-time restore. Replicas and restores inherit these settings and are not read."
+    )
+    tags = ["rds", "encryption", "backup"]
+
+    def findings(self, model: TemplateModel):
+        for db in model.of_type(DB_INSTANCE):
+            if in_cluster(model, db) or is_replica_or_restore(db):
+                continue
+            yield from self._encryption(model, db, "DB instance")
+            for br in int_branches(model, db, "BackupRetentionPeriod"):
+                if br.value == 0:
+                    yield (br.path,
+                           f"DB instance '{db.logical_id}' has BackupRetentionPeriod 0{br.describe()}: automated backups "
+                           "and point-in-time restore are off. Keep backups for at least 7 days.")
+                    break
+        for cluster in model.of_type(*CLUSTERS):
+            if is_replica_or_restore(cluster) or "SnapshotIdentifier" in cluster.props or "SourceRegion" in cluster.props:
+                continue
+            if any(b.value == "serverless" for b in str_branches(model, cluster, "EngineMode")):
+                continue  # Aurora Serverless v1 storage is always encrypted
+            yield from self._encryption(model, cluster, "DB cluster")
+
+    @staticmethod
+    def _encryption(model: TemplateModel, res, what: str):
+        for br in bool_branches(model, res, "StorageEncrypted", default=False):
+            if br.value is False:
+                yield (br.path,
+                       f"{what} '{res.logical_id}' stores data unencrypted (StorageEncrypted "
+                       f"{'not set' if 'StorageEncrypted' not in res.props else 'false'}{br.describe()}); encryption "
+                       "cannot be turned on later without a snapshot copy and restore. Set StorageEncrypted: true "
+                       "(and KmsKeyId for a customer managed key).")
+                break

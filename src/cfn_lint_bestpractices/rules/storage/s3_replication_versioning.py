@@ -1,0 +1,48 @@
+"""E9803: S3 replication without versioning on the source or an in-template destination bucket."""
+
+from __future__ import annotations
+
+from ...model import ABSENT, TemplateModel
+from ...model.props import str_branches
+from ...model.values import combine
+from .._base import BestPracticeRule
+from .s3_bucket_key import BUCKET
+
+
+class S3ReplicationVersioning(BestPracticeRule):
+    id = "E9803"
+    shortdesc = "S3 replication without versioning"
+    description = (
+        "S3 replication (same- or cross-region) requires versioning to be enabled on the source bucket and on "
+        "every destination bucket; without it the bucket with a ReplicationConfiguration fails to create."
+    )
+    tags = ["s3", "replication"]
+
+    @staticmethod
+    def _unversioned(model: TemplateModel, bucket) -> list:
+        return [br for br in str_branches(model, bucket, "VersioningConfiguration", "Status", default="not set")
+                if br.value != "Enabled"]
+
+    def findings(self, model: TemplateModel):
+        for bucket in model.of_type(BUCKET):
+            replication = [br for br in model.prop(bucket, "ReplicationConfiguration") if br.value is not ABSENT]
+            if not replication:
+                continue
+            for (_, br), both in combine(replication, self._unversioned(model, bucket)):
+                yield (br.path,
+                       f"Bucket '{bucket.logical_id}' replicates objects (ReplicationConfiguration) but its versioning "
+                       f"is {br.value}{both.describe()}: S3 replication requires versioning on the source bucket, so the "
+                       "bucket fails to create. Set VersioningConfiguration Status: Enabled.")
+            seen = set()
+            for rule, path in model.list_items(bucket, "ReplicationConfiguration", "Rules"):
+                dest = model.lookup_node((rule.get("Destination") or {}).get("Bucket") if isinstance(rule.get("Destination"), dict) else None,
+                                         (BUCKET,))
+                if not dest or dest in seen or dest == bucket.logical_id:
+                    continue
+                seen.add(dest)
+                for br in self._unversioned(model, model.resources[dest]):
+                    yield (path + ("Destination", "Bucket"),
+                           f"Bucket '{bucket.logical_id}' replicates to bucket '{dest}', whose versioning is "
+                           f"{br.value}{br.describe()}: S3 replication requires versioning on the destination too. Set "
+                           f"VersioningConfiguration Status: Enabled on '{dest}'.")
+                    break
