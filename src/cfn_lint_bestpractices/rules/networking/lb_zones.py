@@ -21,6 +21,15 @@ def _literal_lists(model: TemplateModel, lb, key: str) -> list:
     return [br for br in list_branches(model, lb, key) if len(br.value) == 1 and not br.params]
 
 
+def _value_path(res, key: str, index: int) -> tuple | None:
+    """Path of the index-th attribute's Value when it is written literally there (not built by an
+    intrinsic function), so a finding can point at it."""
+    raw = res.props.get(key)
+    if isinstance(raw, list) and index < len(raw) and isinstance(raw[index], dict) and "Value" in raw[index]:
+        return res.prop_path(key, index, "Value")
+    return None
+
+
 class LoadBalancerSingleZone(BestPracticeRule):
     id = "W9709"
     shortdesc = "Network, Gateway or Classic Load Balancer in a single subnet"
@@ -61,17 +70,20 @@ class LoadBalancerCrossZone(BestPracticeRule):
     tags = ["elb", "availability"]
 
     def findings(self, model: TemplateModel):
-        if any(self._enables(model, tg, "TargetGroupAttributes") is not False
+        if any(self._setting(model, tg, "TargetGroupAttributes")[0] in ("on", None)
                for tg in model.of_type("AWS::ElasticLoadBalancingV2::TargetGroup") if "TargetGroupAttributes" in tg.props):
             return  # a target group turns it on (or might): we do not map target groups to load balancers
         for lb in model.of_type(ELBV2):
             kinds = [k for k in str_branches(model, lb, "Type", default="application") if k.value in ("network", "gateway")]
-            if kinds and self._enables(model, lb, "LoadBalancerAttributes") is False:
-                yield (lb.path,
-                       f"{kinds[0].value.capitalize()} Load Balancer '{lb.logical_id}' leaves cross-zone load balancing "
-                       f"off (the default){kinds[0].describe()}: each zone's targets get that zone's share of traffic "
-                       f"however many there are. Add LoadBalancerAttributes Key: {CROSS_ZONE}, Value: 'true' "
-                       "(inter-zone data transfer is charged), or keep it off on purpose for zonal isolation.")
+            state, path = self._setting(model, lb, "LoadBalancerAttributes")
+            if not kinds or state not in ("off", "unset"):
+                continue
+            how = "(the default)" if state == "unset" else "(set to false)"
+            yield (path or lb.path,
+                   f"{kinds[0].value.capitalize()} Load Balancer '{lb.logical_id}' leaves cross-zone load balancing "
+                   f"off {how}{kinds[0].describe()}: each zone's targets get that zone's share of traffic "
+                   f"however many there are. Set LoadBalancerAttributes Key: {CROSS_ZONE}, Value: 'true' "
+                   "(inter-zone data transfer is charged), or keep it off on purpose for zonal isolation.")
         for lb in model.of_type(CLB):
             for br in bool_branches(model, lb, "CrossZone", default=False):
                 if br.value is False:
@@ -80,20 +92,25 @@ class LoadBalancerCrossZone(BestPracticeRule):
                            "each zone's instances get that zone's share of traffic. Set CrossZone: true.")
 
     @staticmethod
-    def _enables(model: TemplateModel, res, key: str) -> bool | None:
-        """True when the attributes turn cross-zone on, False when they do not, None when unknown."""
+    def _setting(model: TemplateModel, res, key: str) -> tuple[str | None, tuple | None]:
+        """('on' | 'off' | 'unset', path of the Value) for the cross-zone attribute in `res`'s `key`;
+        (None, None) when it cannot be known. A target group's use_load_balancer_configuration (its
+        default) counts as unset."""
         value = model.resolver.one(res.props.get(key)) if key in res.props else []
         if not isinstance(value, list):
-            return None
-        for item in value:
+            return None, None
+        state, where = "unset", None
+        for index, item in enumerate(value):
             item = model.resolver.one(item)
             if not isinstance(item, dict):
-                return None
+                return None, None
             if model.resolver.one(item.get("Key")) != CROSS_ZONE:
                 continue
             flag = str(model.resolver.one(item.get("Value"))).strip().lower()
             if flag == "true":
-                return True
-            if flag != "false":
-                return None
-        return False
+                return "on", None
+            if flag == "false":
+                state, where = "off", _value_path(res, key, index)
+            elif flag != "use_load_balancer_configuration":
+                return None, None
+        return state, where
