@@ -83,7 +83,7 @@ def test_sub_join_select_split_findinmap(model):
     assert values(model.branches({"Fn::Sub": ["${x}-${!Literal}", {"x": "v"}]})) == ["v-${Literal}"]
     assert values(model.branches({"Fn::Join": ["-", ["a", {"Ref": "Env"}, {"Ref": "AWS::NoValue"}]]})) == ["a-dev"]
     assert values(model.branches({"Fn::Select": [1, ["a", "b"]]})) == ["b"]
-    assert values(model.branches({"Fn::Select": [0, {"Fn::GetAZs": ""}]})) == [token("AZ#0")]
+    assert values(model.branches({"Fn::Select": [0, {"Fn::GetAZs": ""}]})) == [token("AZ#us-east-1#0")]
     assert values(model.branches({"Fn::Split": [",", "a,b"]})) == [["a", "b"]]
     assert values(model.branches({"Fn::FindInMap": ["Sizes", {"Ref": "Env"}, "Cap"]})) == [5]
     assert values(model.branches({"Fn::FindInMap": ["Sizes", {"Ref": "Env"}, "Cap"]}, every_param_value=True)) == [5, 50]

@@ -28,6 +28,9 @@ def test_bool_branches_fill_the_default_and_follow_conditions_and_parameters():
     b = bool_branches(model, model.resources["B"], "MultiAZ", default=False)
     assert [(x.value, x.conditions) for x in b] == [(True, (("IsProd", True),)), (False, (("IsProd", False),))]
     c = bool_branches(model, model.resources["C"], "MultiAZ")
+    assert [(x.value, x.params) for x in c] == [(False, (("Ha", "false"),))]  # warnings: the Default
+    model.every_value = True  # errors: every allowed value
+    c = bool_branches(model, model.resources["C"], "MultiAZ")
     assert [(x.value, x.params) for x in c] == [(False, (("Ha", "false"),)), (True, (("Ha", "true"),))]
     assert bool_branches(model, model.resources["D"], "MultiAZ", default=False) == []  # unknown: silent
 

@@ -18,7 +18,7 @@ def get_model(cfn: Any) -> TemplateModel:
     if cached is not None and cached[0] is template:
         return cached[1]
     regions = getattr(cfn, "regions", None) or ["us-east-1"]
-    model = TemplateModel(template if isinstance(template, dict) else {}, regions[0])
+    model = TemplateModel(template if isinstance(template, dict) else {}, regions[0], cfn)
     try:
         setattr(cfn, _ATTR, (template, model))
     except AttributeError:

@@ -94,11 +94,16 @@ def _statement_services(model: TemplateModel, stmt: Any, out: set) -> None:
             out.add(svc)
 
 
-def _managed(model: TemplateModel, node: Any) -> None:
-    """A managed policy attached to the role: fine when it only serves the Lambda service."""
+def _managed(model: TemplateModel, node: Any, out: set) -> None:
+    """A managed policy attached to the role: one of this template (read its document), or an AWS
+    managed policy that only serves the Lambda service."""
     value = model.resolver.one(node)
     if not isinstance(value, str):
         raise _CannotTell
+    own = model.lookup(value, ("AWS::IAM::ManagedPolicy",))
+    if own:
+        _document_services(model, model.resources[own].props.get("PolicyDocument", ABSENT), out)
+        return
     name = value.rsplit("/", 1)[-1].lower()
     if name not in _SERVICE_SIDE_MANAGED:
         raise _CannotTell
@@ -108,7 +113,7 @@ def _sam_policies(model: TemplateModel, node: Any, out: set) -> None:
     for item in model.elements(node):
         value = item.value
         if isinstance(value, str):
-            _managed(model, value)
+            _managed(model, value, out)
         elif isinstance(value, dict) and "Statement" in value:
             _document_services(model, value, out)
         elif isinstance(value, dict) and len(value) == 1:
@@ -126,12 +131,12 @@ def _sam_policies(model: TemplateModel, node: Any, out: set) -> None:
 
 def _role_services(model: TemplateModel, role_id: str, out: set) -> None:
     role = model.resources[role_id]
-    for policy in model.elements(role.props.get("Policies")):
+    for policy in model.elements(role.props.get("Policies", ABSENT)):
         if not isinstance(policy.value, dict):
             raise _CannotTell
         _document_services(model, policy.value.get("PolicyDocument", ABSENT), out)
-    for arn in model.elements(role.props.get("ManagedPolicyArns")):
-        _managed(model, arn.value)
+    for arn in model.elements(role.props.get("ManagedPolicyArns", ABSENT)):
+        _managed(model, arn.value, out)
     # separate policy resources attached to the role
     for ref_src, _ in model.references.get(role_id, []):
         res = model.resources[ref_src]

@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 from .template import FUNCTION_TYPES, Resource, TemplateModel
 from .messaging import QUEUE_TYPE as QUEUE
+from .s3 import s3_notifications
 from .values import TOKEN_CLOSE, TOKEN_OPEN, UNKNOWN, Branch, token, tokens_in
 
 ALIAS, VERSION = "AWS::Lambda::Alias", "AWS::Lambda::Version"
@@ -45,6 +46,17 @@ class Target:
     function: str
     qualifier: str | None = None
     via: str | None = None  # the AWS::Lambda::Alias or Version resource passed through
+
+    @property
+    def vague(self) -> bool:
+        """The qualifier invoked is an alias or version whose name the template does not tell."""
+        return _vague(self.qualifier)
+
+    @property
+    def numbered_version(self) -> bool:
+        """The target is a published version (AWS::Lambda::Version, SAM's `Fn.Version`)."""
+        return bool(self.qualifier) and self.qualifier.endswith(".Version" + TOKEN_CLOSE) or (
+            self.qualifier is not None and self.qualifier.isdigit())
 
     def describe(self) -> str:
         if self.qualifier is None:
@@ -114,11 +126,8 @@ def function_target(model: TemplateModel, value: Any, _depth: int = 0) -> Target
     if parsed is None:
         return None
     name, qualifier = parsed
-    for rtype in FUNCTION_TYPES:
-        hit = model._names.get((rtype, name))
-        if hit:
-            return Target(hit, qualifier)
-    return None
+    hit = model.named(FUNCTION_TYPES, name)
+    return Target(hit, qualifier) if hit else None
 
 
 def principal_service(value: Any) -> str | None:
@@ -222,10 +231,10 @@ class Invocations:
         def ids(*logical_ids: str | None) -> tuple:
             return tuple(x for x in logical_ids if x)
 
-        for bucket in m.of_type("AWS::S3::Bucket"):
-            for cfg, path in m.list_items(bucket, "NotificationConfiguration", "LambdaConfigurations"):
-                add("s3", f"S3 bucket '{bucket.logical_id}'", bucket, cfg.get("Function"), path + ("Function",), True,
-                    needs_order=True, source_ids=(bucket.logical_id,))
+        for note in s3_notifications(m):
+            if note.kind == "lambda":
+                add("s3", note.label, m.resources[note.bucket], note.dest, note.dest_path, True,
+                    needs_order=True, source_ids=(note.bucket,))
         for rule in m.of_type("AWS::Events::Rule"):
             for target, path in m.list_items(rule, "Targets"):
                 add("events", f"EventBridge rule '{rule.logical_id}'", rule, target.get("Arn"), path + ("Arn",), True,
@@ -462,12 +471,6 @@ def _vague(qualifier: str | None) -> bool:
     return qualifier is not None and qualifier.startswith(TOKEN_OPEN) and qualifier.endswith(TOKEN_CLOSE)
 
 
-_ATTR = "_invocations"
-
-
 def invocations(model: TemplateModel) -> Invocations:
     """The invocation graph of `model`, built once per template."""
-    inv = model.__dict__.get(_ATTR)
-    if inv is None:
-        inv = model.__dict__[_ATTR] = Invocations(model)
-    return inv
+    return model.memo("invocations", lambda: Invocations(model))

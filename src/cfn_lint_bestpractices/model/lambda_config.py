@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .template import Resource, TemplateModel
-from .values import ABSENT, Branch, as_int
+from .values import Branch, as_int
 
 DEFAULT_TIMEOUT = 3  # seconds, for plain and SAM functions alike
 DEFAULT_MEMORY = 128  # MB
@@ -11,20 +11,14 @@ DEFAULT_VISIBILITY_TIMEOUT = 30  # seconds, SQS
 
 
 def int_branches(model: TemplateModel, res: Resource, *keys: str, default: int | None = None) -> list[Branch]:
-    """Integer branches of a property (each allowed parameter value counts), the default where absent;
-    branches that are not a known integer, or absent without a default, are left out (rules stay silent
-    on them)."""
-    return node_int_branches(model, res.props, res.prop_path(), *keys, default=default)
+    """Integer branches of a property, the default where absent; branches that are not a known
+    integer, or absent without a default, are left out (rules stay silent on them)."""
+    return model.ints(res, *keys, default=default)
 
 
 def node_int_branches(model: TemplateModel, node: dict, base: tuple, *keys: str, default: int | None = None) -> list[Branch]:
     """Like int_branches for a map that is not a resource's properties (a SAM event's), whose path is `base`."""
-    out = []
-    for br in model.get(node, *keys, every_param_value=True):
-        value = default if br.value is ABSENT else as_int(br.value)
-        if value is not None:
-            out.append(Branch(value, br.conditions, base + br.path, br.params))
-    return out
+    return model.typed(None, keys, default, as_int, node=node, base=base)
 
 
 def timeouts(model: TemplateModel, fn: Resource) -> list[Branch]:

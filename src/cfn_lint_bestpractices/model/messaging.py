@@ -6,8 +6,9 @@ import json
 from collections import defaultdict
 from typing import Any, Iterator
 
+from .s3 import s3_notifications
 from .template import Resource, TemplateModel, arn_resource_name
-from .values import ABSENT, Branch, as_bool, merge_conditions, show, tokens_in
+from .values import ABSENT, Branch, as_bool, is_literal, show
 
 QUEUE_TYPE, TOPIC_TYPE = "AWS::SQS::Queue", "AWS::SNS::Topic"
 QUEUE = (QUEUE_TYPE,)
@@ -48,9 +49,9 @@ def redrive_targets(model: TemplateModel, res: Resource, *prop_keys: Any) -> Ite
         if not isinstance(policy, dict):
             continue
         for br in model.get(policy, "deadLetterTargetArn"):
-            conds = merge_conditions(rp.conditions, br.conditions)
-            if conds is not None:
-                yield Branch(br.value, conds, rp.path + br.path, rp.params + br.params), _node_at(policy, br.path)
+            both = model.together(br, rp)
+            if both is not None:
+                yield Branch(br.value, both.conditions, rp.path + br.path, both.params), _node_at(policy, br.path)
 
 
 def dead_letter_queues(model: TemplateModel) -> set[str]:
@@ -104,7 +105,7 @@ def queue_consumers(model: TemplateModel) -> dict[str, list[tuple[str, Resource,
 def retention(model: TemplateModel, queue: Resource) -> list[Branch]:
     """MessageRetentionPeriod branches of a queue, the default (4 days) where absent."""
     out = []
-    for br in model.prop(queue, "MessageRetentionPeriod", every_param_value=True):
+    for br in model.prop(queue, "MessageRetentionPeriod"):
         out.append(Branch(345600, br.conditions, br.path, br.params) if br.value is ABSENT else br)
     return out
 
@@ -131,12 +132,11 @@ def publisher_edges(model: TemplateModel, alarms: bool = False) -> Iterator[Edge
         dest = model.lookup_node(sub.props.get("Endpoint"), QUEUE)
         if dest:
             yield Edge("sns", sub, dest, sub.prop_path("Endpoint"), f"subscription '{sub.logical_id}'")
-    for bucket in model.of_type("AWS::S3::Bucket"):
-        for kind, key in (("QueueConfigurations", "Queue"), ("TopicConfigurations", "Topic")):
-            for cfg, path in model.list_items(bucket, "NotificationConfiguration", kind):
-                dest = model.lookup_node(cfg.get(key), both)
-                if dest:
-                    yield Edge("s3", bucket, dest, path + (key,), f"S3 bucket '{bucket.logical_id}'")
+    for note in s3_notifications(model):
+        if note.kind in ("queue", "topic"):
+            dest = model.lookup_node(note.dest, both)
+            if dest:
+                yield Edge("s3", model.resources[note.bucket], dest, note.dest_path, note.label)
     for rule in model.of_type("AWS::Events::Rule"):
         for target, path in model.list_items(rule, "Targets"):
             if "RoleArn" not in target:
@@ -176,11 +176,11 @@ def fifo_kinds(model: TemplateModel, value: Any, resource_type: str) -> list[Fif
     if logical:
         flag = "FifoQueue" if resource_type == QUEUE_TYPE else "FifoTopic"
         out = []
-        for br in model.prop(model.resources[logical], flag, every_param_value=True):
+        for br in model.prop(model.resources[logical], flag):
             fifo = False if br.value is ABSENT else as_bool(br.value)
             if fifo is not None:
                 out.append(FifoKind(fifo, f"'{logical}'", br))
         return out
-    if value.startswith("arn:") and all(t.startswith("AWS::") for t in tokens_in(value)):
+    if value.startswith("arn:") and not model.refers_to(value) and is_literal(arn_resource_name(value)):
         return [FifoKind(arn_resource_name(value).endswith(".fifo"), f"'{show(value)}'", Branch(value))]
     return []

@@ -10,49 +10,22 @@ from __future__ import annotations
 from typing import Any
 
 from .template import Resource, TemplateModel
-from .values import ABSENT, UNKNOWN, Branch, as_bool
-
-
-def _fill(model: TemplateModel, res: Resource, keys: tuple, default: Any, convert) -> list[Branch]:
-    out = []
-    for br in model.prop(res, *keys, every_param_value=True):
-        if br.value is UNKNOWN:
-            continue
-        if br.value is ABSENT:
-            if default is None:
-                continue
-            value = default
-            path = res.finding_path(br.path)
-        else:
-            value = convert(br.value)
-            path = br.path
-        if value is not None:
-            out.append(Branch(value, br.conditions, path, br.params))
-    return out
+from .values import Branch, as_bool
 
 
 def bool_branches(model: TemplateModel, res: Resource, *keys: str, default: bool | None = None) -> list[Branch]:
     """A boolean property, `default` where it is absent (None: absent branches are left out)."""
-    return _fill(model, res, keys, default, as_bool)
+    return model.bools(res, *keys, default=default)
 
 
 def str_branches(model: TemplateModel, res: Resource, *keys: str, default: str | None = None) -> list[Branch]:
-    """A string property (tokens of other resources allowed), `default` where absent."""
-    return _fill(model, res, keys, default, lambda v: v if isinstance(v, str) else None)
+    """A string property (references to other resources allowed), `default` where absent."""
+    return model.strings(res, *keys, default=default)
 
 
 def list_branches(model: TemplateModel, res: Resource, *keys: str) -> list[Branch]:
-    """A list property per branch: its items resolved to single values where they can be (UNKNOWN
-    otherwise), `AWS::NoValue` items dropped, an absent property an empty list. Branches where the
-    list itself is unknown are left out."""
-    out = []
-    for br in model.prop(res, *keys, every_param_value=True):
-        if br.value is ABSENT:
-            out.append(Branch([], br.conditions, res.finding_path(br.path), br.params))
-        elif isinstance(br.value, list):
-            items = [model.resolver.one(item) for item in br.value]
-            out.append(Branch([v for v in items if v is not ABSENT], br.conditions, br.path, br.params))
-    return out
+    """A list property per branch (see `TemplateModel.lists`)."""
+    return model.lists(res, *keys)
 
 
 def is_true(model: TemplateModel, node: Any) -> bool:

@@ -8,12 +8,16 @@ the network indexes.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Iterable, Iterator
 
-from .values import ABSENT, UNKNOWN, Branch, Resolver, intrinsic, merge_conditions, token, tokens_in
+from .scenarios import Scenarios
+from .values import (ABSENT, TOKEN_RE, UNKNOWN, Branch, Resolver, as_bool, as_int, intrinsic, is_zone, stand_ins,
+                     token, tokens_in)
+
 
 # The property that holds a resource's physical name, where Ref/GetAtt expose that name.
 NAME_PROPERTY = {
@@ -80,7 +84,20 @@ class Function:
 
 
 def arn_resource_name(value: str) -> str:
-    """The name a literal ARN, queue URL or plain name carries: 'arn:aws:sqs:r:a:q' -> 'q'."""
+    """The name a literal ARN, queue URL or plain name carries: 'arn:aws:sqs:r:a:q' -> 'q'. Stand-ins
+    for deploy-time values (`${AWS::StackName}`) stay whole, whatever characters their names hold."""
+    held: list[str] = []
+
+    def hold(m) -> str:
+        held.append(m.group(0))
+        return f"\x00{len(held) - 1}\x00"
+
+    masked = TOKEN_RE.sub(hold, value)
+    name = _arn_resource_name(masked)
+    return re.sub("\x00(\\d+)\x00", lambda m: held[int(m.group(1))], name) if held else name
+
+
+def _arn_resource_name(value: str) -> str:
     if value.startswith("arn:"):
         parts = value.split(":", 5)
         if len(parts) < 6:
@@ -97,7 +114,7 @@ def arn_resource_name(value: str) -> str:
 
 
 class TemplateModel:
-    def __init__(self, template: dict, region: str = "us-east-1") -> None:
+    def __init__(self, template: dict, region: str = "us-east-1", cfn: Any = None) -> None:
         self.template = template if isinstance(template, dict) else {}
         self.resources: dict[str, Resource] = {}
         self.by_type: dict[str, list[Resource]] = defaultdict(list)
@@ -115,44 +132,171 @@ class TemplateModel:
                                cond if isinstance(cond, str) else None)
                 self.resources[logical_id] = res
                 self.by_type[rtype].append(res)
-        self.resolver = Resolver(self.template, region, self._render_ref)
+        self._memo: dict[str, Any] = {}
+        self.scenarios = Scenarios(self.template, cfn)
+        self.resolver = Resolver(self.template, region, self._render_ref, self.scenarios)
+
+    def memo(self, name: str, build):
+        """What `build()` returns, computed once per template: the shared indexes of model modules."""
+        store = self._memo
+        if name not in store:
+            store[name] = build()
+        return store[name]
+
+    # -- judgement ----------------------------------------------------------------------------
+    @property
+    def every_value(self) -> bool:
+        """Whether a parameter stands for each of its allowed values (the policy for errors) or
+        for its Default only (warnings and informational findings)."""
+        return self.resolver.every_value
+
+    @every_value.setter
+    def every_value(self, value: bool) -> None:
+        self.resolver.every_value = bool(value)
+
+    def together(self, *branches: Branch) -> Branch | None:
+        """One scenario in which all the branches hold (value and path of the first), or None."""
+        if not branches:
+            return Branch(None)
+        out = branches[0]
+        for br in branches[1:]:
+            out = self.resolver.together(out, br)
+            if out is None:
+                return None
+        return out
+
+    def combine(self, *branch_lists: list[Branch]):
+        """Every combination of one branch from each list that can happen: (chosen, scenario)."""
+        return self.resolver.combine(*branch_lists)
+
+    def possible(self, conditions: tuple, params: tuple = ()) -> bool:
+        return self.resolver.possible(conditions, params)
 
     # -- values -------------------------------------------------------------------------------
-    def branches(self, node: Any, every_param_value: bool = False) -> list[Branch]:
+    def branches(self, node: Any, every_param_value: bool | None = None) -> list[Branch]:
         return self.resolver.branches(node, every_param_value)
 
-    def get(self, node: Any, *keys: Any, every_param_value: bool = False) -> list[Branch]:
+    def get(self, node: Any, *keys: Any, every_param_value: bool | None = None) -> list[Branch]:
         return self.resolver.get(node, *keys, every_param_value=every_param_value)
 
-    def prop(self, res: Resource, *keys: Any, every_param_value: bool = False) -> list[Branch]:
-        """Branches of a resource property; each branch's path is absolute (ready for a finding)."""
+    def exists(self, res: Resource) -> Branch:
+        """The scenario in which a resource exists: its Condition true, or always."""
+        return Branch(None, ((res.condition, True),) if res.condition else ())
+
+    def prop(self, res: Resource, *keys: Any, every_param_value: bool | None = None) -> list[Branch]:
+        """Branches of a resource property, in the scenarios in which the resource exists; each
+        branch's path is absolute (ready for a finding)."""
         out = []
+        where = self.exists(res)
         for br in self.resolver.get(res.props, *keys, every_param_value=every_param_value):
+            if where.conditions:
+                br = self.resolver.together(Branch(br.value, br.conditions, br.path, br.params), where)
+                if br is None:
+                    continue
             out.append(Branch(br.value, br.conditions, res.prop_path() + br.path, br.params))
         return out
 
-    def list_items(self, res: Resource, *keys: Any) -> Iterator[tuple[dict, tuple]]:
-        """(item, absolute path) for each map in a list-valued resource property (a bucket's
-        LambdaConfigurations, a rule's Targets), in every Fn::If branch of the list. Items stay
-        unresolved; items that are not maps are left out."""
+    def entries(self, res: Resource, *keys: Any) -> Iterator[Branch]:
+        """Each map in a list-valued resource property (a bucket's LambdaConfigurations, a rule's
+        Targets), in every scenario of the list and of the item, with its absolute path. Items that
+        are not maps are left out; the values inside an item stay unresolved."""
         for br in self.prop(res, *keys):
-            if isinstance(br.value, list):
-                for i, item in enumerate(br.value):
-                    if isinstance(item, dict):
-                        yield item, br.path + (i,)
+            if not isinstance(br.value, list):
+                continue
+            for i, item in enumerate(br.value):
+                for sub in self.resolver.branches(item):
+                    both = self.resolver.together(br, sub) if isinstance(sub.value, dict) else None
+                    if both is not None:
+                        yield Branch(sub.value, both.conditions, br.path + (i,) + sub.path, both.params)
+
+    def list_items(self, res: Resource, *keys: Any) -> Iterator[tuple[dict, tuple]]:
+        """(item, absolute path) for each map in a list-valued resource property; see `entries`."""
+        for br in self.entries(res, *keys):
+            yield br.value, br.path
 
     def elements(self, node: Any) -> Iterator[Branch]:
         """A value that may be one item or a list of items (IAM's Action, SAM's Policies), as the
         branches of each item in every branch of the value; `AWS::NoValue` items are left out."""
         for br in self.resolver.branches(node):
-            if br.value is ABSENT:
+            if br.value is ABSENT or br.value is None:
                 continue
             items = br.value if isinstance(br.value, list) else [br.value]
             for item in items:
                 for sub in self.resolver.branches(item):
-                    conds = merge_conditions(br.conditions, sub.conditions)
-                    if sub.value is not ABSENT and conds is not None:
-                        yield Branch(sub.value, conds, (), br.params + sub.params)
+                    both = self.resolver.together(sub, br)
+                    if sub.value is not ABSENT and both is not None:
+                        yield Branch(sub.value, both.conditions, (), both.params)
+
+    # -- typed readers: branches of known values, AWS's default where a property is absent ----------
+    def typed(self, res: Resource | None, keys: tuple, default: Any, convert, node: Any = None,
+              base: tuple = ()) -> list[Branch]:
+        """Branches of a property converted by `convert` (None: not a known value, left out), with
+        `default` where the property is absent (None: absent branches are left out too). `res`, or
+        a map `node` whose absolute path is `base` (a SAM event's properties)."""
+        out = []
+        branches = self.prop(res, *keys) if res is not None else [
+            Branch(b.value, b.conditions, base + b.path, b.params) for b in self.get(node, *keys)]
+        for br in branches:
+            if br.value is UNKNOWN:
+                continue
+            if br.value is ABSENT:
+                if default is None:
+                    continue
+                value = default
+                path = res.finding_path(br.path) if res is not None else br.path
+            else:
+                value, path = convert(br.value), br.path
+            if value is not None:
+                out.append(Branch(value, br.conditions, path, br.params))
+        return out
+
+    def ints(self, res: Resource, *keys: Any, default: int | None = None) -> list[Branch]:
+        return self.typed(res, keys, default, as_int)
+
+    def bools(self, res: Resource, *keys: Any, default: bool | None = None) -> list[Branch]:
+        return self.typed(res, keys, default, as_bool)
+
+    def strings(self, res: Resource, *keys: Any, default: str | None = None) -> list[Branch]:
+        return self.typed(res, keys, default, lambda v: v if isinstance(v, str) else None)
+
+    def lists(self, res: Resource, *keys: Any) -> list[Branch]:
+        """A list property per branch, its items resolved to single values where they can be
+        (UNKNOWN otherwise), `AWS::NoValue` items dropped, an absent property an empty list."""
+        out = []
+        for br in self.prop(res, *keys):
+            if br.value is ABSENT:
+                out.append(Branch([], br.conditions, res.finding_path(br.path), br.params))
+            elif isinstance(br.value, list):
+                items = [self.resolver.one(item) for item in br.value]
+                out.append(Branch([v for v in items if v is not ABSENT], br.conditions, br.path, br.params))
+        return out
+
+    def one(self, node: Any) -> Any:
+        """The single value `node` takes in every scenario, or UNKNOWN when it can take several."""
+        return self.resolver.one(node)
+
+    def string(self, node: Any) -> str | None:
+        return self.resolver.string(node)
+
+    @property
+    def region(self) -> str:
+        """The region the template is linted for (cfn-lint's first --regions)."""
+        return self.resolver.region
+
+    def refers_to(self, value: Any) -> list[str]:
+        """The in-template resources a resolved value names (`!Ref`, `!GetAtt`, inside a `!Sub`)."""
+        out = []
+        for name in stand_ins(value):
+            base = name.split(".", 1)[0]
+            if base in self.resources and base not in out:
+                out.append(base)
+        return out
+
+    def zone_of(self, subnet_id: str) -> str | None:
+        """The Availability Zone of an in-template subnet: a literal name, or a symbolic zone for
+        `!Select [i, !GetAZs ...]` (equal to itself only); None when it cannot be known."""
+        value = self.resolver.one(self.resources[subnet_id].props.get("AvailabilityZone"))
+        return value if is_zone(value) else None
 
     def of_type(self, *types: str) -> list[Resource]:
         out: list[Resource] = []
@@ -162,12 +306,15 @@ class TemplateModel:
 
     # -- naming -------------------------------------------------------------------------------
     def name_of(self, logical_id: str) -> Any:
-        """The physical name a resource will have: its literal name, or a token for a generated one."""
+        """The physical name a resource will have: its name when the template fixes one (pseudo
+        parameters and parameter defaults included), else a stand-in for the resource itself (a
+        generated name, a name chosen by a condition or by a parameter without default)."""
         res = self.resources[logical_id]
         prop = NAME_PROPERTY.get(res.type)
         if prop and prop in res.props:
             value = self.resolver.one(res.props[prop])
-            return value if isinstance(value, str) else UNKNOWN
+            if isinstance(value, str):
+                return value
         return token(logical_id)
 
     def attribute(self, logical_id: str, attribute: str) -> Any:
@@ -182,8 +329,6 @@ class TemplateModel:
         t = res.type
         if t in NAME_PROPERTY:
             name = self.name_of(logical_id)
-            if name is UNKNOWN:
-                return UNKNOWN
             if t == "AWS::S3::Bucket":
                 forms = {"Ref": name, "Arn": f"arn:{partition}:s3:::{name}"}
             elif t == "AWS::SQS::Queue":
@@ -221,6 +366,14 @@ class TemplateModel:
             if res is not None and res.type in types:
                 return base
         name = arn_resource_name(value)
+        for t in types:
+            hit = self._names.get((t, name))
+            if hit:
+                return hit
+        return None
+
+    def named(self, types: Iterable[str], name: str) -> str | None:
+        """The in-template resource of one of `types` whose physical name is `name`."""
         for t in types:
             hit = self._names.get((t, name))
             if hit:

@@ -50,6 +50,17 @@ def tokens_in(value: str) -> list[str]:
     return TOKEN_RE.findall(value)
 
 
+def is_literal(value: Any) -> bool:
+    """A string written out in full in the template: no stand-in for a resource, a pseudo parameter
+    or a zone chosen at deploy time."""
+    return isinstance(value, str) and TOKEN_OPEN not in value
+
+
+def stand_ins(value: Any) -> list[str]:
+    """The names of the deploy-time values a resolved string holds ('Queue.Arn', 'AWS::Region')."""
+    return tokens_in(value) if isinstance(value, str) else []
+
+
 def capitalized(text: str) -> str:
     """`text` with its first letter upper-cased, to open a message with a label ("event source
     mapping 'M'"); str.capitalize would lower-case the names inside."""
@@ -152,33 +163,106 @@ def partition_of(region: str) -> tuple[str, str]:
 
 _SUB_RE = re.compile(r"\$\{([^}]*)\}")
 
+# `!Select [i, !GetAZs region]`: the i-th zone of a region, equal to itself and to nothing else
+ZONE_PREFIX = "AZ#"
+
+
+def zone_label(zone: str) -> str:
+    """How a message names a zone: its name, or `!Select [i, !GetAZs]` for a symbolic one."""
+    names = tokens_in(zone)
+    if len(names) == 1 and names[0].startswith(ZONE_PREFIX) and token(names[0]) == zone:
+        region, _, index = names[0][len(ZONE_PREFIX):].partition("#")
+        return f"!Select [{index}, !GetAZs ''] in {region}"
+    return show(zone)
+
+
+def is_zone(value: Any) -> bool:
+    """A zone name written out, or a symbolic zone of `!Select [i, !GetAZs ...]`."""
+    if not isinstance(value, str):
+        return False
+    names = tokens_in(value)
+    if not names:
+        return True
+    return len(names) == 1 and names[0].startswith(ZONE_PREFIX) and token(names[0]) == value
+
 
 class Resolver:
     """Resolves values of one template. `render_ref(logical_id, attribute)` comes from the model."""
 
-    def __init__(self, template: dict, region: str, render_ref) -> None:
+    def __init__(self, template: dict, region: str, render_ref, scenarios=None) -> None:
         self.template = template
+        # the solver that decides which scenarios can happen (None: every one can)
+        self.scenarios = scenarios
+        # the judgement policy of the rule being run: a parameter takes every allowed value (errors:
+        # a deployer can choose any) or only its Default (warnings: another value is a choice)
+        self.every_value = False
         params = template.get("Parameters")
         self.parameters = params if isinstance(params, dict) else {}
         mappings = template.get("Mappings")
         self.mappings = mappings if isinstance(mappings, dict) else {}
         resources = template.get("Resources")
         self.resource_ids = set(resources) if isinstance(resources, dict) else set()
+        # a resource that exists only in its Condition's scenarios: so do the values naming it
+        self.resource_conditions = {
+            k: v["Condition"] for k, v in (resources.items() if isinstance(resources, dict) else ())
+            if isinstance(v, dict) and isinstance(v.get("Condition"), str)
+        }
         self.region = region
         self.partition, self.url_suffix = partition_of(region)
         self.render_ref = render_ref
         self._rendering: set = set()
 
     # -- public -------------------------------------------------------------------------------
-    def branches(self, node: Any, every_param_value: bool = False) -> list[Branch]:
-        """All values `node` can take. With `every_param_value`, a parameter contributes its
-        Default and each of its AllowedValues (for "could this be bad?" questions)."""
-        out = list(self._branches(node, (), every_param_value))
+    def possible(self, conditions: Conditions, params: tuple = ()) -> bool:
+        return self.scenarios is None or self.scenarios.possible(conditions, params)
+
+    def together(self, a: Branch, b: Branch) -> Branch | None:
+        """One scenario holding both branches' (a's value and path), or None when none can happen:
+        contradicting condition values, two values of one parameter, or what the solver rules out."""
+        conds = merge_conditions(a.conditions, b.conditions)
+        if conds is None:
+            return None
+        params = consistent(a.params + b.params)
+        if params is None:
+            return None
+        if (b.conditions or b.params) and not self.possible(conds, params):
+            return None
+        return Branch(a.value, conds, a.path, params)
+
+    def combine(self, *branch_lists: list[Branch]) -> Iterator[tuple[tuple[Branch, ...], Branch]]:
+        """Every combination of one branch from each list that can happen, with a Branch carrying
+        the scenario of them all (its value and path are those of the first list's branch)."""
+        def walk(i: int, chosen: tuple, scenario: Branch):
+            if i == len(branch_lists):
+                yield chosen, scenario
+                return
+            for br in branch_lists[i]:
+                both = self.together(scenario, br) if i else br
+                if both is not None:
+                    yield from walk(i + 1, chosen + (br,), both)
+
+        for chosen, scenario in walk(0, (), Branch(None)):
+            first = chosen[0] if chosen else Branch(None)
+            yield chosen, Branch(first.value, scenario.conditions, first.path, scenario.params)
+
+    def _every(self, every_param_value: bool | None) -> bool:
+        return self.every_value if every_param_value is None else every_param_value
+
+    def branches(self, node: Any, every_param_value: bool | None = None) -> list[Branch]:
+        """All values `node` can take, each in a scenario that can happen. A parameter contributes
+        its Default, and with `every_param_value` (by default: the policy of the rule being run)
+        each of its AllowedValues too."""
+        out = []
+        for b in self._branches(node, (), self._every(every_param_value)):
+            params = consistent(b.params) if b.params else ()
+            if params is None or ((b.conditions or params) and not self.possible(b.conditions, params)):
+                continue
+            out.append(b if params == b.params else Branch(b.value, b.conditions, b.path, params))
         if len(out) > MAX_BRANCHES:
             return [Branch(UNKNOWN)]
         return out
 
-    def get(self, node: Any, *keys: Any, every_param_value: bool = False) -> list[Branch]:
+    def get(self, node: Any, *keys: Any, every_param_value: bool | None = None) -> list[Branch]:
         """Branches of the value at `keys` below `node`, following `Fn::If` on the way down."""
         current = self.branches(node, every_param_value)
         for key in keys:
@@ -203,16 +287,16 @@ class Resolver:
                     nxt.append(Branch(UNKNOWN, br.conditions, br.path, br.params))
                     continue
                 for sub in self.branches(child, every_param_value):
-                    conds = merge_conditions(br.conditions, sub.conditions)
-                    if conds is None:
+                    both = self.together(br, sub)
+                    if both is None:
                         continue
-                    nxt.append(Branch(sub.value, conds, br.path + (key,) + sub.path, br.params + sub.params))
+                    nxt.append(Branch(sub.value, both.conditions, br.path + (key,) + sub.path, both.params))
             current = nxt
             if len(current) > MAX_BRANCHES:
                 return [Branch(UNKNOWN)]
         return current
 
-    def items(self, node: Any, every_param_value: bool = False) -> list[tuple[list[Branch], Conditions, tuple]]:
+    def items(self, node: Any, every_param_value: bool | None = None) -> list[tuple[list[Branch], Conditions, tuple]]:
         """A list value per branch: [(elements, conditions, path)], each element a Branch whose path
         is relative to `node`. Elements that are `AWS::NoValue` are dropped; a branch whose list is
         not a list (unknown, or a scalar) yields elements == [Branch(UNKNOWN)]."""
@@ -228,16 +312,16 @@ class Resolver:
             elements = []
             for i, item in enumerate(val):
                 for sub in self.branches(item, every_param_value):
-                    conds = merge_conditions(br.conditions, sub.conditions)
-                    if conds is None or sub.value is ABSENT:
+                    both = self.together(br, sub)
+                    if both is None or sub.value is ABSENT:
                         continue
-                    elements.append(Branch(sub.value, conds, br.path + (i,) + sub.path, br.params + sub.params))
+                    elements.append(Branch(sub.value, both.conditions, br.path + (i,) + sub.path, both.params))
             result.append((elements, br.conditions, br.path))
         return result
 
     def one(self, node: Any) -> Any:
         """The single value `node` takes, or UNKNOWN when it can take several or is unknown."""
-        brs = self.branches(node)
+        brs = self.branches(node, False)
         values = {repr(b.value) for b in brs}
         if len(values) == 1:
             return brs[0].value
@@ -272,7 +356,8 @@ class Resolver:
             yield from self._ref(args, conds, every)
             return
         if name == "Fn::GetAtt":
-            yield from self._scalar(self._getatt(args), conds)
+            target = _getatt_target(args)
+            yield from self._existing(target, self._getatt(args), conds)
             return
         if name in ("Fn::Sub", "Fn::Join", "Fn::Select", "Fn::FindInMap", "Fn::Split"):
             handler = {
@@ -293,8 +378,13 @@ class Resolver:
         # Fn::ImportValue, Fn::GetAZs, Fn::Base64, Fn::Cidr, Fn::Transform, conditions, ...
         yield Branch(UNKNOWN, conds)
 
-    @staticmethod
-    def _scalar(value: Any, conds: Conditions) -> Iterator[Branch]:
+    def _existing(self, logical_id: str | None, value: Any, conds: Conditions) -> Iterator[Branch]:
+        """A value naming a resource, in the scenarios in which that resource exists."""
+        cond = self.resource_conditions.get(logical_id) if logical_id else None
+        if cond:
+            conds = merge_conditions(conds, ((cond, True),))
+            if conds is None:
+                return
         yield Branch(value, conds)
 
     def _pseudo(self, name: str) -> Any:
@@ -319,12 +409,12 @@ class Resolver:
             yield from self._param(target, conds, every)
             return
         if target in self.resource_ids:
-            yield Branch(self._render(target, "Ref"), conds)
+            yield from self._existing(target, self._render(target, "Ref"), conds)
             return
         base, _, suffix = target.partition(".")
         if suffix in ("Alias", "Version") and base in self.resource_ids:
             # SAM's `!Ref Function.Alias` / `!Ref Function.Version` (AutoPublishAlias)
-            yield Branch(self._render(base, suffix), conds)
+            yield from self._existing(base, self._render(base, suffix), conds)
             return
         yield Branch(UNKNOWN, conds)
 
@@ -352,7 +442,7 @@ class Resolver:
             elif isinstance(ptype, str) and ptype.startswith("AWS::SSM::Parameter"):
                 yield Branch(UNKNOWN, conds)  # the default names the SSM parameter, not its value
                 continue
-            yield Branch(value, conds, (), ((name, raw),) if every else ())
+            yield Branch(value, conds, (), ((name, raw),))
 
     def _render(self, logical_id: str, attribute: str) -> Any:
         key = (logical_id, attribute)
@@ -456,8 +546,14 @@ class Resolver:
                 yield Branch(UNKNOWN, idx.conditions)
                 continue
             if name == "Fn::GetAZs":
-                # which zone is unknown, but two selects with the same index name the same zone
-                yield Branch(token(f"AZ#{index}"), idx.conditions)
+                # which zone is unknown, but two selects with the same index of the same region's
+                # zones name the same zone
+                region = self.one(inner) if inner not in ("", None) else self.region
+                if not isinstance(region, str):
+                    yield Branch(UNKNOWN, idx.conditions)
+                    continue
+                region = self.region if region in ("", token("AWS::Region")) else region
+                yield Branch(token(f"{ZONE_PREFIX}{region}#{index}"), idx.conditions)
                 continue
             for lst in self._branches(list_node, idx.conditions, every):
                 if isinstance(lst.value, list) and 0 <= index < len(lst.value):
@@ -494,26 +590,33 @@ class Resolver:
                 yield Branch(br.value, br.conditions, (), p + br.params)
 
 
+def _getatt_target(args: Any) -> str | None:
+    if isinstance(args, str):
+        return args.split(".", 1)[0]
+    if isinstance(args, list) and args and isinstance(args[0], str):
+        return args[0]
+    return None
+
+
 def known(branches: Iterable[Branch]) -> list[Branch]:
     return [b for b in branches if b.value is not UNKNOWN]
 
 
 def combine(*branch_lists: list[Branch]) -> Iterator[tuple[tuple[Branch, ...], Branch]]:
-    """Every consistent combination of one branch from each list, with a Branch carrying the merged
-    conditions and parameter choices (its value and path are those of the first list's branch)."""
-    def walk(i: int, chosen: tuple, conds: Conditions, params: tuple):
-        if i == len(branch_lists):
-            yield chosen, conds, params
-            return
-        for br in branch_lists[i]:
-            merged = merge_conditions(conds, br.conditions)
-            if merged is None:
-                continue
-            clash = any(n == pn and v != pv for n, v in br.params for pn, pv in params)
-            if clash:
-                continue
-            yield from walk(i + 1, chosen + (br,), merged, params + tuple(p for p in br.params if p not in params))
+    """Combinations of one branch from each list whose condition values and parameter choices agree,
+    without asking the solver: use `TemplateModel.combine`, which also drops what cannot happen."""
+    return Resolver({}, "us-east-1", lambda *_: UNKNOWN).combine(*branch_lists)
 
-    for chosen, conds, params in walk(0, (), (), ()):
-        first = chosen[0] if chosen else Branch(None)
-        yield chosen, Branch(first.value, conds, first.path, params)
+
+def consistent(params: tuple) -> tuple | None:
+    """Parameter choices without repeats, or None when one parameter is given two values."""
+    out: list = []
+    names: dict = {}
+    for name, value in params:
+        if name in names:
+            if names[name] != value:
+                return None
+            continue
+        names[name] = value
+        out.append((name, value))
+    return tuple(out)

@@ -20,6 +20,15 @@ LOGGER = logging.getLogger("cfnlint")
 
 Finding = tuple  # (path: tuple, message: str)
 
+# Every warning and informational rule takes this option (see the README's "Parameters" section).
+EVERY_ALLOWED_VALUE = {
+    "default": False, "type": "boolean",
+    "description": ("Judge every allowed value of a parameter, not only its Default (errors always do)"),
+}
+
+# A condition whose name says it is the opposite of production: IsNonProd, NotProduction, IsNotProd.
+_NEGATED = re.compile(r"(?i)(non|not)[-_]?prod")
+
 
 class BestPracticeRule(CloudFormationLintRule):
     """Base class: subclasses set id, shortdesc, description, tags and `options`, and implement
@@ -36,7 +45,15 @@ class BestPracticeRule(CloudFormationLintRule):
     def __init__(self) -> None:
         super().__init__()
         self.config_definition = {k: dict(v) for k, v in self.options.items()}
+        if self.id[:1] in ("W", "I"):
+            self.config_definition.setdefault("every_allowed_value", dict(EVERY_ALLOWED_VALUE))
         self.configure()
+
+    def judges_every_value(self) -> bool:
+        """The judgement policy: an error holds for every value a deployer may choose (each allowed
+        value of a parameter), a warning for the template as written (a parameter at its Default);
+        a team can ask a warning rule to judge every allowed value too."""
+        return self.id[:1] == "E" or bool(self.config.get("every_allowed_value"))
 
     def findings(self, model: TemplateModel) -> Iterable[Finding]:
         raise NotImplementedError
@@ -44,6 +61,7 @@ class BestPracticeRule(CloudFormationLintRule):
     def match(self, cfn: Any) -> list[RuleMatch]:
         try:
             model = get_model(cfn)
+            model.every_value = self.judges_every_value()
             return [RuleMatch(list(path), message) for path, message in self.findings(model)]
         except Exception as err:  # pylint: disable=broad-except
             # A raising rule would turn into E0002 and fail the user's whole run; a rule pack must
@@ -75,6 +93,20 @@ class EnvironmentDependentRule(BestPracticeRule):
     def exempt(self, logical_id: str) -> bool:
         return any(re.fullmatch(p, logical_id) for p in self.config.get("exempt_resources") or [])
 
-    def non_production(self, conditions: tuple) -> bool:
+    def non_production(self, model: TemplateModel, scenario) -> bool:
+        """Whether the scenario is a non-production one: it rules out a condition whose name means
+        production (`IsProd` false, or `IsNotProd` true, which the solver knows is `!Not IsProd`), or
+        it makes a condition whose name means the opposite (`IsNonProd`, `IsNotProd`) true."""
         pattern = self.config.get("production_conditions") or ""
-        return bool(pattern) and any(not value and re.fullmatch(pattern, name) for name, value in conditions)
+        if not pattern:
+            return False
+        names = model.scenarios.names | {n for n, _ in scenario.conditions}
+        for name in names:
+            if not re.fullmatch(pattern, name):
+                continue
+            if _NEGATED.search(name):
+                if model.scenarios.implies_true(scenario.conditions, scenario.params, name):
+                    return True
+            elif model.scenarios.implies_false(scenario.conditions, scenario.params, name):
+                return True
+        return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...model import TemplateModel
 from ...model.invocation import invocations
 from ...model.lambda_config import timeouts
-from ...model.values import Branch, as_int, combine
+from ...model.values import Branch, as_int
 from .._base import BestPracticeRule
 
 HTTP_API_LIMIT_MS = 30000  # HTTP APIs: default and maximum
@@ -45,7 +45,7 @@ class ApiIntegrationTimeout(BestPracticeRule):
         if node is None:
             return [Branch(default)]
         out = []
-        for br in model.branches(node, every_param_value=True):
+        for br in model.branches(node):
             value = as_int(br.value)
             if value is not None:
                 out.append(Branch(min(value, HTTP_API_LIMIT_MS) if api == "HTTP" else value, br.conditions,
@@ -59,7 +59,7 @@ class ApiIntegrationTimeout(BestPracticeRule):
             if inv.service != "apigateway" or "api" not in inv.details:
                 continue
             fn = model.resources[inv.target.function]
-            for (timeout, limit), both in combine(timeouts(model, fn), self._limits(model, inv.details)):
+            for (timeout, limit), both in model.combine(timeouts(model, fn), self._limits(model, inv.details)):
                 if timeout.value * 1000 > limit.value:
                     key = (timeout.path, timeout.value, both.conditions, both.params)
                     entry = over.setdefault(fn.logical_id, {}).setdefault(key, [both, limit.value, []])

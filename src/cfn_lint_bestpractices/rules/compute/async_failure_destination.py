@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model import ABSENT, Branch, TemplateModel
 from ...model.invocation import function_target, invocations
-from ...model.values import combine
+
 from .._base import BestPracticeRule
 
 
@@ -63,7 +63,7 @@ class AsyncFailureDestination(BestPracticeRule):
                 dest = [Branch(ABSENT)]
             names = sorted({inv.label for inv in uncovered})
             listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-            for _, both in combine(dlq, dest):
+            for _, both in model.combine(dlq, dest):
                 yield (fn.resource.finding_path(both.path),
                        f"Function '{fn.logical_id}' is invoked asynchronously by {listed} but has neither a "
                        f"dead-letter queue nor an on-failure destination{both.describe()}: an event that still fails "

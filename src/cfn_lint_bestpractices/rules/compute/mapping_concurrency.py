@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...model import TemplateModel
 from ...model.invocation import invocations
 from ...model.lambda_config import int_branches, node_int_branches
-from ...model.values import capitalized, combine
+from ...model.values import capitalized
 from .._base import BestPracticeRule
 
 # Lambda's SQS guidance: reserve at least five executions for a function an SQS mapping invokes.
@@ -35,7 +35,7 @@ class MappingConcurrencyAboveReserved(BestPracticeRule):
             if not isinstance(scaling, dict):
                 continue
             maxima = node_int_branches(model, scaling, mapping.path + ("ScalingConfig",), "MaximumConcurrency")
-            for (mx, res), both in combine(maxima, _reserved(model, mapping.target.function)):
+            for (mx, res), both in model.combine(maxima, _reserved(model, mapping.target.function)):
                 if mx.value > res.value:
                     yield (mx.path,
                            f"{capitalized(mapping.label)} allows MaximumConcurrency {mx.value}, more "

@@ -6,7 +6,7 @@ from ...model import TemplateModel
 from ...model.invocation import QUEUE, Mapping, invocations
 from ...model.lambda_config import DEFAULT_VISIBILITY_TIMEOUT, int_branches, node_int_branches, timeouts
 from ...model.template import referenced_id
-from ...model.values import combine
+
 from .._base import BestPracticeRule
 
 
@@ -35,7 +35,7 @@ def pairs(model: TemplateModel):
         fn = model.resources[mapping.target.function]
         vis = int_branches(model, queue, "VisibilityTimeout", default=DEFAULT_VISIBILITY_TIMEOUT)
         window = node_int_branches(model, mapping.props, mapping.path, "MaximumBatchingWindowInSeconds", default=0)
-        for (v, t, w), both in combine(vis, timeouts(model, fn), window):
+        for (v, t, w), both in model.combine(vis, timeouts(model, fn), window):
             yield mapping, queue, fn, both, (t.value, v.value, w.value)
 
 

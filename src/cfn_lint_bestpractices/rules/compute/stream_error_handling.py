@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model import ABSENT, TemplateModel
 from ...model.invocation import invocations
-from ...model.values import as_int, capitalized, combine
+from ...model.values import as_int, capitalized
 from .._base import BestPracticeRule
 
 _NAMES = {"kinesis": "Kinesis", "dynamodb": "DynamoDB"}
@@ -32,9 +32,9 @@ class StreamErrorHandling(BestPracticeRule):
             if mapping.kind not in ("kinesis", "dynamodb"):
                 continue
             dest = [b for b in model.get(mapping.props, "DestinationConfig", "OnFailure", "Destination") if b.value is ABSENT]
-            retries = _unbounded(model.get(mapping.props, "MaximumRetryAttempts", every_param_value=True))
-            age = _unbounded(model.get(mapping.props, "MaximumRecordAgeInSeconds", every_param_value=True))
-            for _, both in combine(dest, retries, age):
+            retries = _unbounded(model.get(mapping.props, "MaximumRetryAttempts"))
+            age = _unbounded(model.get(mapping.props, "MaximumRecordAgeInSeconds"))
+            for _, both in model.combine(dest, retries, age):
                 yield (mapping.resource.finding_path(mapping.path),
                        f"{capitalized(mapping.label)} reads a {_NAMES[mapping.kind]} stream with "
                        f"no on-failure destination and no limit on retries or record age{both.describe()}: one "

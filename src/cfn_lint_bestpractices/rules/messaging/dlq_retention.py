@@ -35,7 +35,7 @@ class DeadLetterRetention(BestPracticeRule):
 
     @staticmethod
     def _compare(model: TemplateModel, source, dlq, target: Branch):
-        for fifo in model.prop(source, "FifoQueue", every_param_value=True):
+        for fifo in model.prop(source, "FifoQueue"):
             if fifo.value is not ABSENT and as_bool(fifo.value) is not False:
                 continue  # FIFO (or unknown): the enqueue time resets on the move
             for src in retention(model, source):
@@ -43,12 +43,10 @@ class DeadLetterRetention(BestPracticeRule):
                     s, d = as_int(src.value), as_int(dst.value)
                     if s is None or d is None or d > s or d >= MAX_RETENTION:
                         continue
-                    conds = merge_conditions(fifo.conditions, target.conditions)
-                    conds = merge_conditions(conds or (), src.conditions) if conds is not None else None
-                    conds = merge_conditions(conds or (), dst.conditions) if conds is not None else None
-                    if conds is None:
+                    both = model.together(fifo, target, src, dst)
+                    if both is None:
                         continue
-                    when = Branch(None, conds, (), fifo.params + src.params + dst.params).describe()
+                    when = both.describe()
                     return (dlq.finding_path(dst.path),
                             f"Dead-letter queue '{dlq.logical_id}' keeps messages {d} s, not longer than its "
                             f"standard source queue '{source.logical_id}' ({s} s){when}: moved messages keep their "

@@ -6,7 +6,7 @@ from typing import Any
 
 from ...model import ABSENT, Branch, TemplateModel, as_bool
 from ...model.messaging import QUEUE, QUEUE_TYPE, TOPIC_TYPE, FifoKind, fifo_kinds, redrive_targets
-from ...model.values import intrinsic, merge_conditions
+from ...model.values import intrinsic
 from .._base import BestPracticeRule
 
 
@@ -41,7 +41,7 @@ class DeadLetterQueueType(BestPracticeRule):
                     continue
                 # E3502 already judges a Ref/GetAtt to a queue whose types are written out.
                 direct = intrinsic(raw)[0] in ("Ref", "Fn::GetAtt")
-                for src in model.prop(queue, "FifoQueue", every_param_value=True):
+                for src in model.prop(queue, "FifoQueue"):
                     src_fifo = False if src.value is ABSENT else as_bool(src.value)
                     if src_fifo is None:
                         continue
@@ -50,11 +50,10 @@ class DeadLetterQueueType(BestPracticeRule):
                             continue
                         if direct and not src.params and not tgt.parametrised:
                             continue
-                        conds = merge_conditions(merge_conditions(src.conditions, target_br.conditions) or (),
-                                                 tgt.branch.conditions)
-                        if conds is None:
+                        both = model.together(src, target_br, tgt.branch)
+                        if both is None:
                             continue
-                        when = Branch(None, conds, (), src.params + target_br.params + tgt.branch.params).describe()
+                        when = both.describe()
                         yield (target_br.path,
                                f"Queue '{queue.logical_id}' is a {_kind(src_fifo)} queue but its dead-letter queue "
                                f"{tgt.label} is {_kind(tgt.fifo)}{when}: a queue's dead-letter queue must be of "
@@ -63,7 +62,7 @@ class DeadLetterQueueType(BestPracticeRule):
 
     def _topic_types(self, model: TemplateModel, node: Any) -> list[tuple[FifoKind, Branch]]:
         out = []
-        for br in model.branches(node, every_param_value=True):
+        for br in model.branches(node):
             for t in fifo_kinds(model, br.value, TOPIC_TYPE) or []:
                 out.append((t, br))
         return out
@@ -74,13 +73,10 @@ class DeadLetterQueueType(BestPracticeRule):
             for tgt in targets:
                 if tgt.fifo == topic.fifo:
                     continue
-                conds = merge_conditions(topic_br.conditions, topic.branch.conditions)
-                conds = merge_conditions(conds or (), target_br.conditions)
-                conds = merge_conditions(conds or (), tgt.branch.conditions) if conds is not None else None
-                if conds is None:
+                both = model.together(topic_br, topic.branch, target_br, tgt.branch)
+                if both is None:
                     continue
-                params = topic_br.params + topic.branch.params + target_br.params + tgt.branch.params
-                when = Branch(None, conds, (), params).describe()
+                when = both.describe()
                 subject = owner.replace("{topic}", f"{_kind(topic.fifo)} topic {topic.label}")
                 return (target_br.path,
                         f"{subject} has a {_kind(tgt.fifo)} dead-letter queue {tgt.label}{when}: subscriptions of a FIFO topic need a FIFO dead-letter queue and "
@@ -102,10 +98,10 @@ class DeadLetterQueueType(BestPracticeRule):
         for tgt in fifo_kinds(model, arn_br.value, QUEUE_TYPE) or []:
             if not tgt.fifo:
                 continue
-            conds = merge_conditions(arn_br.conditions, tgt.branch.conditions)
-            if conds is None:
+            both = model.together(arn_br, tgt.branch)
+            if both is None:
                 continue
-            when = Branch(None, conds, (), arn_br.params + tgt.branch.params).describe()
+            when = both.describe()
             return (arn_br.path,
                     f"{owner} uses FIFO queue {tgt.label} as its dead-letter queue{when}, but EventBridge "
                     "accepts only standard queues as dead-letter queues and rejects the target. Use a standard "
@@ -114,41 +110,36 @@ class DeadLetterQueueType(BestPracticeRule):
 
     def _event_rules(self, model: TemplateModel):
         for rule in model.of_type("AWS::Events::Rule"):
-            for targets in model.prop(rule, "Targets"):
-                if not isinstance(targets.value, list):
-                    continue
-                for i, node in enumerate(targets.value):
-                    for tb in model.branches(node):
-                        if not isinstance(tb.value, dict):
-                            continue
-                        tid = tb.value.get("Id")
-                        owner = f"Target '{tid}' of rule '{rule.logical_id}'" if isinstance(tid, str) \
-                            else f"A target of rule '{rule.logical_id}'"
-                        for arn in model.get(tb.value, "DeadLetterConfig", "Arn"):
-                            conds = merge_conditions(merge_conditions(targets.conditions, tb.conditions) or (),
-                                                     arn.conditions)
-                            if conds is None:
-                                continue
-                            full = Branch(arn.value, conds, targets.path + (i,) + tb.path + arn.path, arn.params)
-                            finding = self._fifo_dlq(model, owner, full)
-                            if finding:
-                                yield finding
+            for tb in model.entries(rule, "Targets"):
+                tid = tb.value.get("Id")
+                owner = f"Target '{tid}' of rule '{rule.logical_id}'" if isinstance(tid, str) \
+                    else f"A target of rule '{rule.logical_id}'"
+                for arn in model.get(tb.value, "DeadLetterConfig", "Arn"):
+                    both = model.together(arn, tb)
+                    if both is None:
+                        continue
+                    full = Branch(arn.value, both.conditions, tb.path + arn.path, both.params)
+                    finding = self._fifo_dlq(model, owner, full)
+                    if finding:
+                        yield finding
 
     def _sam_events(self, model: TemplateModel):
         for res, name, etype, props, path in model.sam_events:
             if not isinstance(props, dict):
                 continue
+            exists = model.exists(res)
             if etype in ("EventBridgeRule", "Schedule", "CloudWatchEvent"):
                 owner = f"{etype} event '{name}' of '{res.logical_id}'"
                 for arn in model.get(props, "DeadLetterConfig", "Arn"):
-                    finding = self._fifo_dlq(model, owner, Branch(arn.value, arn.conditions, path + arn.path, arn.params))
+                    arn = model.together(Branch(arn.value, arn.conditions, path + arn.path, arn.params), exists)
+                    finding = self._fifo_dlq(model, owner, arn) if arn is not None else None
                     if finding:
                         yield finding
             elif etype == "SNS" and "RedrivePolicy" in props:
                 topics = self._topic_types(model, props.get("Topic"))
                 for rp in model.get(props, "RedrivePolicy", "deadLetterTargetArn"):
                     owner = f"SNS event '{name}' of '{res.logical_id}' (a subscription to {{topic}})"
-                    finding = self._subscription_mismatch(
-                        model, owner, topics, Branch(rp.value, rp.conditions, path + rp.path, rp.params))
+                    rp = model.together(Branch(rp.value, rp.conditions, path + rp.path, rp.params), exists)
+                    finding = self._subscription_mismatch(model, owner, topics, rp) if rp is not None else None
                     if finding:
                         yield finding

@@ -23,13 +23,14 @@ class MessagingEncryptionAtRest(BestPracticeRule):
 
     def findings(self, model: TemplateModel):
         for queue in model.of_type("AWS::SQS::Queue"):
-            for sse in model.prop(queue, "SqsManagedSseEnabled", every_param_value=True):
+            for sse in model.prop(queue, "SqsManagedSseEnabled"):
                 if sse.value is ABSENT or as_bool(sse.value) is not False:
                     continue
                 for key in model.prop(queue, "KmsMasterKeyId"):
-                    if key.value is not ABSENT or merge_conditions(sse.conditions, key.conditions) is None:
+                    both = model.together(sse, key) if key.value is ABSENT else None
+                    if both is None:
                         continue
-                    when = type(sse)(None, merge_conditions(sse.conditions, key.conditions), (), sse.params).describe()
+                    when = both.describe()
                     yield (sse.path,
                            f"Queue '{queue.logical_id}' turns SQS-managed encryption off (SqsManagedSseEnabled: "
                            f"false) and has no KmsMasterKeyId{when}, so its messages are stored unencrypted. "

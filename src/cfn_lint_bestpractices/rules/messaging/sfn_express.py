@@ -77,7 +77,7 @@ class ExpressIntegrationPatterns(BestPracticeRule):
     @staticmethod
     def _machine(model: TemplateModel, machine, type_key: str, definition: dict, path: tuple, in_string: bool):
         """The first unsupported task of one machine (one finding per machine)."""
-        for br in model.prop(machine, type_key, every_param_value=True):
+        for br in model.prop(machine, type_key):
             kind = "STANDARD" if br.value is ABSENT else br.value
             if kind is UNKNOWN or not isinstance(kind, str):
                 continue

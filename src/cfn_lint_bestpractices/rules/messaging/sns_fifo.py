@@ -6,14 +6,9 @@ from typing import Any, Iterator
 
 from ...model import TemplateModel, as_bool, show
 from ...model.messaging import QUEUE_TYPE, TOPIC_TYPE, fifo_kinds
-from ...model.values import Branch, merge_conditions
+from ...model.values import Branch
 from .._base import BestPracticeRule
 
-
-
-def _both(a: Branch, b: Branch) -> Branch | None:
-    conds = merge_conditions(a.conditions, b.conditions)
-    return None if conds is None else Branch(None, conds, (), a.params + b.params)
 
 
 class SnsFifoCompatibility(BestPracticeRule):
@@ -27,9 +22,9 @@ class SnsFifoCompatibility(BestPracticeRule):
     tags = ["sns", "sqs", "fifo", "s3"]
 
     def _topics(self, model: TemplateModel, node: Any) -> Iterator[tuple[bool, str, Branch]]:
-        for br in model.branches(node, every_param_value=True):
+        for br in model.branches(node):
             for fifo, label, tb in ((k.fifo, k.label, k.branch) for k in fifo_kinds(model, br.value, TOPIC_TYPE)):
-                both = _both(br, tb)
+                both = model.together(br, tb)
                 if both is not None:
                     yield fifo, label, both
 
@@ -43,11 +38,11 @@ class SnsFifoCompatibility(BestPracticeRule):
         for topic in model.of_type(TOPIC_TYPE):
             if "TopicName" not in topic.props:
                 continue
-            for fifo in model.prop(topic, "FifoTopic", every_param_value=True):
+            for fifo in model.prop(topic, "FifoTopic"):
                 if as_bool(fifo.value) is not True:
                     continue
                 for name in model.prop(topic, "TopicName"):
-                    both = _both(fifo, name)
+                    both = model.together(fifo, name)
                     if both is None or not isinstance(name.value, str) or name.value.endswith(".fifo"):
                         continue
                     yield (name.path,
@@ -63,10 +58,10 @@ class SnsFifoCompatibility(BestPracticeRule):
                               "but FIFO topics deliver only to SQS queues. Subscribe an SQS queue, or use a standard "
                               "topic.")
             if not topic_fifo and isinstance(protocol, str) and protocol.lower() == "sqs":
-                for eb in model.branches(endpoint, every_param_value=True):
+                for eb in model.branches(endpoint):
                     for q_fifo, q_label, qb in ((k.fifo, k.label, k.branch) for k in fifo_kinds(model, eb.value, QUEUE_TYPE)):
-                        both = _both(tb, eb)
-                        both = _both(both, qb) if both is not None else None
+                        both = model.together(tb, eb)
+                        both = model.together(both, qb) if both is not None else None
                         if q_fifo and both is not None:
                             return (path, f"{owner} subscribes FIFO queue {q_label} to standard topic {topic_label}"
                                           f"{both.describe()}, but a standard topic cannot deliver to a FIFO queue. "
@@ -108,7 +103,7 @@ class SnsFifoCompatibility(BestPracticeRule):
                         if not isinstance(cfg.value, dict):
                             continue
                         for fifo, label, tb in self._topics(model, cfg.value.get("Topic")):
-                            both = _both(_both(configs, cfg) or Branch(None), tb)
+                            both = model.together(cfg, configs, tb)
                             if fifo and both is not None:
                                 yield (configs.path + (i,) + cfg.path,
                                        f"S3 bucket '{bucket.logical_id}' sends event notifications to FIFO topic "

@@ -52,9 +52,9 @@ class ApiDomainCertificate(BestPracticeRule):
                    "RegionalCertificateArn; edge-optimized domains take CertificateArn (a us-east-1 certificate). "
                    "Use CertificateArn, or set EndpointConfiguration Types: [REGIONAL].")
             return
-        for br in model.prop(dom, "CertificateArn", every_param_value=True):
+        for br in model.prop(dom, "CertificateArn"):
             region = arn_region(br.value)
-            if region and region != "us-east-1" and merge_conditions(br.conditions, types_branch.conditions) is not None:
+            if region and region != "us-east-1" and model.together(br, types_branch) is not None:
                 yield (br.path, self._region_message(f"Domain name '{dom.logical_id}'", br, region,
                                                      types_branch.describe()))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...model import TemplateModel
 from ...model.lambda_config import int_branches
 from ...model.props import list_branches
-from ...model.values import combine
+
 from .._base import BestPracticeRule
 from .asg_health_check import ASG
 
@@ -24,7 +24,7 @@ class AsgDesiredCapacity(BestPracticeRule):
             desired = int_branches(model, asg, "DesiredCapacity")
             if not desired:
                 continue
-            for (d, lo, hi), merged in combine(desired, int_branches(model, asg, "MinSize"), int_branches(model, asg, "MaxSize")):
+            for (d, lo, hi), merged in model.combine(desired, int_branches(model, asg, "MinSize"), int_branches(model, asg, "MaxSize")):
                 if lo.value <= d.value <= hi.value:
                     continue
                 yield (d.path,

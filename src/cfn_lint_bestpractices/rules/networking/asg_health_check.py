@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model import TemplateModel
 from ...model.props import list_branches, str_branches
-from ...model.values import combine
+
 from .._base import BestPracticeRule
 
 ASG = "AWS::AutoScaling::AutoScalingGroup"
@@ -27,7 +27,7 @@ class AsgElbHealthCheck(BestPracticeRule):
             if not targets:
                 continue
             types = str_branches(model, asg, "HealthCheckType", default="EC2")
-            for (_, kind), merged in combine(targets, types):
+            for (_, kind), merged in model.combine(targets, types):
                 values = {v.strip().upper() for v in kind.value.split(",")}
                 if values & {"ELB", "VPC_LATTICE"}:
                     continue

@@ -29,7 +29,7 @@ class CloudFrontCertificateRegion(BestPracticeRule):
 
     def findings(self, model: TemplateModel):
         for dist in model.of_type("AWS::CloudFront::Distribution"):
-            for br in model.prop(dist, "DistributionConfig", "ViewerCertificate", "AcmCertificateArn", every_param_value=True):
+            for br in model.prop(dist, "DistributionConfig", "ViewerCertificate", "AcmCertificateArn"):
                 region = arn_region(br.value)
                 if region and region != "us-east-1":
                     yield (br.path,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...model import TemplateModel
 from ...model.props import bool_branches, list_branches, str_branches
-from ...model.values import combine
+
 from .._base import BestPracticeRule
 
 ELBV2 = "AWS::ElasticLoadBalancingV2::LoadBalancer"
@@ -46,7 +46,7 @@ class LoadBalancerSingleZone(BestPracticeRule):
             if not kinds:
                 continue
             for key in ("Subnets", "SubnetMappings"):
-                for (br, kind), both in combine(_literal_lists(model, lb, key), kinds):
+                for (br, kind), both in model.combine(_literal_lists(model, lb, key), kinds):
                     yield (br.path, self._message(lb.logical_id, f"{kind.value.capitalize()} Load Balancer", key, both))
         for lb in model.of_type(CLB):
             for key in ("Subnets", "AvailabilityZones"):

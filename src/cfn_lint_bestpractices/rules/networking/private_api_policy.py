@@ -24,15 +24,15 @@ class PrivateApiPolicy(BestPracticeRule):
     def _private(model: TemplateModel, node, base: tuple) -> list[Branch]:
         """The branches (with their path below `base`) in which the endpoint type includes PRIVATE."""
         out = []
-        for br in model.branches(node, every_param_value=True):
+        for br in model.branches(node):
             if br.value is UNKNOWN or br.value is ABSENT:
                 continue
             for i, item in enumerate(as_list(br.value)):
-                for sub in model.branches(item, every_param_value=True):
-                    conds = merge_conditions(br.conditions, sub.conditions)
-                    if sub.value == "PRIVATE" and conds is not None:
+                for sub in model.branches(item):
+                    both = model.together(sub, br) if sub.value == "PRIVATE" else None
+                    if both is not None:
                         where = base + br.path + ((i,) if isinstance(br.value, list) else ()) + sub.path
-                        out.append(Branch(sub.value, conds, where, br.params + sub.params))
+                        out.append(Branch(sub.value, both.conditions, where, both.params))
         return out
 
     def findings(self, model: TemplateModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...model import TemplateModel
 from ...model.network import endpoint_service
 from ...model.props import list_branches, str_branches
-from ...model.values import combine
+
 from .._base import BestPracticeRule
 
 
@@ -25,7 +25,7 @@ class GatewayEndpointRoutes(BestPracticeRule):
             if not any(k.value.lower() == "gateway" for k in kinds):
                 continue
             service = endpoint_service(model, ep) or "the service"
-            for (br, kind), both in combine(list_branches(model, ep, "RouteTableIds"), kinds):
+            for (br, kind), both in model.combine(list_branches(model, ep, "RouteTableIds"), kinds):
                 if br.value or kind.value.lower() != "gateway":
                     continue
                 yield (br.path,

@@ -18,9 +18,9 @@ class DynamoDbPointInTimeRecovery(EnvironmentDependentRule):
     tags = ["dynamodb", "backup"]
 
     def _report(self, model: TemplateModel, node, base: tuple, what: str):
-        for br in model.get(node, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled", every_param_value=True):
+        for br in model.get(node, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"):
             flag = False if br.value is ABSENT else as_bool(br.value)
-            if flag is not False or self.non_production(br.conditions):
+            if flag is not False or self.non_production(model, br):
                 continue
             shown = "not set" if br.value is ABSENT else str(br.value).lower()
             where = base + br.path

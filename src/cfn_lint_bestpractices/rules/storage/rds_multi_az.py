@@ -25,7 +25,7 @@ class RdsMultiAz(EnvironmentDependentRule):
                     or name is None or name in ("sqlserver-ex",) or name.startswith("custom-"):
                 continue
             for br in bool_branches(model, db, "MultiAZ", default=False):
-                if br.value is False and not self.non_production(br.conditions):
+                if br.value is False and not self.non_production(model, br):
                     yield (br.path,
                            f"DB instance '{db.logical_id}' ({name}) runs in one Availability Zone (MultiAZ "
                            f"{'not set' if 'MultiAZ' not in db.props else 'false'}{br.describe()}): an instance or zone "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...model import TemplateModel
 from ...model.lambda_config import int_branches
 from ...model.rds import DB_INSTANCE, in_cluster, is_replica_or_restore
-from ...model.values import combine
+
 from .._base import BestPracticeRule
 
 
@@ -46,7 +46,7 @@ class RdsStorageCeiling(BestPracticeRule):
             ceilings = int_branches(model, db, "MaxAllocatedStorage")
             if not ceilings:
                 continue
-            for (ceiling, allocated), merged in combine(ceilings, int_branches(model, db, "AllocatedStorage")):
+            for (ceiling, allocated), merged in model.combine(ceilings, int_branches(model, db, "AllocatedStorage")):
                 if ceiling.value * 10 >= allocated.value * 11:
                     continue
                 yield (ceiling.path,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...model import ABSENT, TemplateModel, as_bool
-from ...model.values import combine
+
 from .._base import BestPracticeRule
 
 BUCKET = "AWS::S3::Bucket"
@@ -23,9 +23,9 @@ class S3BucketKey(BestPracticeRule):
     def findings(self, model: TemplateModel):
         for bucket in model.of_type(BUCKET):
             for rule, path in model.list_items(bucket, "BucketEncryption", "ServerSideEncryptionConfiguration"):
-                algorithm = model.get(rule, "ServerSideEncryptionByDefault", "SSEAlgorithm", every_param_value=True)
-                keys = model.get(rule, "BucketKeyEnabled", every_param_value=True)
-                for (alg, br), both in combine(algorithm, keys):
+                algorithm = model.get(rule, "ServerSideEncryptionByDefault", "SSEAlgorithm")
+                keys = model.get(rule, "BucketKeyEnabled")
+                for (alg, br), both in model.combine(algorithm, keys):
                     value = br.value
                     flag = False if value is ABSENT else as_bool(value)
                     if alg.value == "aws:kms" and flag is False:

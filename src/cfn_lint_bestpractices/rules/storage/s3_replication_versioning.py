@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model import ABSENT, TemplateModel
 from ...model.props import str_branches
-from ...model.values import combine
+
 from .._base import BestPracticeRule
 from .s3_bucket_key import BUCKET
 
@@ -28,7 +28,7 @@ class S3ReplicationVersioning(BestPracticeRule):
             replication = [br for br in model.prop(bucket, "ReplicationConfiguration") if br.value is not ABSENT]
             if not replication:
                 continue
-            for (_, br), both in combine(replication, self._unversioned(model, bucket)):
+            for (_, br), both in model.combine(replication, self._unversioned(model, bucket)):
                 yield (br.path,
                        f"Bucket '{bucket.logical_id}' replicates objects (ReplicationConfiguration) but its versioning "
                        f"is {br.value}{both.describe()}: S3 replication requires versioning on the source bucket, so the "

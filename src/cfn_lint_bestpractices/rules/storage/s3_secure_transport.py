@@ -96,16 +96,16 @@ class S3SecureTransport(BestPracticeRule):
             if not isinstance(doc.value, dict):
                 return None
             for stmts in model.get(doc.value, "Statement"):
-                conds = merge_conditions(doc.conditions, stmts.conditions)
-                if conds is None:
+                scope = model.together(stmts, doc)
+                if scope is None:
                     continue
                 if stmts.value is UNKNOWN or not isinstance(stmts.value, (dict, list)):
                     return None
                 for node in as_list(stmts.value):
                     for st in model.branches(node):
-                        c = merge_conditions(conds, st.conditions)
-                        if c is not None and st.value is not ABSENT:
-                            out.append(Branch(st.value, c))
+                        both = model.together(st, scope) if st.value is not ABSENT else None
+                        if both is not None:
+                            out.append(both)
         return out
 
     def _failing_scenario(self, model: TemplateModel, policy, arn: str):
@@ -121,6 +121,8 @@ class S3SecureTransport(BestPracticeRule):
             verdicts = [(st, v) for st, v in verdicts if not st.conditions]
         for values in itertools.product((True, False), repeat=len(names)):
             scenario = tuple(zip(names, values))
+            if not model.possible(scenario):
+                continue
             active = [(st, v) for st, v in verdicts if merge_conditions(scenario, st.conditions) == scenario]
             if any(v is True for _, v in active):
                 continue
