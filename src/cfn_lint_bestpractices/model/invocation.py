@@ -363,28 +363,10 @@ class Invocations:
         only the account, so it also covers a plain notification of another bucket)."""
         return {(inv.target.function, inv.service) for inv in self.invocations if inv.source.type == "AWS::Serverless::Function"}
 
-    @cached_property
+    @property
     def connected(self) -> set[str]:
-        """Functions that a SAM connector (AWS::Serverless::Connector, or a resource's `Connectors`
-        attribute) names as destination: SAM writes their permissions."""
-        out: set[str] = set()
-        nodes = [c.props for c in self.model.of_type("AWS::Serverless::Connector")]
-        raw = self.model.template.get("Resources")
-        for node in raw.values() if isinstance(raw, dict) else ():
-            embedded = node.get("Connectors") if isinstance(node, dict) else None
-            if isinstance(embedded, dict):
-                nodes += [c.get("Properties") for c in embedded.values() if isinstance(c, dict)]
-        for props in nodes:
-            dests = props.get("Destination") if isinstance(props, dict) else None
-            for dest in dests if isinstance(dests, list) else [dests]:
-                if not isinstance(dest, dict):
-                    continue
-                if isinstance(dest.get("Id"), str):
-                    out.add(dest["Id"])
-                else:
-                    tgt = function_target(self.model, self.model.resolver.one(dest.get("Arn")))
-                    out.add(tgt.function if tgt else "*")
-        return out
+        """Functions (and other resources) that a SAM connector names as destination."""
+        return self.model.connector_destinations
 
     def permission_for(self, inv: Invocation) -> tuple[bool, Grant | None]:
         """(known, grant): whether the template surely lacks or has a permission for `inv`. known is

@@ -136,7 +136,7 @@ def publisher_edges(model: TemplateModel, alarms: bool = False) -> Iterator[Edge
         if note.kind in ("queue", "topic"):
             dest = model.lookup_node(note.dest, both)
             if dest:
-                yield Edge("s3", model.resources[note.bucket], dest, note.dest_path, note.label)
+                yield Edge("s3", note.source, dest, note.dest_path, note.label)
     for rule in model.of_type("AWS::Events::Rule"):
         for target, path in model.list_items(rule, "Targets"):
             if "RoleArn" not in target:

@@ -94,6 +94,7 @@ def endpoint_covers(model: TemplateModel, endpoint: Resource, service: str, rout
 
 
 IGW = "AWS::EC2::InternetGateway"
+AUTO_SCALING_GROUP = "AWS::AutoScaling::AutoScalingGroup"
 
 
 def route_gateway(model: TemplateModel, route: Resource) -> str | None:

@@ -169,6 +169,35 @@ class TemplateModel:
         """Every combination of one branch from each list that can happen: (chosen, scenario)."""
         return self.resolver.combine(*branch_lists)
 
+    def largest_sum(self, parts: list[list[Branch]], above: int, max_steps: int = 20000):
+        """A scenario in which one branch of each part (integer values) adds up to more than `above`:
+        (chosen branches, scenario), or None. A part that has no branch in some scenario (its value
+        is unknown there, or it does not exist) counts 0 there, so the sum found is never more than
+        what would really be asked for."""
+        options = [sorted([b for b in part if b.value > 0], key=lambda b: -b.value) + [Branch(0)] for part in parts]
+        options.sort(key=lambda opts: -opts[0].value)
+        best_rest = [0] * (len(options) + 1)
+        for i in range(len(options) - 1, -1, -1):
+            best_rest[i] = best_rest[i + 1] + options[i][0].value
+        steps = 0
+
+        def walk(i: int, chosen: tuple, scenario: Branch, total: int):
+            nonlocal steps
+            steps += 1
+            if total > above:
+                return chosen, scenario
+            if i == len(options) or total + best_rest[i] <= above or steps > max_steps:
+                return None
+            for br in options[i]:
+                both = self.resolver.together(scenario, br) if (br.conditions or br.params) else scenario
+                if both is not None:
+                    found = walk(i + 1, chosen + ((br,) if br.value else ()), both, total + br.value)
+                    if found:
+                        return found
+            return None
+
+        return walk(0, (), Branch(None), 0)
+
     def possible(self, conditions: tuple, params: tuple = ()) -> bool:
         return self.resolver.possible(conditions, params)
 
@@ -282,6 +311,16 @@ class TemplateModel:
     def region(self) -> str:
         """The region the template is linted for (cfn-lint's first --regions)."""
         return self.resolver.region
+
+    def attributes_named(self, value: Any) -> list[tuple[str, str]]:
+        """(resource, attribute) for each in-template resource attribute a resolved value holds
+        ('' for a `!Ref`): `!Sub "${Db.Endpoint.Address}:5432"` gives [('Db', 'Endpoint.Address')]."""
+        out = []
+        for name in stand_ins(value):
+            base, _, attr = name.partition(".")
+            if base in self.resources and (base, attr) not in out:
+                out.append((base, attr))
+        return out
 
     def refers_to(self, value: Any) -> list[str]:
         """The in-template resources a resolved value names (`!Ref`, `!GetAtt`, inside a `!Sub`)."""
@@ -429,6 +468,82 @@ class TemplateModel:
                         if isinstance(val, (dict, list)):
                             stack.append((val, path + (i,)))
         return refs
+
+    def attribute_references(self, attribute: str) -> list[tuple[str, str, tuple]]:
+        """(referring resource, target, path) for every `Fn::GetAtt Target.<attribute>` and
+        `${Target.<attribute>}` in resource properties."""
+        out = []
+        for logical_id, res in self.resources.items():
+            stack: list[tuple[Any, tuple]] = [(res.props, res.prop_path())]
+            while stack:
+                node, path = stack.pop()
+                if isinstance(node, dict):
+                    name, args = intrinsic(node)
+                    if name == "Fn::GetAtt":
+                        parts = args.split(".", 1) if isinstance(args, str) else args
+                        if isinstance(parts, list) and len(parts) == 2 and parts[1] == attribute \
+                                and isinstance(parts[0], str):
+                            out.append((logical_id, parts[0], path))
+                    elif name == "Fn::Sub":
+                        text = args if isinstance(args, str) else (args[0] if isinstance(args, list) and args else "")
+                        for inner in _sub_names(text if isinstance(text, str) else ""):
+                            if inner.endswith("." + attribute):
+                                out.append((logical_id, inner[: -len(attribute) - 1], path))
+                    for key, value in node.items():
+                        stack.append((value, path + (key,)))
+                elif isinstance(node, list):
+                    stack.extend((value, path + (i,)) for i, value in enumerate(node))
+        return sorted(set(out), key=lambda r: (r[0], r[2]))
+
+    def path_scenario(self, path: tuple) -> Branch | None:
+        """The scenario in which the value at an absolute path of a resource is used: the resource
+        exists and every `Fn::If` on the way takes the branch the path goes through."""
+        if len(path) < 3 or path[0] != "Resources" or path[1] not in self.resources:
+            return None
+        res = self.resources[path[1]]
+        conds: list = []
+        node: Any = res.props
+        keys = path[3:]
+        for i, key in enumerate(keys):
+            if key == "Fn::If" and isinstance(node, dict) and i + 1 < len(keys):
+                args = node.get("Fn::If")
+                if isinstance(args, list) and len(args) == 3 and isinstance(args[0], str) and keys[i + 1] in (1, 2):
+                    conds.append((args[0], keys[i + 1] == 1))
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                break
+        scenario = Branch(None, tuple(sorted(set(conds))))
+        if len({n for n, _ in scenario.conditions}) != len(scenario.conditions):
+            return None
+        return self.together(scenario, self.exists(res))
+
+    @cached_property
+    def connector_destinations(self) -> set[str]:
+        """Resources that a SAM connector (AWS::Serverless::Connector, or a resource's `Connectors`
+        attribute) names as destination: SAM writes their permissions and policies. "*" stands for a
+        destination the template does not let us name."""
+        out: set[str] = set()
+        nodes = [c.props for c in self.of_type("AWS::Serverless::Connector")]
+        raw = self.template.get("Resources")
+        for node in raw.values() if isinstance(raw, dict) else ():
+            embedded = node.get("Connectors") if isinstance(node, dict) else None
+            if isinstance(embedded, dict):
+                nodes += [c.get("Properties") for c in embedded.values() if isinstance(c, dict)]
+        for props in nodes:
+            dests = props.get("Destination") if isinstance(props, dict) else None
+            for dest in dests if isinstance(dests, list) else [dests]:
+                if not isinstance(dest, dict):
+                    continue
+                if isinstance(dest.get("Id"), str):
+                    out.add(dest["Id"])
+                    continue
+                value = self.resolver.one(dest.get("Arn"))
+                named = self.refers_to(value)
+                hit = named[0] if named else (self.named(NAME_PROPERTY, arn_resource_name(value))
+                                              if isinstance(value, str) else None)
+                out.add(hit or "*")
+        return out
 
     @cached_property
     def dependencies(self) -> dict[str, set[str]]:

@@ -61,6 +61,25 @@ def stand_ins(value: Any) -> list[str]:
     return tokens_in(value) if isinstance(value, str) else []
 
 
+def arn_region(value: Any, service: str | None = None) -> str | None:
+    """The region of an ARN written out in full (of `service`, when given), else None."""
+    if is_literal(value) and value.startswith("arn:"):
+        parts = value.split(":")
+        if len(parts) > 5 and (service is None or parts[2] == service) and parts[3]:
+            return parts[3]
+    return None
+
+
+def whole_reference(value: Any) -> tuple[str, str] | None:
+    """(logical id, attribute) when a resolved value is exactly one reference (`!Ref X` gives
+    (X, ''), `!GetAtt X.Arn` gives (X, 'Arn')) to a resource whose name the template does not fix."""
+    names = stand_ins(value)
+    if len(names) == 1 and value == token(names[0]):
+        base, _, attr = names[0].partition(".")
+        return base, attr
+    return None
+
+
 def capitalized(text: str) -> str:
     """`text` with its first letter upper-cased, to open a message with a label ("event source
     mapping 'M'"); str.capitalize would lower-case the names inside."""

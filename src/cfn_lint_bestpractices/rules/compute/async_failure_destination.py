@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...model import ABSENT, Branch, TemplateModel
 from ...model.invocation import function_target, invocations
 
+from ...model.values import is_literal
 from .._base import BestPracticeRule
 
 
@@ -25,7 +26,7 @@ def _configured_qualifiers(model: TemplateModel) -> dict[str, list]:
 
 
 def _covers(configured: str | None, invoked: str | None) -> bool:
-    if configured is None or (invoked and invoked.startswith("⟦")):
+    if configured is None or (invoked and not is_literal(invoked)):
         return True  # cannot tell which: assume it is the one
     return configured == (invoked or "$LATEST")
 

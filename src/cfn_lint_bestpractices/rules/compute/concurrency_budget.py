@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ...model import TemplateModel
-from ...model.lambda_config import int_branches
 from .._base import BestPracticeRule
 
 # Lambda refuses a reservation that would leave fewer unreserved executions than this.
@@ -29,26 +28,21 @@ class ConcurrencyBudget(BestPracticeRule):
 
     def findings(self, model: TemplateModel):
         limit = int(self.config.get("account_limit", 1000))
-        contributions = []  # (amount, function id, path)
-        for fn in model.functions:
-            best = None
-            for br in int_branches(model, fn.resource, "ReservedConcurrentExecutions"):
-                amount = br.value
-                if amount > 0 and (best is None or amount > best[0]):
-                    best = (amount, fn.logical_id, br.path, br.describe())
-            if best:
-                contributions.append(best)
-        total = sum(c[0] for c in contributions)
         budget = limit - MIN_UNRESERVED
-        if not contributions or total <= budget:
+        # one part per function: its reservation in each scenario, in the scenarios in which it exists
+        parts = [model.ints(fn.resource, "ReservedConcurrentExecutions") for fn in model.functions]
+        found = model.largest_sum([p for p in parts if p], budget)
+        if not found:
             return
-        contributions.sort(key=lambda c: (-c[0], c[1]))
-        listed = ", ".join(f"{fid}: {amount}{when}" for amount, fid, _, when in contributions[:5])
-        if len(contributions) > 5:
-            listed += f", and {len(contributions) - 5} more"
-        yield (contributions[0][2],
-               f"Reserved concurrency in this template adds up to {total} ({listed}), more than the "
-               f"{budget} that an account limit of {limit} lets you reserve: Lambda keeps at least "
+        chosen, scenario = found
+        chosen = sorted(chosen, key=lambda b: (-b.value, b.path))
+        total = sum(b.value for b in chosen)
+        listed = ", ".join(f"{b.path[1]}: {b.value}" for b in chosen[:5])
+        if len(chosen) > 5:
+            listed += f", and {len(chosen) - 5} more"
+        yield (chosen[0].path,
+               f"Reserved concurrency in this template adds up to {total} ({listed}){scenario.describe()}, more "
+               f"than the {budget} that an account limit of {limit} lets you reserve: Lambda keeps at least "
                f"{MIN_UNRESERVED} executions unreserved and rejects the reservation that goes below. Other "
                "stacks in the same account and Region draw on the same pool, so the real headroom is smaller "
                "still. Lower the reservations, or raise the quota and set account_limit to it "

@@ -7,7 +7,7 @@ import re
 from ...model import ABSENT, TemplateModel
 from ...model.invocation import VERSION, function_target
 from ...model.lambda_config import DEFAULT_MEMORY, int_branches, timeouts
-from ...model.values import capitalized, tokens_in
+from ...model.values import capitalized, is_literal
 from .._base import BestPracticeRule
 
 EDGE_REGION = "us-east-1"
@@ -79,20 +79,20 @@ class LambdaEdgeConstraints(BestPracticeRule):
     def _version(self, model, arn, target, where, path):
         if target is not None:
             via = model.resources.get(target.via) if target.via else None
-            numbered = (via is not None and via.type == VERSION) or (target.qualifier or "").endswith(".Version⟧")
+            numbered = (via is not None and via.type == VERSION) or target.numbered_version
             if not numbered:
                 what = "an alias" if target.qualifier else "the unqualified function"
                 yield (path, f"{capitalized(where)} associates {what} of '{target.function}': Lambda@Edge "
                              "needs a numbered version. Reference an AWS::Lambda::Version of the function (or SAM's "
                              "!Ref Function.Version with AutoPublishAlias).")
             return
-        if tokens_in(arn) and any(t.split(".")[0] in model.resources for t in tokens_in(arn)):
+        if model.refers_to(arn):
             return
         m = re.match(r"^arn:[^:]+:lambda:([^:]+):[^:]+:function:[^:]+(?::(.+))?$", arn)
         if not m:
             return
         region, qualifier = m.group(1), m.group(2)
-        if not region.startswith("⟦") and region != EDGE_REGION:
+        if is_literal(region) and region != EDGE_REGION:
             yield (path, f"{capitalized(where)} associates a function in {region}: Lambda@Edge functions "
                          f"must be created in {EDGE_REGION}. Deploy the function to {EDGE_REGION} and use that ARN.")
         if qualifier is None or not qualifier.isdigit():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...model import TemplateModel
-from ...model.values import as_bool, intrinsic, tokens_in
+from ...model.values import as_bool, intrinsic, is_literal
 from .._base import BestPracticeRule
 
 SECRET_NAME = r"(?i).*(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|access[_-]?key).*"
@@ -46,7 +46,7 @@ def _plain_values(model: TemplateModel, node, path: tuple = (), when: str = ""):
 
 
 def _looks_secret(value) -> bool:
-    if not isinstance(value, str) or len(value.strip()) < 4 or "{{resolve:" in value or tokens_in(value):
+    if not isinstance(value, str) or len(value.strip()) < 4 or "{{resolve:" in value or not is_literal(value):
         return False
     text = value.strip()
     if text.startswith(("arn:", "/", "http://", "https://", "${")) or text.lower() in ("true", "false", "none", "null"):

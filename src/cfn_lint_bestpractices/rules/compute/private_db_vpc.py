@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...model import ABSENT, TemplateModel
-from ...model.values import as_bool, tokens_in
+from ...model.values import as_bool
 from .._base import BestPracticeRule
 
 # Always inside a VPC, never reachable from the internet.
@@ -65,10 +65,9 @@ class PrivateDatabaseNeedsVpc(BestPracticeRule):
     def _endpoint(model: TemplateModel, value):
         if not isinstance(value, str):
             return None
-        for tok in tokens_in(value):
-            base, _, attr = tok.partition(".")
-            res = model.resources.get(base)
-            if res is None or ("Endpoint" not in attr and "Address" not in attr):
+        for base, attr in model.attributes_named(value):
+            res = model.resources[base]
+            if "Endpoint" not in attr and "Address" not in attr:
                 continue
             if res.type in _VPC_ONLY:
                 return base, _VPC_ONLY[res.type]

@@ -4,28 +4,25 @@ from __future__ import annotations
 
 from ...model import TemplateModel
 from ...model.invocation import ALIAS, VERSION, function_target
-from ...model.lambda_config import int_branches
 from .._base import BestPracticeRule
 
 
-def provisioned(model: TemplateModel) -> dict[str, list[tuple[int, str, tuple]]]:
-    """function -> [(largest provisioned concurrency, where it is set, path)] over its aliases and
+def provisioned(model: TemplateModel) -> dict[str, list[tuple[list, str]]]:
+    """function -> [(branches of provisioned concurrency, where it is set)] over its aliases and
     versions (plain, and SAM's ProvisionedConcurrencyConfig)."""
-    out: dict[str, list[tuple[int, str, tuple]]] = {}
+    out: dict[str, list[tuple[list, str]]] = {}
     for res in model.of_type(ALIAS, VERSION):
-        tgt = function_target(model, model.resolver.one(res.props.get("FunctionName")))
+        tgt = function_target(model, model.one(res.props.get("FunctionName")))
         if tgt is None:
             continue
-        values = int_branches(model, res, "ProvisionedConcurrencyConfig", "ProvisionedConcurrentExecutions")
+        values = model.ints(res, "ProvisionedConcurrencyConfig", "ProvisionedConcurrentExecutions")
         if values:
-            best = max(values, key=lambda b: b.value)
-            out.setdefault(tgt.function, []).append((best.value, f"{res.type.split('::')[-1].lower()} '{res.logical_id}'", best.path))
+            out.setdefault(tgt.function, []).append((values, f"{res.type.split('::')[-1].lower()} '{res.logical_id}'"))
     for fn in model.functions:
         if fn.is_sam:
-            values = int_branches(model, fn.resource, "ProvisionedConcurrencyConfig", "ProvisionedConcurrentExecutions")
+            values = model.ints(fn.resource, "ProvisionedConcurrencyConfig", "ProvisionedConcurrentExecutions")
             if values:
-                best = max(values, key=lambda b: b.value)
-                out.setdefault(fn.logical_id, []).append((best.value, "its ProvisionedConcurrencyConfig", best.path))
+                out.setdefault(fn.logical_id, []).append((values, "its ProvisionedConcurrencyConfig"))
     return out
 
 
@@ -45,14 +42,19 @@ class ProvisionedAboveReserved(BestPracticeRule):
             parts = allocations.get(fn.logical_id)
             if not parts:
                 continue
-            total = sum(p[0] for p in parts)
-            for br in int_branches(model, fn.resource, "ReservedConcurrentExecutions"):
-                reserved = br.value
-                if total <= reserved:
+            where = {b.path: label for values, label in parts for b in values}
+            for br in model.ints(fn.resource, "ReservedConcurrentExecutions"):
+                found = model.largest_sum([[b for b in (model.together(v, br) for v in values) if b is not None]
+                                           for values, _ in parts], br.value)
+                if not found:
                     continue
-                listed = ", ".join(f"{n} on {where}" for n, where, _ in parts)
+                chosen, scenario = found
+                scenario = model.together(br, scenario) or br
+                total = sum(b.value for b in chosen)
+                listed = ", ".join(f"{b.value} on {where.get(b.path, 'an alias or version')}" for b in chosen)
                 yield (br.path,
-                       f"Function '{fn.logical_id}' reserves {reserved} concurrent executions{br.describe()} but is "
-                       f"given {total} of provisioned concurrency ({listed}): Lambda rejects provisioned concurrency "
-                       "above the function's reserved concurrency, so the stack fails. Raise "
+                       f"Function '{fn.logical_id}' reserves {br.value} concurrent executions but is given {total} "
+                       f"of provisioned concurrency ({listed}){scenario.describe()}: Lambda rejects provisioned "
+                       "concurrency above the function's reserved concurrency, so the stack fails. Raise "
                        "ReservedConcurrentExecutions to at least the provisioned total, or provision less.")
+                break

@@ -73,48 +73,13 @@ class PublisherResourcePolicy(BestPracticeRule):
                     return True
         return False
 
-    @staticmethod
-    def _depends_on(model: TemplateModel, logical_id: str) -> set[str]:
-        """Every resource that `logical_id` waits for through DependsOn, directly or through others."""
-        raw = model.template.get("Resources", {})
-        seen: set[str] = set()
-        stack = [logical_id]
-        while stack:
-            node = raw.get(stack.pop())
-            deps = node.get("DependsOn") if isinstance(node, dict) else None
-            for dep in as_list(deps) if deps is not None else []:
-                if isinstance(dep, str) and dep not in seen:
-                    seen.add(dep)
-                    stack.append(dep)
-        return seen
-
-    @staticmethod
-    def _connected(model: TemplateModel) -> set[str]:
-        """Destinations of SAM connectors (AWS::Serverless::Connector, or a resource's Connectors
-        attribute): SAM writes the policies for them."""
-        out: set[str] = set()
-        specs = [c.props for c in model.of_type("AWS::Serverless::Connector")]
-        raw = model.template.get("Resources", {})
-        for node in raw.values() if isinstance(raw, dict) else []:
-            connectors = node.get("Connectors") if isinstance(node, dict) else None
-            if isinstance(connectors, dict):
-                specs += [c.get("Properties", {}) for c in connectors.values() if isinstance(c, dict)]
-        for spec in specs:
-            destinations = spec.get("Destination") if isinstance(spec, dict) else None
-            for dest in as_list(destinations) if destinations is not None else []:
-                if isinstance(dest, dict):
-                    if isinstance(dest.get("Id"), str):
-                        out.add(dest["Id"])
-                    found = model.lookup_node(dest.get("Arn"), (QUEUE, TOPIC))
-                    if found:
-                        out.add(found)
-        return out
-
     def findings(self, model: TemplateModel):
         edges = list(publisher_edges(model))
         if not edges:
             return
-        connected = self._connected(model)
+        connected = model.connector_destinations
+        if "*" in connected:
+            return  # a connector to a destination we cannot name might be the one that grants it
         edges = [e for e in edges if e.dest not in connected]
         policies, unresolved = self._policies(model)
         if unresolved:
@@ -139,10 +104,10 @@ class PublisherResourcePolicy(BestPracticeRule):
                 continue
             if edge.publisher == "s3":
                 allowing = [p.logical_id for p, v in zip(policies[edge.dest], verdicts) if v]
-                if not set(allowing) & self._depends_on(model, edge.source.logical_id):
+                if not any(model.created_after(edge.source.logical_id, p) for p in allowing):
                     yield (edge.path,
-                           f"S3 bucket '{edge.source.logical_id}' notifies {kind} '{edge.dest}', whose policy "
-                           f"'{allowing[0]}' allows it, but the bucket does not wait for that policy: S3 checks the "
-                           "destination when the bucket's notification is created and fails with 'Unable to "
+                           f"{edge.label[0].upper() + edge.label[1:]} notifies {kind} '{edge.dest}', whose policy "
+                           f"'{allowing[0]}' allows it, but '{edge.source.logical_id}' does not wait for that policy: "
+                           "S3 checks the destination when the notification is created and fails with 'Unable to "
                            f"validate the following destination configurations'. Add DependsOn: {allowing[0]} "
-                           "to the bucket.")
+                           f"to '{edge.source.logical_id}'.")

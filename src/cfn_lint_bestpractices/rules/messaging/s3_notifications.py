@@ -6,9 +6,10 @@ from typing import Any, Iterator
 
 from ...model import ABSENT, Branch, TemplateModel
 from ...model.messaging import QUEUE_TYPE, fifo_kinds
+from ...model.s3 import s3_notifications
+from ...model.values import as_list
 from .._base import BestPracticeRule
 
-_KINDS = (("QueueConfigurations", "Queue"), ("TopicConfigurations", "Topic"), ("LambdaConfigurations", "Function"))
 
 
 class _Config:
@@ -27,21 +28,15 @@ def _events_overlap(a: str, b: str) -> bool:
     return False
 
 
-def _filter(model: TemplateModel, node: Any) -> tuple[str, str] | None:
-    """(prefix, suffix) of an S3 key filter, '' when absent; None when unknown."""
+def _filter(model: TemplateModel, rules: Any) -> tuple[str, str] | None:
+    """(prefix, suffix) of an S3 key filter's rules, '' when absent; None when unknown."""
     prefix = suffix = ""
-    if node is None or node is ABSENT:
+    if rules is None or rules is ABSENT:
         return prefix, suffix
-    value = model.resolver.one(node)
-    if not isinstance(value, dict):
-        return None
-    key = model.resolver.one(value.get("S3Key", {}))
-    if not isinstance(key, dict):
-        return None
-    for rule in model.elements(key.get("Rules", [])):
+    for rule in model.elements(rules):
         if not isinstance(rule.value, dict):
             return None
-        name, val = model.resolver.one(rule.value.get("Name")), model.resolver.one(rule.value.get("Value"))
+        name, val = model.one(rule.value.get("Name")), model.one(rule.value.get("Value"))
         if not isinstance(name, str) or not isinstance(val, str):
             return None
         if name.lower() == "prefix":
@@ -49,6 +44,12 @@ def _filter(model: TemplateModel, node: Any) -> tuple[str, str] | None:
         elif name.lower() == "suffix":
             suffix = val
     return prefix, suffix
+
+
+def _sam_rules(props: dict) -> Any:
+    flt = props.get("Filter")
+    key = flt.get("S3Key") if isinstance(flt, dict) else None
+    return key.get("Rules") if isinstance(key, dict) else None
 
 
 class S3NotificationCompatibility(BestPracticeRule):
@@ -62,19 +63,18 @@ class S3NotificationCompatibility(BestPracticeRule):
     tags = ["s3", "sqs", "notifications"]
 
     def _configs(self, model: TemplateModel, bucket) -> Iterator[_Config]:
-        for kind, key in _KINDS:
-            for br in model.prop(bucket, "NotificationConfiguration", kind):
-                if not isinstance(br.value, list):
-                    continue
-                for i, cfg in enumerate(br.value):
-                    if not isinstance(cfg, dict):
-                        continue
-                    event = model.resolver.one(cfg.get("Event"))
-                    keys = _filter(model, cfg.get("Filter"))
-                    if isinstance(event, str) and keys is not None:
-                        target = model.resolver.one(cfg.get(key))
-                        dest = model.lookup(target, ("AWS::Lambda::Function", "AWS::Serverless::Function")) or target
-                        yield _Config(f"{kind}[{i}]", [event], keys[0], keys[1], br.path + (i,), dest)
+        for note in s3_notifications(model):
+            if note.bucket != bucket.logical_id:
+                continue
+            events = [model.one(e) for e in as_list(note.events)] if note.events is not None else []
+            keys = _filter(model, note.rules)
+            if keys is None or not events or not all(isinstance(e, str) for e in events):
+                continue
+            target = model.one(note.dest)
+            dest = model.lookup(target, ("AWS::Lambda::Function", "AWS::Serverless::Function")) or target
+            label = (f"{note.path[-2]}[{note.path[-1]}]" if not note.cdk
+                     else f"{note.path[-2]}[{note.path[-1]}] of '{note.source.logical_id}'")
+            yield _Config(label, events, keys[0], keys[1], note.path, dest, note.source.condition)
         for fn in model.functions:
             for name, (etype, props, path) in fn.events().items():
                 if etype != "S3" or not isinstance(props, dict):
@@ -83,7 +83,7 @@ class S3NotificationCompatibility(BestPracticeRule):
                     continue
                 events = [model.resolver.one(e) for e in (props.get("Events") if isinstance(props.get("Events"), list)
                                                           else [props.get("Events")])]
-                keys = _filter(model, props.get("Filter"))
+                keys = _filter(model, _sam_rules(props))
                 if keys is None or not events or not all(isinstance(e, str) for e in events):
                     continue
                 yield _Config(f"S3 event '{name}' of '{fn.logical_id}'", events, keys[0], keys[1], path,
@@ -118,19 +118,17 @@ class S3NotificationCompatibility(BestPracticeRule):
 
     @staticmethod
     def _fifo_queues(model: TemplateModel, bucket):
-        for br in model.prop(bucket, "NotificationConfiguration", "QueueConfigurations"):
-            if not isinstance(br.value, list):
+        for note in s3_notifications(model):
+            if note.bucket != bucket.logical_id or note.kind != "queue":
                 continue
-            for i, cfg in enumerate(br.value):
-                if not isinstance(cfg, dict):
+            for q in model.branches(note.dest):
+                q = model.together(q, note.scenario)
+                fifo = next((k for k in fifo_kinds(model, q.value, QUEUE_TYPE) if k.fifo), None) if q else None
+                both = model.together(q, fifo.branch) if fifo else None
+                if both is None:
                     continue
-                for q in model.branches(cfg.get("Queue")):
-                    fifo = next((k for k in fifo_kinds(model, q.value, QUEUE_TYPE) if k.fifo), None)
-                    if fifo is None:
-                        continue
-                    when = Branch(None, q.conditions, (), fifo.branch.params).describe()
-                    yield (br.path + (i, "Queue"),
-                           f"S3 bucket '{bucket.logical_id}' sends event notifications to FIFO queue {fifo.label}"
-                           f"{when}, but S3 can notify only standard queues, so the notification cannot be created. "
-                           "Use a standard queue (or EventBridge, which can feed a FIFO queue).")
-                    break
+                yield (note.dest_path,
+                       f"{note.label[0].upper() + note.label[1:]} sends event notifications to FIFO queue "
+                       f"{fifo.label}{both.describe()}, but S3 can notify only standard queues, so the notification "
+                       "cannot be created. Use a standard queue (or EventBridge, which can feed a FIFO queue).")
+                break

@@ -6,6 +6,7 @@ from typing import Any, Iterator
 
 from ...model import TemplateModel, as_bool, show
 from ...model.messaging import QUEUE_TYPE, TOPIC_TYPE, fifo_kinds
+from ...model.s3 import s3_notifications
 from ...model.values import Branch
 from .._base import BestPracticeRule
 
@@ -94,19 +95,13 @@ class SnsFifoCompatibility(BestPracticeRule):
                     yield finding
 
     def _bucket_notifications(self, model: TemplateModel):
-        for bucket in model.of_type("AWS::S3::Bucket"):
-            for configs in model.prop(bucket, "NotificationConfiguration", "TopicConfigurations"):
-                if not isinstance(configs.value, list):
-                    continue
-                for i, node in enumerate(configs.value):
-                    for cfg in model.branches(node):
-                        if not isinstance(cfg.value, dict):
-                            continue
-                        for fifo, label, tb in self._topics(model, cfg.value.get("Topic")):
-                            both = model.together(cfg, configs, tb)
-                            if fifo and both is not None:
-                                yield (configs.path + (i,) + cfg.path,
-                                       f"S3 bucket '{bucket.logical_id}' sends event notifications to FIFO topic "
-                                       f"{label}{both.describe()}, but S3 can notify only standard topics. Use a "
-                                       "standard topic.")
-                                break
+        for note in s3_notifications(model):
+            if note.kind != "topic":
+                continue
+            for fifo, label, tb in self._topics(model, note.dest):
+                both = model.together(tb, note.scenario)
+                if fifo and both is not None:
+                    yield (note.path,
+                           f"{note.label[0].upper() + note.label[1:]} sends event notifications to FIFO topic "
+                           f"{label}{both.describe()}, but S3 can notify only standard topics. Use a standard topic.")
+                    break

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from ...model import ABSENT, UNKNOWN, TemplateModel
-from ...model.values import as_list, merge_conditions
+from ...model.values import arn_region, as_list, merge_conditions
 from .._base import BestPracticeRule
-from .cloudfront_certificate import arn_region
 
 
 class ApiDomainCertificate(BestPracticeRule):
@@ -39,7 +38,7 @@ class ApiDomainCertificate(BestPracticeRule):
             if kind != "EDGE":
                 continue
             for br in model.get(domain, "CertificateArn"):
-                region = arn_region(br.value)
+                region = arn_region(br.value, "acm")
                 if region and region != "us-east-1":
                     yield (api.prop_path("Domain", "CertificateArn") + br.path[1:],
                            self._region_message(f"SAM API '{api.logical_id}' (Domain)", br, region))
@@ -53,7 +52,7 @@ class ApiDomainCertificate(BestPracticeRule):
                    "Use CertificateArn, or set EndpointConfiguration Types: [REGIONAL].")
             return
         for br in model.prop(dom, "CertificateArn"):
-            region = arn_region(br.value)
+            region = arn_region(br.value, "acm")
             if region and region != "us-east-1" and model.together(br, types_branch) is not None:
                 yield (br.path, self._region_message(f"Domain name '{dom.logical_id}'", br, region,
                                                      types_branch.describe()))

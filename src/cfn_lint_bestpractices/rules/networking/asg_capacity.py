@@ -7,7 +7,8 @@ from ...model.lambda_config import int_branches
 from ...model.props import list_branches
 
 from .._base import BestPracticeRule
-from .asg_health_check import ASG
+from ...model.network import AUTO_SCALING_GROUP as ASG
+from ...model.values import is_literal, zone_label
 
 
 class AsgDesiredCapacity(BestPracticeRule):
@@ -44,13 +45,12 @@ class AsgSingleZone(BestPracticeRule):
 
     @staticmethod
     def _zones(model: TemplateModel, values: list) -> set | None:
+        """The zones of in-template subnets (`!Select [i, !GetAZs]` is a zone of its own), or None."""
         zones = set()
         for value in values:
             subnet = model.lookup(value, ("AWS::EC2::Subnet",))
-            if subnet is None:
-                return None
-            zone = model.resolver.one(model.resources[subnet].props.get("AvailabilityZone"))
-            if not isinstance(zone, str) or "⟦" in zone:
+            zone = model.zone_of(subnet) if subnet else None
+            if zone is None:
                 return None
             zones.add(zone)
         return zones
@@ -63,12 +63,12 @@ class AsgSingleZone(BestPracticeRule):
             subnet = model.lookup(value, ("AWS::EC2::Subnet",))
             if subnet:
                 return f"one subnet ({subnet})"
-            if isinstance(value, str) and "⟦" not in value and "," not in value:
+            if is_literal(value) and "," not in value:
                 return f"one subnet ({value})"
             return None
         zones = self._zones(model, values) if values else None
         if zones and len(zones) == 1:
-            return f"subnets of one Availability Zone ({next(iter(zones))})"
+            return f"subnets of one Availability Zone ({zone_label(next(iter(zones)))})"
         return None
 
     def findings(self, model: TemplateModel):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from ...model import TemplateModel
+from ...model.network import AUTO_SCALING_GROUP
 from ...model.props import list_branches, str_branches
 
 from .._base import BestPracticeRule
 
-ASG = "AWS::AutoScaling::AutoScalingGroup"
+ASG = AUTO_SCALING_GROUP
 
 
 class AsgElbHealthCheck(BestPracticeRule):

@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 from ...model import TemplateModel
+from ...model.values import arn_region
 from .._base import BestPracticeRule
 
 CERTIFICATE = "AWS::CertificateManager::Certificate"
-
-
-def arn_region(value: object) -> str | None:
-    """The region of a literal ACM certificate ARN, else None."""
-    if isinstance(value, str) and value.startswith("arn:") and "⟦" not in value:
-        parts = value.split(":")
-        if len(parts) > 5 and parts[2] == "acm":
-            return parts[3]
-    return None
 
 
 class CloudFrontCertificateRegion(BestPracticeRule):
@@ -30,7 +22,7 @@ class CloudFrontCertificateRegion(BestPracticeRule):
     def findings(self, model: TemplateModel):
         for dist in model.of_type("AWS::CloudFront::Distribution"):
             for br in model.prop(dist, "DistributionConfig", "ViewerCertificate", "AcmCertificateArn"):
-                region = arn_region(br.value)
+                region = arn_region(br.value, "acm")
                 if region and region != "us-east-1":
                     yield (br.path,
                            f"Distribution '{dist.logical_id}' uses ACM certificate {br.value}{br.describe()}, which is in "
@@ -38,9 +30,9 @@ class CloudFrontCertificateRegion(BestPracticeRule):
                            "certificate in us-east-1 and use that ARN.")
                     continue
                 cert = model.lookup(br.value, (CERTIFICATE,)) if isinstance(br.value, str) else None
-                if cert and model.resolver.region != "us-east-1":
+                if cert and model.region != "us-east-1":
                     yield (br.path,
                            f"Distribution '{dist.logical_id}' uses certificate '{cert}' of this stack{br.describe()}, "
-                           f"which is created in the stack's region ({model.resolver.region} as linted): CloudFront only "
+                           f"which is created in the stack's region ({model.region} as linted): CloudFront only "
                            "accepts certificates from us-east-1. Create the certificate in a us-east-1 stack and pass "
                            "its ARN in.")

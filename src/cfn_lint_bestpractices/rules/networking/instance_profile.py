@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...model import TemplateModel
+from ...model.values import whole_reference
 from .._base import BestPracticeRule
 
 ROLE = "AWS::IAM::Role"
@@ -33,8 +34,7 @@ class InstanceProfileReference(BestPracticeRule):
         for rtype, keys in PLACES:
             for res in model.of_type(rtype):
                 for br in model.prop(res, *keys):
-                    whole = isinstance(br.value, str) and br.value.startswith("⟦") and br.value.count("⟦") == 1 \
-                        and br.value.endswith("⟧")
+                    whole = whole_reference(br.value)
                     role = model.lookup(br.value, (ROLE,)) if whole else None  # !Ref Role or !GetAtt Role.Arn
                     if not role or br.value in profile_names:
                         continue  # a profile given the role's own name makes the reference work

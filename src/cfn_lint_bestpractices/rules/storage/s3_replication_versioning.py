@@ -6,7 +6,7 @@ from ...model import ABSENT, TemplateModel
 from ...model.props import str_branches
 
 from .._base import BestPracticeRule
-from .s3_bucket_key import BUCKET
+from ...model.s3 import BUCKET
 
 
 class S3ReplicationVersioning(BestPracticeRule):
