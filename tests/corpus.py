@@ -31,18 +31,24 @@ def corpus_rows(kinds: tuple[str, ...] | None = None) -> list[dict]:
 def lint_with_pack(path: Path, rules=None):
     """(findings, note): the pack's matches for one file; note says why nothing ran (parse error,
     cfn-lint's own failure), in which case the pack was never reached."""
+    matches, note, _ = lint_template(path, rules)
+    return matches, note
+
+
+def lint_template(path: Path, rules=None):
+    """(findings, note, cfn-lint's template object or None) for one file, as lint_with_pack."""
     os.environ[STRICT_ENV] = "1"
     rules = rules or [cls() for cls in ALL_RULES]
     template, errors = decode(str(path))
     if errors or not isinstance(template, dict):
-        return [], "not parsed"
+        return [], "not parsed", None
     try:
         cfn = Template(str(path), template, ["us-east-1"])
         if cfn.transform():
-            return [], "transform error"
+            return [], "transform error", None
     except Exception as err:  # cfn-lint itself fails on some inputs; not the pack's doing
-        return [], f"cfn-lint failed: {type(err).__name__}"
+        return [], f"cfn-lint failed: {type(err).__name__}", None
     matches = []
     for rule in rules:
         matches.extend(rule.matchall(str(path), cfn))
-    return matches, None
+    return matches, None, cfn

@@ -9,6 +9,7 @@ from typing import Any
 
 from cfnlint.config import ConfigMixIn
 from cfnlint.runner.cli import Runner
+from cfnlint.runner.template.runner import run_template_by_file_path
 
 from cfn_lint_bestpractices.rules import ALL_RULES
 from cfn_lint_bestpractices.rules._base import STRICT_ENV
@@ -22,14 +23,29 @@ PACK_IDS = {cls.id for cls in ALL_RULES}
 os.environ[STRICT_ENV] = "1"
 
 
+_RULES: dict = {}
+
+
+def _rules(config: ConfigMixIn):
+    """cfn-lint's rules with the pack appended, loaded once per test run: cfn-lint configures every
+    rule from the run's own config each time it lints a template, so one set serves every config."""
+    key = tuple(config.append_rules)
+    if key not in _RULES:
+        _RULES[key] = Runner(config).rules
+    return _RULES[key]
+
+
 def lint(path: Path, configure_rules: dict | None = None, extra_args: list[str] | None = None) -> list[Any]:
-    """All matches cfn-lint reports for one template with the pack appended (informational included)."""
+    """All matches cfn-lint reports for one template with the pack appended (informational included),
+    as `cfn-lint --append-rules=cfn_lint_bestpractices.rules --include-checks I` would."""
     args = ["--append-rules", "cfn_lint_bestpractices.rules", "--include-checks", "I"]
     args += extra_args or []
     args += ["--", str(path)]
     kwargs = {"configure_rules": configure_rules} if configure_rules else {}
     config = ConfigMixIn(args, **kwargs)
-    return list(Runner(config).run())
+    if config.deployment_files or config.parameter_files or len(config.templates) != 1:
+        return list(Runner(config).run())
+    return list(run_template_by_file_path(str(path), config, _rules(config), False))
 
 
 def pack_findings(matches: list[Any]) -> list[dict]:

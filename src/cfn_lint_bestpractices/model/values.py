@@ -97,6 +97,14 @@ def show(value: Any) -> str:
     return repr(value)
 
 
+def quoted(value: Any) -> str:
+    """A parameter value in a message: text in single quotes, so that a "when ..." clause reads
+    back unambiguously."""
+    if isinstance(value, str):
+        return "'" + show(value).replace("'", "\\'") + "'" if value != "" else "''"
+    return show(value)
+
+
 Conditions = tuple  # tuple[tuple[str, bool], ...], sorted
 
 
@@ -111,7 +119,7 @@ class Branch:
     def describe(self) -> str:
         """' when condition X is false' / ' when parameter P is 'v'' (empty for the plain case)."""
         parts = [f"condition '{n}' is {'true' if v else 'false'}" for n, v in self.conditions]
-        parts += [f"parameter '{n}' is {show(v)}" for n, v in self.params]
+        parts += [f"parameter '{n}' is {quoted(v)}" for n, v in self.params]
         return (" when " + " and ".join(parts)) if parts else ""
 
 
