@@ -238,6 +238,16 @@ class TemplateModel:
                     if both is not None:
                         yield Branch(sub.value, both.conditions, br.path + (i,) + sub.path, both.params)
 
+    def within(self, entry: Branch, *keys: Any) -> list[Branch]:
+        """Branches of the value at `keys` below an entry (see `entries`), in the entry's scenario,
+        with absolute paths."""
+        out = []
+        for br in self.resolver.get(entry.value, *keys):
+            both = self.resolver.together(br, entry)
+            if both is not None:
+                out.append(Branch(br.value, both.conditions, entry.path + br.path, both.params))
+        return out
+
     def list_items(self, res: Resource, *keys: Any) -> Iterator[tuple[dict, tuple]]:
         """(item, absolute path) for each map in a list-valued resource property; see `entries`."""
         for br in self.entries(res, *keys):

@@ -17,13 +17,13 @@ class DynamoDbPointInTimeRecovery(EnvironmentDependentRule):
     )
     tags = ["dynamodb", "backup"]
 
-    def _report(self, model: TemplateModel, node, base: tuple, what: str):
-        for br in model.get(node, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"):
+    def _report(self, model: TemplateModel, branches, what: str):
+        for br in branches:
             flag = False if br.value is ABSENT else as_bool(br.value)
             if flag is not False or self.non_production(model, br):
                 continue
             shown = "not set" if br.value is ABSENT else str(br.value).lower()
-            where = base + br.path
+            where = br.path
             yield (where[:-1] if where[-1:] == ("Properties",) else where,
                    f"{what} has point-in-time recovery off (PointInTimeRecoveryEnabled {shown}){br.describe()}: a bad "
                    "write or delete cannot be rolled back to a second in the last 35 days. Set "
@@ -33,12 +33,15 @@ class DynamoDbPointInTimeRecovery(EnvironmentDependentRule):
     def findings(self, model: TemplateModel):
         for table in model.of_type("AWS::DynamoDB::Table"):
             if not self.exempt(table.logical_id):
-                yield from self._report(model, table.props, table.prop_path(),
+                yield from self._report(model, model.prop(table, "PointInTimeRecoverySpecification",
+                                                          "PointInTimeRecoveryEnabled"),
                                         f"DynamoDB table '{table.logical_id}'")
         for table in model.of_type("AWS::DynamoDB::GlobalTable"):
             if self.exempt(table.logical_id):
                 continue
-            for replica, path in model.list_items(table, "Replicas"):
-                region = model.resolver.one(replica.get("Region"))
+            for replica in model.entries(table, "Replicas"):
+                region = model.one(replica.value.get("Region"))
                 where = f"region {region}" if isinstance(region, str) else "a replica"
-                yield from self._report(model, replica, path, f"Global table '{table.logical_id}' ({where})")
+                yield from self._report(model, model.within(replica, "PointInTimeRecoverySpecification",
+                                                            "PointInTimeRecoveryEnabled"),
+                                        f"Global table '{table.logical_id}' ({where})")

@@ -22,14 +22,14 @@ class S3BucketKey(BestPracticeRule):
 
     def findings(self, model: TemplateModel):
         for bucket in model.of_type(BUCKET):
-            for rule, path in model.list_items(bucket, "BucketEncryption", "ServerSideEncryptionConfiguration"):
-                algorithm = model.get(rule, "ServerSideEncryptionByDefault", "SSEAlgorithm")
-                keys = model.get(rule, "BucketKeyEnabled")
+            for rule in model.entries(bucket, "BucketEncryption", "ServerSideEncryptionConfiguration"):
+                algorithm = model.within(rule, "ServerSideEncryptionByDefault", "SSEAlgorithm")
+                keys = model.within(rule, "BucketKeyEnabled")
                 for (alg, br), both in model.combine(algorithm, keys):
                     value = br.value
                     flag = False if value is ABSENT else as_bool(value)
                     if alg.value == "aws:kms" and flag is False:
-                        where = path + br.path if value is not ABSENT else path
+                        where = br.path if value is not ABSENT else rule.path
                         yield (where,
                                f"Bucket '{bucket.logical_id}' encrypts with SSE-KMS (aws:kms) without an S3 Bucket Key"
                                f"{both.describe()}: every object request calls KMS, which costs per call and can throttle "

@@ -34,13 +34,17 @@ class S3ReplicationVersioning(BestPracticeRule):
                        f"is {br.value}{both.describe()}: S3 replication requires versioning on the source bucket, so the "
                        "bucket fails to create. Set VersioningConfiguration Status: Enabled.")
             seen = set()
-            for rule, path in model.list_items(bucket, "ReplicationConfiguration", "Rules"):
-                dest = model.lookup_node((rule.get("Destination") or {}).get("Bucket") if isinstance(rule.get("Destination"), dict) else None,
-                                         (BUCKET,))
+            for rule in model.entries(bucket, "ReplicationConfiguration", "Rules"):
+                path = rule.path
+                dest = model.lookup_node(model.one(rule.value.get("Destination")).get("Bucket")
+                                         if isinstance(model.one(rule.value.get("Destination")), dict) else None, (BUCKET,))
                 if not dest or dest in seen or dest == bucket.logical_id:
                     continue
                 seen.add(dest)
                 for br in self._unversioned(model, model.resources[dest]):
+                    br = model.together(br, rule)
+                    if br is None:
+                        continue
                     yield (path + ("Destination", "Bucket"),
                            f"Bucket '{bucket.logical_id}' replicates to bucket '{dest}', whose versioning is "
                            f"{br.value}{br.describe()}: S3 replication requires versioning on the destination too. Set "

@@ -108,7 +108,7 @@ class S3SecureTransport(BestPracticeRule):
                             out.append(both)
         return out
 
-    def _failing_scenario(self, model: TemplateModel, policy, arn: str):
+    def _failing_scenario(self, model: TemplateModel, policy, arn: str, exists: Branch):
         """(scenario, allow_on_true) for a scenario in which the policy does not enforce HTTPS, or
         None when it always does (or cannot be judged)."""
         statements = self._statements(model, policy)
@@ -121,8 +121,10 @@ class S3SecureTransport(BestPracticeRule):
             verdicts = [(st, v) for st, v in verdicts if not st.conditions]
         for values in itertools.product((True, False), repeat=len(names)):
             scenario = tuple(zip(names, values))
-            if not model.possible(scenario):
+            scenario_branch = model.together(Branch(None, scenario), exists)
+            if scenario_branch is None:
                 continue
+            scenario = scenario_branch.conditions
             active = [(st, v) for st, v in verdicts if merge_conditions(scenario, st.conditions) == scenario]
             if any(v is True for _, v in active):
                 continue
@@ -147,7 +149,10 @@ class S3SecureTransport(BestPracticeRule):
                        "HTTP. Add an AWS::S3::BucketPolicy with a statement that denies s3:* to Principal '*' on "
                        "the bucket and its objects when aws:SecureTransport is false.")
                 continue
-            failures = [(p, self._failing_scenario(model, p, arn)) for p in policies]
+            failures = []
+            for p in policies:
+                exists = model.together(model.exists(bucket), model.exists(p))
+                failures.append((p, self._failing_scenario(model, p, arn, exists) if exists else None))
             if any(f is None for _, f in failures):
                 continue
             policy, (scenario, allow_true) = failures[0]
