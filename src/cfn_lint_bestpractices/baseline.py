@@ -85,8 +85,8 @@ def _plain_path(path: Any) -> tuple | None:
 
 def fingerprint(match: Any, root: str) -> Key:
     """The parts of a finding that stay put when lines move (see the module's docstring)."""
-    rulematch = getattr(match, "rulematch_obj", None)
-    path = _plain_path(getattr(match, "path", None) if rulematch is None else getattr(rulematch, "path", None))
+    # a Match copies its RuleMatch's attributes, path among them (cli._Found carries it back from workers)
+    path = _plain_path(getattr(match, "path", None))
     resource = str(path[1]) if path and len(path) > 1 and path[0] == "Resources" else None
     message = _DIGITS.sub("#", str(match.message))
     return (relative_file(match.filename, root), str(match.rule.id), resource, path, message)
