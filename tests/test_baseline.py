@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -277,12 +279,18 @@ def test_the_baseline_file_is_never_linted_as_a_template(repo):
 
 
 def test_pre_commit_hook_with_a_baseline(repo, tmp_path_factory):
-    """The cfn-lint-bestpractices-cfnlintrc hook as the README shows it, args [--baseline, FILE], run by the
-    real pre-commit; `language: system` runs this checkout's command instead of installing the package."""
+    """The hook configuration of the README's adoption guide, run by the real pre-commit with the hook's
+    definition from .pre-commit-hooks.yaml; `language: system` runs this checkout's command instead of
+    installing the package."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    guide = readme[readme.index("## Adopting the pack"):readme.index("## Rules")]
+    block = next(b for b in re.findall(r"```\n(.*?)```", guide, re.S) if "repos:" in b)
+    (documented,) = yaml.safe_load(textwrap.dedent(block))["repos"][0]["hooks"]
+    assert documented == {"id": "cfn-lint-bestpractices-cfnlintrc", "args": ["--baseline", BASELINE]}
     hook = next(h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-                if h["id"] == "cfn-lint-bestpractices-cfnlintrc")
+                if h["id"] == documented["id"])
     assert hook["entry"] == "cfn-lint-bestpractices"
-    local = dict(hook, language="system", entry=str(COMMAND), args=["--baseline", BASELINE])
+    local = dict(hook, language="system", entry=str(COMMAND), args=documented["args"])
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump({"repos": [{"repo": "local", "hooks": [local]}]}))
     (repo / ".cfnlintrc").write_text("templates:\n  - templates/*.yaml\n")
     env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path_factory.mktemp("pre-commit-home")))
