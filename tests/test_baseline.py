@@ -259,7 +259,7 @@ def test_a_bad_baseline_is_a_usage_error(repo, text, says):
 
 
 @pytest.mark.parametrize("args", [["--baseline", BASELINE, "--write-baseline", BASELINE], ["--write-baseline"],
-                                  ["--baseline="]])
+                                  ["--baseline="], ["--write-baseline", "no/such/dir/b.json", "templates/limits.yaml"]])
 def test_bad_baseline_options_are_one_clear_line(repo, args):
     (repo / BASELINE).write_text('{"entries": [], "version": 1}\n')
     proc = subprocess.run([str(COMMAND), *args], cwd=repo, capture_output=True, text=True, timeout=600)

@@ -159,6 +159,8 @@ class Baseline:
         self.counts: Counter = Counter()
         if not write:
             self.counts = self.load(file)
+        elif not Path(file).absolute().parent.is_dir():  # say so before linting, not after
+            raise BaselineError(f"cannot write baseline {file}: no directory {Path(file).absolute().parent}")
 
     @staticmethod
     def load(file: str) -> Counter:
