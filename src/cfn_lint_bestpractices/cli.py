@@ -3,6 +3,8 @@
     cfn-lint-bestpractices [cfn-lint options] [--] templates...   lint (every cfn-lint option passes through)
         --jobs N        lint the files in N worker processes (same findings, same order)
         --shard I/N     lint only the I-th of N shares of the files (for a CI matrix of N runners)
+        --write-baseline FILE   record the current findings in FILE and exit 0
+        --baseline FILE         report only the findings that FILE does not hold (see baseline.py)
     cfn-lint-bestpractices rules [--markdown]                     list the pack's rules
     cfn-lint-bestpractices rule W9501                             print a rule's page
 
@@ -27,6 +29,7 @@ from cfnlint.runner.cli import Runner, get_formatter
 from cfnlint.runner.template.runner import run_template_by_file_path
 
 from . import __version__
+from .baseline import Baseline, from_options
 from .rules import ALL_RULES
 
 MODULE = "cfn_lint_bestpractices.rules"
@@ -38,10 +41,11 @@ class IsolatingRunner(Runner):
     `jobs` > 1 the files are linted in worker processes, and `shard` (i, n) keeps every n-th file."""
 
     def __init__(self, config: ConfigMixIn, argv: Sequence[str] = (), jobs: int = 1,
-                 shard: tuple[int, int] | None = None) -> None:
+                 shard: tuple[int, int] | None = None, baseline: Baseline | None = None) -> None:
         self.argv = list(argv)
         self.jobs = jobs
         self.shard = shard
+        self.baseline = baseline
         super().__init__(config)
 
     def _get_rules(self) -> None:
@@ -92,6 +96,16 @@ class IsolatingRunner(Runner):
             return
         for filename in files:
             yield from self.lint_file(filename)
+
+    def _cli_output(self, matches: list[Match]) -> None:
+        # --baseline / --write-baseline act on the matches before any formatter or the exit code sees them
+        if self.baseline is not None and not any(isinstance(m.rule, ConfigError) for m in matches):
+            linted = self.files() if self.config.templates else []
+            kept = self.baseline.apply(matches, linted, deleted_are_stale=not self.shard or self.shard[0] == 1)
+            if kept is None:  # --write-baseline: recorded
+                sys.exit(0)
+            matches = kept
+        super()._cli_output(matches)
 
     def _run_in_workers(self, files: list[str]) -> Iterator[Match]:
         # Workers send back plain rows, which become matches of this process's rules again, in the
@@ -185,10 +199,12 @@ def page_text(rule_id: str) -> str:
         return (Path(__file__).resolve().parents[2] / "rules" / f"{rule_id}.md").read_text(encoding="utf-8")
 
 
-def _own_options(args: list[str]) -> tuple[list[str], int, tuple[int, int] | None]:
-    """Take --jobs and --shard out of the arguments (before any "--"); the rest is cfn-lint's."""
+def _own_options(args: list[str]) -> tuple[list[str], int, tuple[int, int] | None, Baseline | None]:
+    """Take --jobs, --shard, --baseline and --write-baseline out of the arguments (before any "--");
+    the rest is cfn-lint's."""
     rest: list[str] = []
     jobs, shard = 1, None
+    baselines: dict[str, str] = {}
     i = 0
     while i < len(args):
         arg = args[i]
@@ -196,13 +212,17 @@ def _own_options(args: list[str]) -> tuple[list[str], int, tuple[int, int] | Non
             rest += args[i:]
             break
         name, eq, value = arg.partition("=")
-        if name in ("--jobs", "--shard"):
+        if name in ("--jobs", "--shard", "--baseline", "--write-baseline"):
             if not eq:
                 if i + 1 >= len(args):
                     raise ValueError(f"{name} needs a value")
                 value = args[i + 1]
                 i += 1
-            if name == "--jobs":
+            if name in ("--baseline", "--write-baseline"):
+                if not value:
+                    raise ValueError(f"{name} needs a file name")
+                baselines[name] = value
+            elif name == "--jobs":
                 if not value.isdigit() or int(value) < 1:
                     raise ValueError(f"--jobs takes a whole number of at least 1, not {value!r}")
                 jobs = int(value)
@@ -214,7 +234,7 @@ def _own_options(args: list[str]) -> tuple[list[str], int, tuple[int, int] | Non
         else:
             rest.append(arg)
         i += 1
-    return rest, jobs, shard
+    return rest, jobs, shard, from_options(baselines.get("--baseline"), baselines.get("--write-baseline"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -230,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cfn-lint-bestpractices {__version__}")
         return 0
     try:
-        args, jobs, shard = _own_options(args)
+        args, jobs, shard, baseline = _own_options(args)
     except ValueError as err:
         print(f"cfn-lint-bestpractices: {err}", file=sys.stderr)
         return 1
@@ -250,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cfn-lint-bestpractices: {err}", file=sys.stderr)
         return 1
     try:
-        IsolatingRunner(config, args, jobs, shard).cli()
+        IsolatingRunner(config, args, jobs, shard, baseline).cli()
     except SystemExit as exit_:
         return int(exit_.code or 0)
     except ImportError as err:  # an output format whose optional dependency is missing
