@@ -55,7 +55,7 @@ def test_parameters(model):
     assert values(model.branches({"Ref": "NoDefault"})) == [UNKNOWN]
     assert values(model.branches({"Ref": "Subnets"})) == [["subnet-1", "subnet-2"]]
     assert values(model.branches({"Ref": "Ssm"})) == [UNKNOWN]
-    assert model.branches({"Ref": "Env"}, every_param_value=True)[1].describe() == " when parameter 'Env' is prod"
+    assert model.branches({"Ref": "Env"}, every_param_value=True)[1].describe() == " when parameter 'Env' is 'prod'"
 
 
 def test_unknowns(model):

@@ -317,6 +317,11 @@ class TemplateModel:
     def string(self, node: Any) -> str | None:
         return self.resolver.string(node)
 
+    def parameter(self, name: str) -> dict | None:
+        """A parameter's declaration (Type, Default, AllowedValues, NoEcho), or None."""
+        value = self.resolver.parameters.get(name)
+        return value if isinstance(value, dict) else None
+
     @property
     def region(self) -> str:
         """The region the template is linted for (cfn-lint's first --regions)."""

@@ -14,13 +14,13 @@ def _configured_qualifiers(model: TemplateModel) -> dict[str, list]:
     resources that send failures somewhere."""
     out: dict[str, list] = {}
     for cfg in model.of_type("AWS::Lambda::EventInvokeConfig"):
-        tgt = function_target(model, model.resolver.one(cfg.props.get("FunctionName")))
+        tgt = function_target(model, model.one(cfg.props.get("FunctionName")))
         if tgt is None:
             continue
         dests = model.prop(cfg, "DestinationConfig", "OnFailure", "Destination")
         if all(d.value is ABSENT for d in dests):
             continue
-        qualifier = model.resolver.one(cfg.props.get("Qualifier"))
+        qualifier = model.one(cfg.props.get("Qualifier"))
         out.setdefault(tgt.function, []).append(qualifier if isinstance(qualifier, str) else None)
     return out
 

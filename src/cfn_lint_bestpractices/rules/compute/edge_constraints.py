@@ -60,8 +60,8 @@ class LambdaEdgeConstraints(BestPracticeRule):
     def findings(self, model: TemplateModel):
         checked = set()
         for dist, assoc, path in _associations(model):
-            arn = model.resolver.one(assoc.get("LambdaFunctionARN"))
-            event = model.resolver.one(assoc.get("EventType"))
+            arn = model.one(assoc.get("LambdaFunctionARN"))
+            event = model.one(assoc.get("EventType"))
             trigger = event.split("-", 1)[0] if isinstance(event, str) else None
             where = f"distribution '{dist.logical_id}' ({event if isinstance(event, str) else 'association'})"
             if not isinstance(arn, str):
@@ -102,7 +102,7 @@ class LambdaEdgeConstraints(BestPracticeRule):
 
     def _function(self, model, function, trigger, where, via):
         res = model.resources[function]
-        region = model.resolver.region
+        region = model.region
         if region != EDGE_REGION:
             yield (res.path, f"Function '{function}' is used by {where} but this template is linted for {region}: "
                              f"Lambda@Edge functions must be created in {EDGE_REGION}. Deploy it in a "

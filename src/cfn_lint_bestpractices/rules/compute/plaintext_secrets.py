@@ -21,7 +21,7 @@ def _literal_kind(model: TemplateModel, node) -> str | None:
     NoEcho parameters, unknowns)."""
     name, args = intrinsic(node)
     if name == "Ref" and isinstance(args, str):
-        param = model.resolver.parameters.get(args)
+        param = model.parameter(args)
         if isinstance(param, dict) and as_bool(param.get("NoEcho")) is not True and "Default" in param:
             value = param.get("Default")
             if _looks_secret(value):

@@ -26,7 +26,7 @@ class EventBridgeTargetResilience(BestPracticeRule):
         params = target.get("SqsParameters")
         if isinstance(params, dict) and "MessageGroupId" in params:
             return None
-        kinds = fifo_kinds(model, model.resolver.one(target.get("Arn")), QUEUE_TYPE)
+        kinds = fifo_kinds(model, model.one(target.get("Arn")), QUEUE_TYPE)
         return next((k.label.strip("'") for k in kinds if k.fifo), None)
 
     def _target(self, model: TemplateModel, owner: str, target: Any, path: tuple):

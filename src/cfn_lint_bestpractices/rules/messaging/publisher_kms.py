@@ -28,7 +28,7 @@ class PublisherKmsKey(BestPracticeRule):
         if key:
             return key
         for alias in model.of_type(ALIAS):
-            name = model.resolver.string(alias.props.get("AliasName"))
+            name = model.string(alias.props.get("AliasName"))
             if name and (value == name or value.endswith(":" + name)):
                 return model.lookup_node(alias.props.get("TargetKeyId"), KEY)
         return None
@@ -36,27 +36,27 @@ class PublisherKmsKey(BestPracticeRule):
     @staticmethod
     def _key_allows(model: TemplateModel, key: str, service: str) -> bool | None:
         """Whether the key policy lets the service generate data keys and decrypt; None if unreadable."""
-        policy = model.resolver.one(model.resources[key].props.get("KeyPolicy"))
+        policy = model.one(model.resources[key].props.get("KeyPolicy"))
         if not isinstance(policy, dict):
             return None
         granted: set[str] = set()
         for stmt in model.elements(policy.get("Statement")):
             st = stmt.value
-            if not isinstance(st, dict) or model.resolver.one(st.get("Effect")) != "Allow":
+            if not isinstance(st, dict) or model.one(st.get("Effect")) != "Allow":
                 continue
-            principal = model.resolver.one(st.get("Principal"))
+            principal = model.one(st.get("Principal"))
             if principal is UNKNOWN:
                 return None
             if isinstance(principal, dict):
-                services = [model.resolver.one(p) for p in as_list(principal.get("Service", []))]
+                services = [model.one(p) for p in as_list(principal.get("Service", []))]
                 if UNKNOWN in services:
                     return None
-                if service not in services and "*" not in as_list(model.resolver.one(principal.get("AWS", []))):
+                if service not in services and "*" not in as_list(model.one(principal.get("AWS", []))):
                     continue
             elif principal != "*":
                 continue
-            for action in as_list(model.resolver.one(st.get("Action", []))):
-                action = model.resolver.one(action)
+            for action in as_list(model.one(st.get("Action", []))):
+                action = model.one(action)
                 if action is UNKNOWN:
                     return None
                 if isinstance(action, str):

@@ -52,21 +52,21 @@ class PublisherResourcePolicy(BestPracticeRule):
                 st = stmt.value
                 if not isinstance(st, dict):
                     return None
-                if model.resolver.one(st.get("Effect")) != "Allow":
+                if model.one(st.get("Effect")) != "Allow":
                     continue
-                principal = model.resolver.one(st.get("Principal"))
+                principal = model.one(st.get("Principal"))
                 if principal is UNKNOWN:
                     return None
                 granted = principal == "*"
                 if isinstance(principal, dict):
-                    services = [model.resolver.one(p) for p in as_list(principal.get("Service", []))]
-                    wildcard = [model.resolver.one(p) for p in as_list(principal.get("AWS", []))]
+                    services = [model.one(p) for p in as_list(principal.get("Service", []))]
+                    wildcard = [model.one(p) for p in as_list(principal.get("AWS", []))]
                     if UNKNOWN in services:
                         return None
                     granted = service in services or "*" in wildcard
                 if not granted:
                     continue
-                names = [model.resolver.one(a) for a in as_list(st.get("Action", []))]
+                names = [model.one(a) for a in as_list(st.get("Action", []))]
                 if UNKNOWN in names:
                     return None
                 if any(isinstance(a, str) and a.lower() in actions for a in names):

@@ -81,7 +81,7 @@ class S3NotificationCompatibility(BestPracticeRule):
                     continue
                 if model.lookup_node(props.get("Bucket"), ("AWS::S3::Bucket",)) != bucket.logical_id:
                     continue
-                events = [model.resolver.one(e) for e in (props.get("Events") if isinstance(props.get("Events"), list)
+                events = [model.one(e) for e in (props.get("Events") if isinstance(props.get("Events"), list)
                                                           else [props.get("Events")])]
                 keys = _filter(model, _sam_rules(props))
                 if keys is None or not events or not all(isinstance(e, str) for e in events):

@@ -52,10 +52,10 @@ class ExpressIntegrationPatterns(BestPracticeRule):
     def _definition(self, model: TemplateModel, machine) -> tuple[Any, tuple, bool] | None:
         """(definition, path, inside a string): a Definition object, or DefinitionString parsed."""
         if "Definition" in machine.props:
-            value = model.resolver.one(machine.props["Definition"])
+            value = model.one(machine.props["Definition"])
             return (value, machine.prop_path("Definition"), False) if isinstance(value, dict) else None
         if "DefinitionString" in machine.props:
-            text = model.resolver.one(machine.props["DefinitionString"])
+            text = model.one(machine.props["DefinitionString"])
             if not isinstance(text, str):
                 return None
             try:

@@ -71,7 +71,7 @@ class SnsFifoCompatibility(BestPracticeRule):
 
     def _subscriptions(self, model: TemplateModel):
         for sub in model.of_type("AWS::SNS::Subscription"):
-            protocol = model.resolver.one(sub.props.get("Protocol"))
+            protocol = model.one(sub.props.get("Protocol"))
             topics = list(self._topics(model, sub.props.get("TopicArn")))
             finding = self._subscription(model, f"Subscription '{sub.logical_id}'", topics, protocol,
                                          sub.props.get("Endpoint"), sub.prop_path("Protocol"))
@@ -83,7 +83,7 @@ class SnsFifoCompatibility(BestPracticeRule):
             for name, (etype, props, path) in fn.events().items():
                 if etype != "SNS" or not isinstance(props, dict):
                     continue
-                via_queue = as_bool(model.resolver.one(props.get("SqsSubscription", False)))
+                via_queue = as_bool(model.one(props.get("SqsSubscription", False)))
                 if via_queue is None:
                     via_queue = isinstance(props.get("SqsSubscription"), dict)
                 topics = list(self._topics(model, props.get("Topic")))

@@ -22,7 +22,7 @@ class ApiDomainCertificate(BestPracticeRule):
             for br in model.prop(dom, "EndpointConfiguration", "Types"):
                 if br.value is UNKNOWN:
                     continue
-                types = ["EDGE"] if br.value is ABSENT else [model.resolver.one(v) for v in as_list(br.value)]
+                types = ["EDGE"] if br.value is ABSENT else [model.one(v) for v in as_list(br.value)]
                 if types == ["EDGE"]:
                     yield from self._edge(model, dom, br)
                 elif types == ["REGIONAL"] and "CertificateArn" in dom.props and "RegionalCertificateArn" not in dom.props:
@@ -34,7 +34,7 @@ class ApiDomainCertificate(BestPracticeRule):
             domain = api.props.get("Domain")
             if not isinstance(domain, dict):
                 continue
-            kind = model.resolver.one(domain.get("EndpointConfiguration", "REGIONAL"))
+            kind = model.one(domain.get("EndpointConfiguration", "REGIONAL"))
             if kind != "EDGE":
                 continue
             for br in model.get(domain, "CertificateArn"):

@@ -20,7 +20,7 @@ class TaskExecutionRole(BestPracticeRule):
     def _needs(self, model: TemplateModel, task, fargate: bool) -> list[str]:
         reasons = []
         for container, _ in model.list_items(task, "ContainerDefinitions"):
-            name = model.resolver.one(container.get("Name"))
+            name = model.one(container.get("Name"))
             label = f"container '{name}'" if isinstance(name, str) else "a container"
             if container.get("Secrets") or (isinstance(container.get("LogConfiguration"), dict)
                                             and container["LogConfiguration"].get("SecretOptions")):
@@ -29,11 +29,11 @@ class TaskExecutionRole(BestPracticeRule):
                 reasons.append(f"{label} pulls with RepositoryCredentials")
             if not fargate:
                 continue
-            image = model.resolver.one(container.get("Image"))
+            image = model.one(container.get("Image"))
             if isinstance(image, str) and ".dkr.ecr." in image:
                 reasons.append(f"{label} pulls its image from Amazon ECR")
             log = container.get("LogConfiguration")
-            if isinstance(log, dict) and model.resolver.one(log.get("LogDriver")) == "awslogs":
+            if isinstance(log, dict) and model.one(log.get("LogDriver")) == "awslogs":
                 reasons.append(f"{label} logs with awslogs")
         return reasons
 

@@ -57,8 +57,8 @@ class FargateUnsupportedFeatures(BestPracticeRule):
                 continue
             for container, path in model.list_items(task, "ContainerDefinitions"):
                 for req in container.get("ResourceRequirements") or []:
-                    if isinstance(req, dict) and model.resolver.one(req.get("Type")) == "GPU":
-                        name = model.resolver.one(container.get("Name"))
+                    if isinstance(req, dict) and model.one(req.get("Type")) == "GPU":
+                        name = model.one(container.get("Name"))
                         yield (path + ("ResourceRequirements",),
                                f"Task definition '{task.logical_id}' requires Fargate but container "
                                f"'{name if isinstance(name, str) else '?'}' asks for a GPU: Fargate has no GPUs, so "

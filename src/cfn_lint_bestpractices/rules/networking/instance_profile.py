@@ -29,7 +29,7 @@ class InstanceProfileReference(BestPracticeRule):
     tags = ["ec2", "iam"]
 
     def findings(self, model: TemplateModel):
-        profile_names = {n for n in (model.resolver.one(p.props.get("InstanceProfileName")) for p in model.of_type(PROFILE))
+        profile_names = {n for n in (model.one(p.props.get("InstanceProfileName")) for p in model.of_type(PROFILE))
                          if isinstance(n, str)}
         for rtype, keys in PLACES:
             for res in model.of_type(rtype):

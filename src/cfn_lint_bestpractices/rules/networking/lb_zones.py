@@ -96,17 +96,17 @@ class LoadBalancerCrossZone(BestPracticeRule):
         """('on' | 'off' | 'unset', path of the Value) for the cross-zone attribute in `res`'s `key`;
         (None, None) when it cannot be known. A target group's use_load_balancer_configuration (its
         default) counts as unset."""
-        value = model.resolver.one(res.props.get(key)) if key in res.props else []
+        value = model.one(res.props.get(key)) if key in res.props else []
         if not isinstance(value, list):
             return None, None
         state, where = "unset", None
         for index, item in enumerate(value):
-            item = model.resolver.one(item)
+            item = model.one(item)
             if not isinstance(item, dict):
                 return None, None
-            if model.resolver.one(item.get("Key")) != CROSS_ZONE:
+            if model.one(item.get("Key")) != CROSS_ZONE:
                 continue
-            flag = str(model.resolver.one(item.get("Value"))).strip().lower()
+            flag = str(model.one(item.get("Value"))).strip().lower()
             if flag == "true":
                 return "on", None
             if flag == "false":

@@ -42,7 +42,7 @@ class PrivateApiPolicy(BestPracticeRule):
                                     api.prop_path("EndpointConfiguration", "Types"))
             if not private or "BodyS3Location" in api.props:
                 continue
-            body = model.resolver.one(api.props.get("Body"))
+            body = model.one(api.props.get("Body"))
             if "Policy" in api.props or body is UNKNOWN or (isinstance(body, dict) and OPENAPI_POLICY in body):
                 continue
             yield (private[0].path, self._message("REST API", api.logical_id, private[0], "a Policy property"))
@@ -54,7 +54,7 @@ class PrivateApiPolicy(BestPracticeRule):
             if not private or "DefinitionUri" in api.props:
                 continue
             auth = api.props.get("Auth")
-            body = model.resolver.one(api.props.get("DefinitionBody"))
+            body = model.one(api.props.get("DefinitionBody"))
             if "Policy" in api.props or (isinstance(auth, dict) and "ResourcePolicy" in auth) or body is UNKNOWN or \
                     (isinstance(body, dict) and OPENAPI_POLICY in body):
                 continue

@@ -32,12 +32,12 @@ class S3SecureTransport(BestPracticeRule):
     # -- one statement ------------------------------------------------------------------------
     def _values(self, model: TemplateModel, node: Any) -> list | None:
         """A statement field as a flat list of strings, or None when any part is unknown or varies."""
-        value = model.resolver.one(node)
+        value = model.one(node)
         if value is UNKNOWN or value is ABSENT:
             return None
         out = []
         for item in as_list(value):
-            v = model.resolver.one(item)
+            v = model.one(item)
             if not isinstance(v, str):
                 return None
             out.append(v)
@@ -59,14 +59,14 @@ class S3SecureTransport(BestPracticeRule):
 
     def _enforces(self, model: TemplateModel, stmt: Any, arn: str) -> bool | None:
         """Whether the statement denies plain HTTP on the whole bucket; None when it cannot be known."""
-        if not isinstance(stmt, dict) or model.resolver.one(stmt.get("Effect")) != "Deny":
+        if not isinstance(stmt, dict) or model.one(stmt.get("Effect")) != "Deny":
             return False
-        condition = model.resolver.one(stmt.get("Condition"))
+        condition = model.one(stmt.get("Condition"))
         if condition is UNKNOWN:
             return None
         if not self._secure_transport(condition, False):
             return False
-        principal = model.resolver.one(stmt.get("Principal"))
+        principal = model.one(stmt.get("Principal"))
         if principal is UNKNOWN:
             return None
         if isinstance(principal, dict) and set(principal) == {"AWS"}:
@@ -86,8 +86,8 @@ class S3SecureTransport(BestPracticeRule):
         return covers_bucket and covers_objects
 
     def _allows_on_true(self, model: TemplateModel, stmt: Any) -> bool:
-        return isinstance(stmt, dict) and model.resolver.one(stmt.get("Effect")) == "Allow" \
-            and self._secure_transport(model.resolver.one(stmt.get("Condition")), True)
+        return isinstance(stmt, dict) and model.one(stmt.get("Effect")) == "Allow" \
+            and self._secure_transport(model.one(stmt.get("Condition")), True)
 
     # -- one policy ---------------------------------------------------------------------------
     def _statements(self, model: TemplateModel, policy) -> list[Branch] | None:
