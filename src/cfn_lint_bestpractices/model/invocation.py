@@ -130,6 +130,11 @@ def function_target(model: TemplateModel, value: Any, _depth: int = 0) -> Target
     return Target(hit, qualifier) if hit else None
 
 
+def is_schedule_rule(model: TemplateModel, rule: Resource) -> bool:
+    """An EventBridge rule that fires on a schedule only (ScheduleExpression, no EventPattern)."""
+    return "ScheduleExpression" in rule.props and "EventPattern" not in rule.props
+
+
 def principal_service(value: Any) -> str | None:
     """'s3' for 's3.amazonaws.com' (and 'logs' for 'logs.us-east-1.amazonaws.com'), else None."""
     if not isinstance(value, str):
@@ -236,14 +241,16 @@ class Invocations:
                 add("s3", note.label, m.resources[note.bucket], note.dest, note.dest_path, True,
                     needs_order=True, source_ids=(note.bucket,))
         for rule in m.of_type("AWS::Events::Rule"):
+            scheduled = is_schedule_rule(m, rule)
             for target, path in m.list_items(rule, "Targets"):
-                add("events", f"EventBridge rule '{rule.logical_id}'", rule, target.get("Arn"), path + ("Arn",), True,
-                    source_ids=(rule.logical_id,))
+                add("events", f"{'schedule' if scheduled else 'EventBridge'} rule '{rule.logical_id}'", rule,
+                    target.get("Arn"), path + ("Arn",), True, source_ids=(rule.logical_id,),
+                    needs_permission="RoleArn" not in target, details={"schedule": scheduled})
         for sched in m.of_type("AWS::Scheduler::Schedule"):
             target_node = sched.props.get("Target")
             add("scheduler", f"schedule '{sched.logical_id}'", sched,
                 target_node.get("Arn") if isinstance(target_node, dict) else None, sched.prop_path("Target", "Arn"),
-                True, needs_permission=False)
+                True, needs_permission=False, details={"schedule": True})
         for sub in m.of_type("AWS::SNS::Subscription"):
             if _is_lambda_protocol(m, sub.props):
                 topic = m.lookup_node(sub.props.get("TopicArn"), ("AWS::SNS::Topic",))
@@ -306,7 +313,7 @@ class Invocations:
         for filt in m.of_type("AWS::Logs::SubscriptionFilter"):
             group = m.lookup_node(filt.props.get("LogGroupName"), ("AWS::Logs::LogGroup",))
             add("logs", f"subscription filter '{filt.logical_id}'", filt, filt.props.get("DestinationArn"),
-                filt.prop_path("DestinationArn"), True, needs_permission="RoleArn" not in filt.props,
+                filt.prop_path("DestinationArn"), True,
                 needs_order=True, source_ids=ids(group))
         for rule in m.of_type("AWS::IoT::TopicRule"):
             for action, path in m.list_items(rule, "TopicRulePayload", "Actions"):
@@ -326,7 +333,7 @@ class Invocations:
                 service = SAM_ASYNC_EVENTS.get(etype) or SAM_SYNC_EVENTS.get(etype)
                 if not service:
                     continue
-                details = {}
+                details = {"schedule": etype in ("Schedule", "ScheduleV2")}
                 if etype in ("Api", "HttpApi") and isinstance(props, dict):
                     details = {"api": "REST" if etype == "Api" else "HTTP", "timeout": props.get("TimeoutInMillis"),
                                "timeout_path": path + ("TimeoutInMillis",)}
@@ -456,3 +463,37 @@ def _vague(qualifier: str | None) -> bool:
 def invocations(model: TemplateModel) -> Invocations:
     """The invocation graph of `model`, built once per template."""
     return model.memo("invocations", lambda: Invocations(model))
+
+
+@dataclass
+class Driver:
+    """Something that makes a function run: an invoker, a mapping, a function URL."""
+
+    label: str
+    bounded: bool  # True: it cannot scale the function without limit (a schedule, a capped mapping)
+
+
+def drivers(model: TemplateModel, function: str) -> list[Driver]:
+    """What in the template makes `function` run, and whether each can scale it without limit. A
+    schedule runs it once per tick; an SQS mapping with ScalingConfig.MaximumConcurrency, or a stream
+    mapping (one batch per shard), is capped; APIs, load balancers, function URLs, S3, SNS, event
+    patterns and uncapped SQS mappings scale with their traffic."""
+    graph = invocations(model)
+    out = [Driver(inv.label, bool(inv.details.get("schedule"))) for inv in graph.of_function(function)]
+    for mapping in graph.mappings:
+        if mapping.target is None or mapping.target.function != function or not mapping.kind:
+            continue
+        if mapping.kind == "sqs":
+            scaling = model.get(mapping.props, "ScalingConfig", "MaximumConcurrency")
+            capped = bool(scaling) and all(isinstance(b.value, int) and not isinstance(b.value, bool) for b in scaling)
+            out.append(Driver(mapping.label, capped))
+        else:
+            out.append(Driver(mapping.label, True))
+    for url in model.of_type("AWS::Lambda::Url"):
+        target = function_target(model, model.one(url.props.get("TargetFunctionArn")))
+        if target and target.function == function:
+            out.append(Driver(f"function URL '{url.logical_id}'", False))
+    res = model.resources.get(function)
+    if res is not None and res.type == "AWS::Serverless::Function" and "FunctionUrlConfig" in res.props:
+        out.append(Driver("its FunctionUrlConfig", False))
+    return out

@@ -155,6 +155,31 @@ def publisher_edges(model: TemplateModel, alarms: bool = False) -> Iterator[Edge
                             yield Edge("cloudwatch", alarm, dest, br.path + (i,), f"CloudWatch alarm '{alarm.logical_id}'")
 
 
+# Resources through which an AWS service, not the application, publishes to a topic named in them:
+# alarms, trails, Config, Auto Scaling and database event notifications, budgets, notification rules,
+# EventBridge targets, S3 event notifications, backup vaults, stack notifications.
+SERVICE_PUBLISHER_TYPES = (
+    "AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm", "AWS::CloudTrail::Trail",
+    "AWS::Config::DeliveryChannel", "AWS::AutoScaling::AutoScalingGroup", "AWS::RDS::EventSubscription",
+    "AWS::DMS::EventSubscription", "AWS::Redshift::EventSubscription", "AWS::DocDB::EventSubscription",
+    "AWS::Neptune::EventSubscription", "AWS::ElastiCache::CacheCluster", "AWS::ElastiCache::ReplicationGroup",
+    "AWS::Budgets::Budget", "AWS::CodeStarNotifications::NotificationRule", "AWS::Events::Rule",
+    "AWS::S3::Bucket", "Custom::S3BucketNotifications", "AWS::Backup::BackupVault", "AWS::CloudFormation::Stack",
+    "AWS::SES::ConfigurationSetEventDestination", "AWS::CodeCommit::Repository", "AWS::Glacier::Vault",
+    "AWS::ElasticBeanstalk::Environment", "AWS::Inspector::AssessmentTemplate", "AWS::SSM::MaintenanceWindowTask",
+    "AWS::DevOpsGuru::NotificationChannel", "AWS::CloudWatch::AnomalyDetector",
+)
+
+
+def service_publishers(model: TemplateModel, topic: str) -> list[str]:
+    """The resources through which an AWS service publishes to an in-template topic."""
+    out = []
+    for src, _ in model.references.get(topic, []):
+        if model.resources[src].type in SERVICE_PUBLISHER_TYPES and src not in out:
+            out.append(src)
+    return out
+
+
 class FifoKind:
     """One FIFO-ness a queue or topic can have (per branch of its FifoQueue/FifoTopic), and its name."""
 

@@ -23,6 +23,13 @@ class ApiIntegrationTimeout(BestPracticeRule):
     )
     tags = ["lambda", "apigateway", "timeout", "serverless"]
     options = {
+        "tolerance_seconds": {
+            "default": 1,
+            "type": "integer",
+            "description": ("Seconds a function's Timeout may exceed the integration timeout before it is reported "
+                            "(1: the common Timeout of 30 s behind a REST API's 29 s runs at most one second "
+                            "after the 504 and is not reported; 0 reports it)"),
+        },
         "rest_timeout_ms": {
             "default": 29000,
             "type": "integer",
@@ -55,12 +62,13 @@ class ApiIntegrationTimeout(BestPracticeRule):
     def findings(self, model: TemplateModel):
         # function -> {(timeout branch, limit) -> [invoker labels]}: one finding per function and timeout
         over: dict[str, dict] = {}
+        tolerance = 1000 * int(self.config.get("tolerance_seconds", 1))
         for inv in invocations(model).invocations:
             if inv.service != "apigateway" or "api" not in inv.details:
                 continue
             fn = model.resources[inv.target.function]
             for (timeout, limit), both in model.combine(timeouts(model, fn), self._limits(model, inv.details)):
-                if timeout.value * 1000 > limit.value:
+                if timeout.value * 1000 > limit.value + tolerance:
                     key = (timeout.path, timeout.value, both.conditions, both.params)
                     entry = over.setdefault(fn.logical_id, {}).setdefault(key, [both, limit.value, []])
                     entry[1] = min(entry[1], limit.value)

@@ -41,12 +41,21 @@ class AsyncFailureDestination(BestPracticeRule):
         "SAM EventInvokeConfig). Functions invoked only synchronously or through mappings are not checked."
     )
     tags = ["lambda", "async", "dead-letter-queue", "serverless"]
+    options = {
+        "check_schedules": {
+            "default": False, "type": "boolean",
+            "description": ("Also report functions that only schedules invoke (a failed scheduled run is "
+                            "normally retried by the next tick, so they are left out by default)"),
+        },
+    }
 
     def findings(self, model: TemplateModel):
         graph = invocations(model)
         configured = None
         for fn in model.functions:
             invokers = [inv for inv in graph.of_function(fn.logical_id) if inv.asynchronous]
+            if not self.config.get("check_schedules"):
+                invokers = [inv for inv in invokers if not inv.details.get("schedule")]
             if not invokers:
                 continue
             if configured is None:

@@ -50,9 +50,10 @@ class SqsReservedConcurrencyTooLow(BestPracticeRule):
     id = "W9512"
     shortdesc = "SQS-fed function with reserved concurrency below 5"
     description = (
-        "Lambda polls an SQS queue with several concurrent batches from the start. A function an SQS mapping "
-        "invokes with ReservedConcurrentExecutions between 1 and 4 gets throttled batches that return to the "
-        "queue; AWS advises reserving at least 5. Zero (a deliberate stop) is not reported."
+        "Lambda starts polling an SQS queue with five concurrent batches. A function an SQS mapping invokes "
+        "with ReservedConcurrentExecutions between 1 and 4 gets throttled batches that return to the queue "
+        "(to cap a consumer, use the mapping's ScalingConfig.MaximumConcurrency instead). Zero (a deliberate "
+        "stop) is not reported."
     )
     tags = ["lambda", "sqs", "concurrency", "serverless"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ...model import ABSENT, TemplateModel
+from ...model.invocation import drivers
 from .._base import BestPracticeRule
 
 # Resources that reference a handler without invoking it for anything but the stack itself.
@@ -41,11 +42,14 @@ def _custom_resource_handlers(model: TemplateModel) -> set[str]:
 
 class ReservedConcurrency(BestPracticeRule):
     id = "W9501"
-    shortdesc = "Lambda function without reserved concurrency"
+    shortdesc = "Lambda function that can scale without limit has no reserved concurrency"
     description = (
-        "A Lambda function without ReservedConcurrentExecutions can scale until it uses the whole "
-        "concurrency pool of the account and Region and throttles every other function. Plain and SAM "
-        "functions (Globals included) are checked; custom-resource and macro handlers are exempt."
+        "A function that an API, a load balancer, a function URL, S3, SNS, an event pattern or an SQS "
+        "mapping without MaximumConcurrency invokes scales with that traffic, up to the unreserved "
+        "concurrency of the account and Region; without ReservedConcurrentExecutions a burst can use that "
+        "whole pool and throttle every other function there. Functions only a schedule, a capped mapping or "
+        "CloudFormation (custom resources, macros) invokes are not reported, nor functions the template "
+        "shows no invoker for (option every_function reports them all)."
     )
     tags = ["lambda", "concurrency", "serverless"]
     options = {
@@ -55,23 +59,41 @@ class ReservedConcurrency(BestPracticeRule):
             "itemtype": "string",
             "description": "Regular expressions; functions whose logical id matches one are not checked",
         },
+        "every_function": {
+            "default": False,
+            "type": "boolean",
+            "description": ("Report every function without reserved concurrency, not only those an unbounded "
+                            "invoker drives (the behaviour before 0.2)"),
+        },
     }
 
     def findings(self, model: TemplateModel):
         patterns = [re.compile(p) for p in self.config.get("exempt_functions") or []]
+        every = bool(self.config.get("every_function"))
         handlers = None
         for fn in model.functions:
             if any(p.fullmatch(fn.logical_id) for p in patterns):
                 continue
-            for br in model.prop(fn.resource, "ReservedConcurrentExecutions"):
-                if br.value is not ABSENT:
-                    continue
-                if handlers is None:
-                    handlers = _custom_resource_handlers(model)
-                if fn.logical_id in handlers:
-                    break
-                yield (fn.resource.finding_path(br.path),
-                       f"Lambda function '{fn.logical_id}' has no ReservedConcurrentExecutions{br.describe()}: "
-                       "without a cap it can take the whole concurrency pool of the account and Region and "
-                       "throttle every other function there. Set ReservedConcurrentExecutions to the most "
-                       "this function should run at once.")
+            uncapped = [b for b in model.prop(fn.resource, "ReservedConcurrentExecutions") if b.value is ABSENT]
+            if not uncapped:
+                continue
+            if handlers is None:
+                handlers = _custom_resource_handlers(model)
+            if fn.logical_id in handlers:
+                continue
+            unbounded = sorted({d.label for d in drivers(model, fn.logical_id) if not d.bounded})
+            if not unbounded and not every:
+                continue
+            br = uncapped[0]
+            if unbounded:
+                listed = ", ".join(unbounded[:3]) + (f" and {len(unbounded) - 3} more" if len(unbounded) > 3 else "")
+                why = (f"is invoked by {listed}, which can scale it up to the account's unreserved concurrency; "
+                       "without a cap a burst can use that whole pool and throttle the other functions of the "
+                       "account and Region")
+            else:
+                why = ("has no cap: whatever invokes it can scale it up to the account's unreserved concurrency "
+                       "and throttle the other functions of the account and Region")
+            yield (fn.resource.finding_path(br.path),
+                   f"Lambda function '{fn.logical_id}' has no ReservedConcurrentExecutions{br.describe()} and {why}. "
+                   "Set ReservedConcurrentExecutions to the most this function should run at once (it comes out "
+                   "of the pool the other functions share), or exempt the function.")

@@ -69,9 +69,10 @@ class SqsVisibilityBelowGuidance(BestPracticeRule):
     id = "W9505"
     shortdesc = "SQS visibility timeout below six times the consuming function's timeout"
     description = (
-        "AWS advises a queue visibility timeout of at least six times the consuming function's Timeout plus "
-        "the mapping's MaximumBatchingWindowInSeconds, so that batches retried after throttling are not "
-        "received twice. Plain mappings (also through aliases and versions) and SAM SQS events."
+        "AWS advises a queue visibility timeout of at least six times the consuming function's Timeout, so that "
+        "batches retried after throttling are not received twice; the pack adds the mapping's "
+        "MaximumBatchingWindowInSeconds, the time a batch can wait before the function even starts. Plain "
+        "mappings (also through aliases and versions) and SAM SQS events."
     )
     tags = ["lambda", "sqs", "serverless"]
     options = {

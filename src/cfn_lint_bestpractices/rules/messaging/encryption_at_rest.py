@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...model import ABSENT, TemplateModel, as_bool
-from ...model.values import merge_conditions
+from ...model.messaging import service_publishers
 from .._base import BestPracticeRule
 
 
@@ -19,6 +19,12 @@ class MessagingEncryptionAtRest(BestPracticeRule):
     options = {
         "check_topics": {"default": True, "type": "boolean",
                          "description": "Also report SNS topics without KmsMasterKeyId"},
+        "check_service_topics": {
+            "default": False, "type": "boolean",
+            "description": ("Also report topics that an AWS service publishes to (alarm actions, trails, Config, "
+                            "Auto Scaling or database event notifications, EventBridge targets, S3 notifications): "
+                            "encrypting them needs a customer managed key with grants for each service"),
+        },
     }
 
     def findings(self, model: TemplateModel):
@@ -38,7 +44,10 @@ class MessagingEncryptionAtRest(BestPracticeRule):
                     break
         if not self.config.get("check_topics", True):
             return
+        service_topics = bool(self.config.get("check_service_topics"))
         for topic in model.of_type("AWS::SNS::Topic"):
+            if not service_topics and service_publishers(model, topic.logical_id):
+                continue  # an alarm, trail or notification topic: see check_service_topics
             for key in model.prop(topic, "KmsMasterKeyId"):
                 if key.value is not ABSENT:
                     continue

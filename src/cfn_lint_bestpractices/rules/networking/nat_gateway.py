@@ -23,6 +23,8 @@ class NatGatewayPlacement(BestPracticeRule):
             public = [br for br in str_branches(model, nat, "ConnectivityType", default="public") if br.value == "public"]
             if not public:
                 continue
+            if any(b.value.lower() != "zonal" for b in str_branches(model, nat, "AvailabilityMode", default="zonal")):
+                continue  # a regional NAT gateway: AWS places it and its addresses, no public subnet needed
             if "AllocationId" not in nat.props:
                 yield (nat.path,
                        f"NAT gateway '{nat.logical_id}' is public (ConnectivityType public{public[0].describe()}) but has "

@@ -26,7 +26,7 @@ class DynamoDbPointInTimeRecovery(EnvironmentDependentRule):
             where = br.path
             yield (where[:-1] if where[-1:] == ("Properties",) else where,
                    f"{what} has point-in-time recovery off (PointInTimeRecoveryEnabled {shown}){br.describe()}: a bad "
-                   "write or delete cannot be rolled back to a second in the last 35 days. Set "
+                   "write or delete cannot be rolled back to a point within the recovery period (up to 35 days). Set "
                    "PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}, or exempt the table if its "
                    "data can be rebuilt.")
 

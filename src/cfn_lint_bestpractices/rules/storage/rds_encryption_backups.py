@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...model import TemplateModel
 from ...model.lambda_config import int_branches
 from ...model.props import bool_branches, str_branches
-from ...model.rds import DB_CLUSTER, DB_INSTANCE, in_cluster, is_replica_or_restore
+from ...model.rds import DB_CLUSTER, DB_INSTANCE, engine, in_cluster, is_replica_or_restore
 from .._base import BestPracticeRule
 
 CLUSTERS = (DB_CLUSTER, "AWS::DocDB::DBCluster", "AWS::Neptune::DBCluster")
@@ -15,16 +15,19 @@ class RdsEncryptionAndBackups(BestPracticeRule):
     id = "W9809"
     shortdesc = "Database storage unencrypted or automated backups off"
     description = (
-        "Storage encryption can only be chosen when a database is created (later it takes a snapshot copy and a "
-        "restore), so StorageEncrypted should be true from the start. BackupRetentionPeriod 0 turns off "
-        "automated backups and point-in-time restore. Replicas and restores inherit these settings and are not read."
+        "RDS DB instances, DocumentDB and Neptune clusters and RDS Multi-AZ DB clusters store data unencrypted "
+        "unless StorageEncrypted is true, and encryption can only be chosen when the database is created (later "
+        "it takes a snapshot copy and a restore). Aurora clusters are not reported: Aurora encrypts every cluster "
+        "created since 2026-02-18. BackupRetentionPeriod 0 turns off automated backups and point-in-time restore. "
+        "Replicas and restores inherit these settings and are not read."
     )
     tags = ["rds", "encryption", "backup"]
 
     def findings(self, model: TemplateModel):
         for db in model.of_type(DB_INSTANCE):
-            if in_cluster(model, db) or is_replica_or_restore(db):
-                continue
+            name = engine(model, db)
+            if in_cluster(model, db) or is_replica_or_restore(db) or (name or "").startswith("custom-"):
+                continue  # RDS Custom storage is always encrypted
             yield from self._encryption(model, db, "DB instance")
             for br in int_branches(model, db, "BackupRetentionPeriod"):
                 if br.value == 0:
@@ -37,6 +40,11 @@ class RdsEncryptionAndBackups(BestPracticeRule):
                 continue
             if any(b.value == "serverless" for b in str_branches(model, cluster, "EngineMode")):
                 continue  # Aurora Serverless v1 storage is always encrypted
+            name = engine(model, cluster) if cluster.type == DB_CLUSTER else None
+            if name is None and cluster.type == DB_CLUSTER:
+                continue  # engine unknown: it may be Aurora, which encrypts every new cluster
+            if name and name.startswith("aurora"):
+                continue  # Aurora encrypts every cluster created since 2026-02-18 (an AWS owned key by default)
             yield from self._encryption(model, cluster, "DB cluster")
 
     @staticmethod
@@ -44,7 +52,7 @@ class RdsEncryptionAndBackups(BestPracticeRule):
         for br in bool_branches(model, res, "StorageEncrypted", default=False):
             if br.value is False:
                 yield (br.path,
-                       f"{what} '{res.logical_id}' stores data unencrypted (StorageEncrypted "
+                       f"{what} '{res.logical_id}' is created with unencrypted storage (StorageEncrypted "
                        f"{'not set' if 'StorageEncrypted' not in res.props else 'false'}{br.describe()}); encryption "
                        "cannot be turned on later without a snapshot copy and restore. Set StorageEncrypted: true "
                        "(and KmsKeyId for a customer managed key).")

@@ -28,6 +28,6 @@ class RdsIamAuthEngine(BestPracticeRule):
                 if br.value is True:
                     yield (br.path,
                            f"'{db.logical_id}' enables IAM database authentication{br.describe()} on engine {name}, "
-                           "which does not support it (only MySQL, MariaDB, PostgreSQL and Aurora do), so the stack "
+                           "which does not support it (MySQL, PostgreSQL, recent MariaDB versions and Aurora do), so the stack "
                            "fails. Remove EnableIAMDatabaseAuthentication, or use Kerberos or password authentication "
                            "(with Secrets Manager) for this engine.")

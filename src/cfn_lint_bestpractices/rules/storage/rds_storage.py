@@ -36,8 +36,7 @@ class RdsStorageCeiling(BestPracticeRule):
     shortdesc = "RDS MaxAllocatedStorage not above AllocatedStorage"
     description = (
         "Storage autoscaling needs a ceiling above the allocated storage: RDS rejects a MaxAllocatedStorage "
-        "that is not at least 10% larger than AllocatedStorage ('Max storage size must be greater than "
-        "storage size')."
+        "that is not at least 10% larger than AllocatedStorage ('Invalid max storage size for engine')."
     )
     tags = ["rds", "storage"]
 
