@@ -12,12 +12,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from cfnlint.decode import decode
 
 from cfn_lint_bestpractices.cli import main
 from cfn_lint_bestpractices.page_render import code_lines, render, terminal_width, use_color
 from cfn_lint_bestpractices.rules import ALL_RULES
 from helpers import PACK_IDS, RULE_PAGES, lint, pack_findings
 
+# E9608 judges a table but reports on the resource that uses its StreamArn, which can be of any type
+REPORTED_ON_REFERRER = {"E9608"}
 BLOCK = re.compile(r"^```(yaml|json) (bad|good|suppressed)\n(.*?)^```", re.S | re.M)
 CASES = []
 for cls in ALL_RULES:
@@ -42,6 +45,14 @@ def test_page_example(tmp_path, rule_id, kind, lang, body, index):
     assert "E0002" not in ids
     if kind == "bad":
         assert rule_id in ids
+        # the finding sits on a resource of one of the rule's resource_types (the page's header says which)
+        rule = next(cls for cls in ALL_RULES if cls.id == rule_id)
+        decoded, _ = decode(str(template))
+        for m in matches:
+            if m.rule.id == rule_id and rule_id not in REPORTED_ON_REFERRER:
+                path = list(getattr(m, "path", None) or [])
+                assert path[:1] == ["Resources"], path
+                assert decoded["Resources"][path[1]]["Type"] in rule.resource_types, path
     else:
         # not only the page's own rule: any finding of the pack, or a stock cfn-lint error, makes the
         # example one a user cannot copy as it stands

@@ -48,6 +48,7 @@ class ReservedConcurrency(BestPracticeRule):
         "functions (Globals included) are checked; custom-resource and macro handlers are exempt."
     )
     tags = ["lambda", "concurrency", "serverless"]
+    resource_types = ("AWS::Lambda::Function", "AWS::Serverless::Function")
     options = {
         "exempt_functions": {
             "default": [],

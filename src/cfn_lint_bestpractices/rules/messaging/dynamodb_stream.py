@@ -45,6 +45,7 @@ class DynamoDbStreamRequired(BestPracticeRule):
         "no streams at all."
     )
     tags = ["dynamodb", "streams", "lambda"]
+    resource_types = ("AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable")
 
     def findings(self, model: TemplateModel):
         for referrer, table_id, path in sorted(set(_stream_references(model)), key=lambda r: (r[0], r[2])):

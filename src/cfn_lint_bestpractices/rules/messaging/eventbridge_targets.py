@@ -19,6 +19,7 @@ class EventBridgeTargetResilience(BestPracticeRule):
         "events are checked."
     )
     tags = ["eventbridge", "dead-letter-queue"]
+    resource_types = ("AWS::Events::Rule", "AWS::Scheduler::Schedule", "AWS::Serverless::Function", "AWS::Serverless::StateMachine")
 
     @staticmethod
     def _fifo_without_group(model: TemplateModel, target: dict) -> str | None:

@@ -18,6 +18,7 @@ class RdsStorageAutoscalingOff(BestPracticeRule):
         "resizes it."
     )
     tags = ["rds", "storage"]
+    resource_types = ("AWS::RDS::DBInstance",)
 
     def findings(self, model: TemplateModel):
         for db in model.of_type(DB_INSTANCE):
@@ -40,6 +41,7 @@ class RdsStorageCeiling(BestPracticeRule):
         "storage size')."
     )
     tags = ["rds", "storage"]
+    resource_types = ("AWS::RDS::DBInstance",)
 
     def findings(self, model: TemplateModel):
         for db in model.of_type(DB_INSTANCE):
