@@ -103,17 +103,17 @@ def render(markdown: str, width: int = DEFAULT_WIDTH, color: bool = False) -> st
                 code.append(lines[j])
                 j += 1
             blank()
+            # a rule line above and below sets the block off from the prose, since it is not indented
             if len(info) > 1:  # ```yaml bad: the kind of example is worth saying
                 label = f"-- {info[1]} example ({info[0]}) "
             elif info:
                 label = f"-- {info[0]} "
             else:
                 label = ""
-            if label:
-                out.append(styled(label + "-" * max(0, min(width, 60) - len(label)), DIM))
-            out += code  # as they are: wrapping code would change what it means
-            if label:
-                out.append(styled("-" * min(width, 60), DIM))
+            rule = min(width, 60)
+            out.append(styled(label + "-" * max(0, rule - len(label)), DIM))
+            out += code  # as they are: wrapping or indenting would change what a copy of them means
+            out.append(styled("-" * rule, DIM))
             blank()
             i = j + 1
             continue
