@@ -186,7 +186,9 @@ def _page(rule_id: str) -> int:
         print(f"cfn-lint-bestpractices: no rule {rule_id!r}; `cfn-lint-bestpractices rules` lists them",
               file=sys.stderr)
         return 1
-    print(page_text(rid))
+    # wrapped to the terminal (100 columns when piped), escape codes only on a terminal
+    from .page_render import render, terminal_width, use_color
+    print(render(page_text(rid), terminal_width(), use_color()), end="")
     return 0
 
 

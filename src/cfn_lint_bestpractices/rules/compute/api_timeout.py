@@ -22,6 +22,7 @@ class ApiIntegrationTimeout(BestPracticeRule):
         "methods and integrations and SAM Api/HttpApi events."
     )
     tags = ["lambda", "apigateway", "timeout", "serverless"]
+    resource_types = ("AWS::Lambda::Function", "AWS::Serverless::Function")
     options = {
         "tolerance_seconds": {
             "default": 1,

@@ -41,6 +41,7 @@ class AsyncFailureDestination(BestPracticeRule):
         "SAM EventInvokeConfig). Functions invoked only synchronously or through mappings are not checked."
     )
     tags = ["lambda", "async", "dead-letter-queue", "serverless"]
+    resource_types = ("AWS::Lambda::Function", "AWS::Serverless::Function")
     options = {
         "check_schedules": {
             "default": False, "type": "boolean",

@@ -18,6 +18,7 @@ class ConcurrencyBudget(BestPracticeRule):
         "(largest Fn::If branch, parameter defaults and allowed values) must not exceed account_limit - 100."
     )
     tags = ["lambda", "concurrency", "serverless"]
+    resource_types = ("AWS::Lambda::Function", "AWS::Serverless::Function")
     options = {
         "account_limit": {
             "default": 1000,

@@ -56,6 +56,7 @@ class LambdaEdgeConstraints(BestPracticeRule):
         "viewer triggers (30 s for origin triggers), and whose role trusts edgelambda.amazonaws.com."
     )
     tags = ["lambda", "cloudfront", "lambda-edge"]
+    resource_types = ("AWS::CloudFront::Distribution", "AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::IAM::Role")
 
     def findings(self, model: TemplateModel):
         checked = set()

@@ -18,6 +18,7 @@ class FifoBatchingWindow(BestPracticeRule):
         "SAM SQS event that reads a FIFO queue (FifoQueue true, or an ARN ending in .fifo) must not set it above 0."
     )
     tags = ["lambda", "sqs", "fifo", "serverless"]
+    resource_types = ("AWS::Lambda::EventSourceMapping", "AWS::Serverless::Function")
 
     def findings(self, model: TemplateModel):
         for mapping in invocations(model).mappings:

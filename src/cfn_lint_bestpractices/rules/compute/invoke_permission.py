@@ -33,6 +33,7 @@ class InvokePermissionMissing(BestPracticeRule):
         "before they are created (DependsOn). SAM events create their own permissions and are not checked."
     )
     tags = ["lambda", "permissions", "serverless"]
+    resource_types = ("AWS::S3::Bucket", "AWS::Events::Rule", "AWS::SNS::Subscription", "AWS::SNS::Topic", "AWS::ElasticLoadBalancingV2::TargetGroup", "AWS::Cognito::UserPool", "AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Integration", "AWS::ApiGateway::Authorizer", "AWS::ApiGatewayV2::Authorizer", "AWS::Logs::SubscriptionFilter", "AWS::IoT::TopicRule")
 
     def findings(self, model: TemplateModel):
         graph = invocations(model)

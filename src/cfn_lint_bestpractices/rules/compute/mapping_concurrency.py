@@ -26,6 +26,7 @@ class MappingConcurrencyAboveReserved(BestPracticeRule):
         "invocations are throttled and their messages return to the queue."
     )
     tags = ["lambda", "sqs", "concurrency", "serverless"]
+    resource_types = ("AWS::Lambda::EventSourceMapping", "AWS::Serverless::Function")
 
     def findings(self, model: TemplateModel):
         for mapping in invocations(model).mappings:
@@ -56,6 +57,7 @@ class SqsReservedConcurrencyTooLow(BestPracticeRule):
         "stop) is not reported."
     )
     tags = ["lambda", "sqs", "concurrency", "serverless"]
+    resource_types = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 
     def findings(self, model: TemplateModel):
         fed: dict[str, str] = {}

@@ -15,6 +15,7 @@ class SharedExecutionRole(BestPracticeRule):
         "or more functions of the template use."
     )
     tags = ["lambda", "iam", "least-privilege"]
+    resource_types = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 
     def findings(self, model: TemplateModel):
         users: dict[str, list] = {}

@@ -64,6 +64,7 @@ class PlaintextSecrets(BestPracticeRule):
         "({{resolve:secretsmanager:...}}) and NoEcho parameters are not reported."
     )
     tags = ["lambda", "secrets", "security"]
+    resource_types = ("AWS::Lambda::Function", "AWS::Serverless::Function")
     options = {
         "name_pattern": {
             "default": SECRET_NAME,

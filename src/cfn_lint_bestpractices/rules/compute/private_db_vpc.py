@@ -40,6 +40,7 @@ class PrivateDatabaseNeedsVpc(BestPracticeRule):
         "instance or cluster that is not publicly accessible, points at something it cannot connect to."
     )
     tags = ["lambda", "vpc", "rds", "database"]
+    resource_types = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 
     def findings(self, model: TemplateModel):
         for fn in model.functions:

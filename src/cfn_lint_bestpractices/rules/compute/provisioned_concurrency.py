@@ -35,6 +35,7 @@ class ProvisionedAboveReserved(BestPracticeRule):
         "ProvisionedConcurrencyConfig are read."
     )
     tags = ["lambda", "concurrency", "serverless"]
+    resource_types = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 
     def findings(self, model: TemplateModel):
         allocations = provisioned(model)

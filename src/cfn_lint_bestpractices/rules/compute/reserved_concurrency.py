@@ -52,6 +52,7 @@ class ReservedConcurrency(BestPracticeRule):
         "shows no invoker for (option every_function reports them all)."
     )
     tags = ["lambda", "concurrency", "serverless"]
+    resource_types = ("AWS::Lambda::Function", "AWS::Serverless::Function")
     options = {
         "exempt_functions": {
             "default": [],

@@ -48,6 +48,7 @@ class SqsVisibilityBelowTimeout(BestPracticeRule):
         "through an alias or version, which stock E3505 does not follow; pairs E3505 reports are left to it."
     )
     tags = ["lambda", "sqs", "serverless"]
+    resource_types = ("AWS::SQS::Queue",)
 
     def findings(self, model: TemplateModel):
         seen = set()
@@ -75,6 +76,7 @@ class SqsVisibilityBelowGuidance(BestPracticeRule):
         "mappings (also through aliases and versions) and SAM SQS events."
     )
     tags = ["lambda", "sqs", "serverless"]
+    resource_types = ("AWS::SQS::Queue",)
     options = {
         "multiplier": {
             "default": 6,

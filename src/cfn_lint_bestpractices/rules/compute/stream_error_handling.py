@@ -26,6 +26,7 @@ class StreamErrorHandling(BestPracticeRule):
         "until its records expire, and the shard makes no progress meanwhile."
     )
     tags = ["lambda", "kinesis", "dynamodb", "streams", "serverless"]
+    resource_types = ("AWS::Lambda::EventSourceMapping", "AWS::Serverless::Function")
 
     def findings(self, model: TemplateModel):
         for mapping in invocations(model).mappings:

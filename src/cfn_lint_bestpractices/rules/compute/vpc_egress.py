@@ -18,6 +18,7 @@ class VpcEgress(BestPracticeRule):
         "network interfaces get no public IP address."
     )
     tags = ["lambda", "vpc", "networking"]
+    resource_types = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 
     @staticmethod
     def _problem(model: TemplateModel, fn, subnet: str, services_of) -> str | None:

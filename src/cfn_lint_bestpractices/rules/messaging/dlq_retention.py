@@ -19,6 +19,7 @@ class DeadLetterRetention(BestPracticeRule):
         "once. FIFO queues reset the time on the move and are not checked."
     )
     tags = ["sqs", "dead-letter-queue"]
+    resource_types = ("AWS::SQS::Queue",)
 
     def findings(self, model: TemplateModel):
         for source in model.of_type(*QUEUE):

@@ -25,6 +25,7 @@ class DeadLetterQueueType(BestPracticeRule):
         "does not follow."
     )
     tags = ["sqs", "sns", "eventbridge", "dead-letter-queue"]
+    resource_types = ("AWS::SQS::Queue", "AWS::SNS::Subscription", "AWS::Events::Rule", "AWS::Serverless::Function", "AWS::Serverless::StateMachine")
 
     # -- the checks ---------------------------------------------------------------------------
     def findings(self, model: TemplateModel):

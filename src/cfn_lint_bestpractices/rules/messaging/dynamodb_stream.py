@@ -17,6 +17,7 @@ class DynamoDbStreamRequired(BestPracticeRule):
         "no streams at all."
     )
     tags = ["dynamodb", "streams", "lambda"]
+    resource_types = ("AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable")
 
     def findings(self, model: TemplateModel):
         for referrer, table_id, path in model.attribute_references("StreamArn"):

@@ -16,6 +16,7 @@ class MessagingEncryptionAtRest(BestPracticeRule):
         "KMS key (KmsMasterKeyId)."
     )
     tags = ["sqs", "sns", "encryption", "security"]
+    resource_types = ("AWS::SQS::Queue", "AWS::SNS::Topic")
     options = {
         "check_topics": {"default": True, "type": "boolean",
                          "description": "Also report SNS topics without KmsMasterKeyId"},

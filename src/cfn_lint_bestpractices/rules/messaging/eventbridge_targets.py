@@ -20,6 +20,7 @@ class EventBridgeTargetResilience(BestPracticeRule):
         "events are checked."
     )
     tags = ["eventbridge", "dead-letter-queue"]
+    resource_types = ("AWS::Events::Rule", "AWS::Scheduler::Schedule", "AWS::Serverless::Function", "AWS::Serverless::StateMachine")
     options = {
         "check_schedules": {
             "default": False, "type": "boolean",

@@ -20,6 +20,7 @@ class PublisherKmsKey(BestPracticeRule):
         "and a customer managed key's policy must allow that service kms:GenerateDataKey* and kms:Decrypt."
     )
     tags = ["sqs", "sns", "kms", "encryption"]
+    resource_types = ("AWS::SQS::Queue", "AWS::SNS::Topic")
 
     @staticmethod
     def _key_of(model: TemplateModel, value: str) -> str | None:

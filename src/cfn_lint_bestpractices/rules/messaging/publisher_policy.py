@@ -22,6 +22,7 @@ class PublisherResourcePolicy(BestPracticeRule):
         "SAM connectors and EventBridge targets with a RoleArn are taken as granting it."
     )
     tags = ["sqs", "sns", "s3", "eventbridge", "policy"]
+    resource_types = ("AWS::SNS::Subscription", "AWS::S3::Bucket", "AWS::Events::Rule")
 
     # -- the destination's policies ------------------------------------------------------------
     @staticmethod

@@ -16,6 +16,7 @@ class QueueRedrivePolicy(BestPracticeRule):
         "retention period ends. Queues that are themselves dead-letter queues are never asked for one."
     )
     tags = ["sqs", "dead-letter-queue", "lambda"]
+    resource_types = ("AWS::SQS::Queue",)
 
     def findings(self, model: TemplateModel):
         consumers = queue_consumers(model)

@@ -61,6 +61,7 @@ class S3NotificationCompatibility(BestPracticeRule):
         "NotificationConfiguration entries and SAM S3 events on the same bucket are compared."
     )
     tags = ["s3", "sqs", "notifications"]
+    resource_types = ("AWS::S3::Bucket", "AWS::Serverless::Function")
 
     def _configs(self, model: TemplateModel, bucket) -> Iterator[_Config]:
         for note in s3_notifications(model):

@@ -48,6 +48,7 @@ class ExpressIntegrationPatterns(BestPracticeRule):
         "to run). Plain and SAM state machines, Definition objects and DefinitionString JSON are read."
     )
     tags = ["stepfunctions", "express"]
+    resource_types = ("AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine")
 
     def _definition(self, model: TemplateModel, machine) -> tuple[Any, tuple, bool] | None:
         """(definition, path, inside a string): a Definition object, or DefinitionString parsed."""

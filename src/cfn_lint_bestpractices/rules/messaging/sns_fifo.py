@@ -21,6 +21,7 @@ class SnsFifoCompatibility(BestPracticeRule):
         "notifications and SAM SNS events are checked."
     )
     tags = ["sns", "sqs", "fifo", "s3"]
+    resource_types = ("AWS::SNS::Topic", "AWS::SNS::Subscription", "AWS::S3::Bucket", "AWS::Serverless::Function")
 
     def _topics(self, model: TemplateModel, node: Any) -> Iterator[tuple[bool, str, Branch]]:
         for br in model.branches(node):

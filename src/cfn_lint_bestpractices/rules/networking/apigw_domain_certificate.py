@@ -16,6 +16,7 @@ class ApiDomainCertificate(BestPracticeRule):
         "region. Giving one endpoint type the other's certificate property fails the stack."
     )
     tags = ["apigateway", "acm", "tls"]
+    resource_types = ("AWS::ApiGateway::DomainName", "AWS::Serverless::Api")
 
     def findings(self, model: TemplateModel):
         for dom in model.of_type("AWS::ApiGateway::DomainName"):

@@ -19,6 +19,7 @@ class AsgDesiredCapacity(BestPracticeRule):
         "or updating the group fails."
     )
     tags = ["autoscaling"]
+    resource_types = ("AWS::AutoScaling::AutoScalingGroup",)
 
     def findings(self, model: TemplateModel):
         for asg in model.of_type(ASG):
@@ -42,6 +43,7 @@ class AsgSingleZone(BestPracticeRule):
         "or whose AvailabilityZones lists one zone, cannot replace capacity when that zone fails."
     )
     tags = ["autoscaling", "availability"]
+    resource_types = ("AWS::AutoScaling::AutoScalingGroup",)
 
     @staticmethod
     def _zones(model: TemplateModel, values: list) -> set | None:

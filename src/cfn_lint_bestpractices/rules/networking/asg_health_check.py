@@ -20,6 +20,7 @@ class AsgElbHealthCheck(BestPracticeRule):
         "EC2, only replaces instances whose EC2 status checks fail."
     )
     tags = ["autoscaling", "elb", "health-check"]
+    resource_types = ("AWS::AutoScaling::AutoScalingGroup",)
 
     def findings(self, model: TemplateModel):
         for asg in model.of_type(ASG):

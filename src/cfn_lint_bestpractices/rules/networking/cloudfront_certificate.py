@@ -18,6 +18,7 @@ class CloudFrontCertificateRegion(BestPracticeRule):
         "another region, makes the distribution fail to create."
     )
     tags = ["cloudfront", "acm", "tls"]
+    resource_types = ("AWS::CloudFront::Distribution",)
 
     def findings(self, model: TemplateModel):
         for dist in model.of_type("AWS::CloudFront::Distribution"):

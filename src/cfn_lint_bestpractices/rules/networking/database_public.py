@@ -20,6 +20,7 @@ class DatabaseNotPublic(BestPracticeRule):
         "0.0.0.0/0 to an internet gateway puts the database in public subnets."
     )
     tags = ["rds", "database", "vpc", "security"]
+    resource_types = ("AWS::RDS::DBInstance", "AWS::RDS::DBSubnetGroup", "AWS::DocDB::DBSubnetGroup", "AWS::Neptune::DBSubnetGroup", "AWS::ElastiCache::SubnetGroup", "AWS::Redshift::ClusterSubnetGroup")
 
     def findings(self, model: TemplateModel):
         for db in model.of_type("AWS::RDS::DBInstance"):

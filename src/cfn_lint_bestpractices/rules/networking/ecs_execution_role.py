@@ -16,6 +16,7 @@ class TaskExecutionRole(BestPracticeRule):
         "logs. Without it those tasks fail to start."
     )
     tags = ["ecs", "fargate", "iam"]
+    resource_types = ("AWS::ECS::TaskDefinition",)
 
     def _needs(self, model: TemplateModel, task, fargate: bool) -> list[str]:
         reasons = []

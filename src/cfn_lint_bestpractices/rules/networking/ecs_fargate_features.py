@@ -24,6 +24,7 @@ class FargateUnsupportedFeatures(BestPracticeRule):
         "EFS volumes need platform version 1.4.0 or later."
     )
     tags = ["ecs", "fargate"]
+    resource_types = ("AWS::ECS::Service", "AWS::ECS::TaskDefinition")
 
     def findings(self, model: TemplateModel):
         for service in model.of_type(SERVICE):

@@ -19,6 +19,7 @@ class EcsAwsvpcTargetType(BestPracticeRule):
         "ECS refuses to register them with a target group of type instance, the default."
     )
     tags = ["ecs", "fargate", "elb"]
+    resource_types = ("AWS::ElasticLoadBalancingV2::TargetGroup",)
 
     def findings(self, model: TemplateModel):
         seen = set()

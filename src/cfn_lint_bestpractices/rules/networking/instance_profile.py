@@ -27,6 +27,7 @@ class InstanceProfileReference(BestPracticeRule):
         "CloudFormation does not create a profile of the same name for a role the way the console does."
     )
     tags = ["ec2", "iam"]
+    resource_types = ("AWS::EC2::Instance", "AWS::AutoScaling::LaunchConfiguration", "AWS::EC2::LaunchTemplate")
 
     def findings(self, model: TemplateModel):
         profile_names = {n for n in (model.one(p.props.get("InstanceProfileName")) for p in model.of_type(PROFILE))

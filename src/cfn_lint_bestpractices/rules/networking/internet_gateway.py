@@ -19,6 +19,7 @@ class InternetGatewayRouting(BestPracticeRule):
         "public IP addresses needs a route to an internet gateway, or the addresses are useless."
     )
     tags = ["vpc", "internet-gateway", "networking"]
+    resource_types = ("AWS::EC2::InternetGateway", "AWS::EC2::Route", "AWS::EC2::Subnet")
 
     def findings(self, model: TemplateModel):
         attachments, unresolved = model.igw_attachments

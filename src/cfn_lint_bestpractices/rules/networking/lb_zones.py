@@ -39,6 +39,7 @@ class LoadBalancerSingleZone(BestPracticeRule):
         "outage of that zone takes the load balancer down."
     )
     tags = ["elb", "availability"]
+    resource_types = ("AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer")
 
     def findings(self, model: TemplateModel):
         for lb in model.of_type(ELBV2):
@@ -68,6 +69,7 @@ class LoadBalancerCrossZone(BestPracticeRule):
         "zone, so uneven targets per zone get uneven load. Application Load Balancers always balance across zones."
     )
     tags = ["elb", "availability"]
+    resource_types = ("AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer")
 
     def findings(self, model: TemplateModel):
         if any(self._setting(model, tg, "TargetGroupAttributes")[0] in ("on", None)

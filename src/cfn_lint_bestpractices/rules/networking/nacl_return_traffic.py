@@ -21,6 +21,7 @@ class NaclReturnTraffic(BestPracticeRule):
         "wins, implicit deny."
     )
     tags = ["vpc", "nacl", "networking"]
+    resource_types = ("AWS::EC2::NetworkAclEntry",)
     options = {
         "ephemeral_port_from": {"default": 1024, "type": "integer",
                                 "description": "Lowest ephemeral port clients may use"},

@@ -17,6 +17,7 @@ class NatGatewayPlacement(BestPracticeRule):
         "gateway; otherwise the private subnets that route to it reach nothing."
     )
     tags = ["vpc", "nat-gateway", "networking"]
+    resource_types = ("AWS::EC2::NatGateway",)
 
     def findings(self, model: TemplateModel):
         for nat in model.of_type("AWS::EC2::NatGateway"):

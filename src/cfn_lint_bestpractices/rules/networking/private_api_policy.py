@@ -19,6 +19,7 @@ class PrivateApiPolicy(BestPracticeRule):
         "AWS::Serverless::Api (Policy or Auth.ResourcePolicy) are read."
     )
     tags = ["apigateway", "vpc", "security"]
+    resource_types = ("AWS::ApiGateway::RestApi", "AWS::Serverless::Api")
 
     @staticmethod
     def _private(model: TemplateModel, node, base: tuple) -> list[Branch]:

@@ -18,6 +18,7 @@ class GatewayEndpointRoutes(BestPracticeRule):
         "traffic, and subnets that rely on it cannot reach the service."
     )
     tags = ["vpc", "vpc-endpoint", "networking"]
+    resource_types = ("AWS::EC2::VPCEndpoint",)
 
     def findings(self, model: TemplateModel):
         for ep in model.of_type("AWS::EC2::VPCEndpoint"):

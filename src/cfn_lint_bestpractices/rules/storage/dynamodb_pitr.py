@@ -16,6 +16,7 @@ class DynamoDbPointInTimeRecovery(EnvironmentDependentRule):
         "read per replica. An environment choice: see exempt_resources and production_conditions."
     )
     tags = ["dynamodb", "backup"]
+    resource_types = ("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable")
 
     def _report(self, model: TemplateModel, branches, what: str):
         for br in branches:

@@ -22,6 +22,7 @@ class RdsEncryptionAndBackups(BestPracticeRule):
         "Replicas and restores inherit these settings and are not read."
     )
     tags = ["rds", "encryption", "backup"]
+    resource_types = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::DocDB::DBCluster", "AWS::Neptune::DBCluster")
 
     def findings(self, model: TemplateModel):
         for db in model.of_type(DB_INSTANCE):

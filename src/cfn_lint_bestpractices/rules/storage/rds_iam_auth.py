@@ -18,6 +18,7 @@ class RdsIamAuthEngine(BestPracticeRule):
         "RDS for Oracle, SQL Server and Db2 (and RDS Custom) reject EnableIAMDatabaseAuthentication."
     )
     tags = ["rds", "iam", "authentication"]
+    resource_types = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster")
 
     def findings(self, model: TemplateModel):
         for db in model.of_type(DB_INSTANCE, DB_CLUSTER):

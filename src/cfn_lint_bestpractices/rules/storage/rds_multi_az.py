@@ -17,6 +17,7 @@ class RdsMultiAz(EnvironmentDependentRule):
         "either. An environment choice: see exempt_resources and production_conditions."
     )
     tags = ["rds", "availability"]
+    resource_types = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster")
 
     def findings(self, model: TemplateModel):
         for db in model.of_type(DB_INSTANCE):

@@ -18,6 +18,7 @@ class RdsStorageAutoscalingOff(BestPracticeRule):
         "resizes it."
     )
     tags = ["rds", "storage"]
+    resource_types = ("AWS::RDS::DBInstance",)
 
     def findings(self, model: TemplateModel):
         for db in model.of_type(DB_INSTANCE):
@@ -39,6 +40,7 @@ class RdsStorageCeiling(BestPracticeRule):
         "that is not at least 10% larger than AllocatedStorage ('Invalid max storage size for engine')."
     )
     tags = ["rds", "storage"]
+    resource_types = ("AWS::RDS::DBInstance",)
 
     def findings(self, model: TemplateModel):
         for db in model.of_type(DB_INSTANCE):

@@ -19,6 +19,7 @@ class S3BucketKey(BestPracticeRule):
         "not support Bucket Keys and is not reported."
     )
     tags = ["s3", "kms", "encryption"]
+    resource_types = ("AWS::S3::Bucket",)
 
     def findings(self, model: TemplateModel):
         for bucket in model.of_type(BUCKET):

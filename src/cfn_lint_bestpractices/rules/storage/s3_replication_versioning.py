@@ -17,6 +17,7 @@ class S3ReplicationVersioning(BestPracticeRule):
         "every destination bucket; without it the bucket with a ReplicationConfiguration fails to create."
     )
     tags = ["s3", "replication"]
+    resource_types = ("AWS::S3::Bucket",)
 
     @staticmethod
     def _unversioned(model: TemplateModel, bucket) -> list:

@@ -28,6 +28,7 @@ class S3SecureTransport(BestPracticeRule):
         "is false. An Allow conditioned on aws:SecureTransport true does not block HTTP."
     )
     tags = ["s3", "encryption", "security"]
+    resource_types = ("AWS::S3::Bucket", "AWS::S3::BucketPolicy")
 
     # -- one statement ------------------------------------------------------------------------
     def _values(self, model: TemplateModel, node: Any) -> list | None:
