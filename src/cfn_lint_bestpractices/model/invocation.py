@@ -238,7 +238,7 @@ class Invocations:
 
         for note in s3_notifications(m):
             if note.kind == "lambda":
-                add("s3", note.label, m.resources[note.bucket], note.dest, note.dest_path, True,
+                add("s3", note.label, note.source, note.dest, note.dest_path, True,
                     needs_order=True, source_ids=(note.bucket,))
         for rule in m.of_type("AWS::Events::Rule"):
             scheduled = is_schedule_rule(m, rule)

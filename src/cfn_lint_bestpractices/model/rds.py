@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .template import Resource, TemplateModel
+from .values import ABSENT, Branch
 
 DB_INSTANCE = "AWS::RDS::DBInstance"
 DB_CLUSTER = "AWS::RDS::DBCluster"
@@ -22,11 +23,24 @@ def in_cluster(model: TemplateModel, db: Resource) -> bool:
     return bool(name and name.startswith("aurora"))
 
 
+RESTORE_KEYS = ("SourceDBInstanceIdentifier", "SourceDBClusterIdentifier", "DBSnapshotIdentifier",
+                "DBClusterSnapshotIdentifier", "SnapshotIdentifier", "SourceDbiResourceId", "RestoreTime",
+                "UseLatestRestorableTime", "RestoreType", "SourceRegion")
+
+
 def is_replica_or_restore(db: Resource) -> bool:
-    """Read replicas and restores take storage settings from their source."""
-    return any(k in db.props for k in ("SourceDBInstanceIdentifier", "SourceDBClusterIdentifier",
-                                       "DBSnapshotIdentifier", "DBClusterSnapshotIdentifier",
-                                       "SourceDbiResourceId", "RestoreTime", "UseLatestRestorableTime"))
+    """Read replicas and restores take storage settings from their source (in some scenario)."""
+    return any(k in db.props for k in RESTORE_KEYS)
+
+
+def fresh_scenarios(model: TemplateModel, db: Resource) -> list[Branch]:
+    """The scenarios in which a database is created empty, not as a replica or a restore (an optional
+    `DBSnapshotIdentifier: !If [HasSnapshot, ..., !Ref AWS::NoValue]` leaves one)."""
+    keys = [k for k in RESTORE_KEYS if k in db.props]
+    if not keys:
+        return [model.exists(db)]
+    lists = [[b for b in model.prop(db, k) if b.value is ABSENT] for k in keys]
+    return [scenario for _, scenario in model.combine(*lists)]
 
 
 def cluster_members(model: TemplateModel) -> tuple[dict[str, list[Resource]], bool]:

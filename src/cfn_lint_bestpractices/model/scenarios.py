@@ -57,7 +57,7 @@ class Scenarios:
     def possible(self, conditions: Conditions = (), params: Params = ()) -> bool:
         """False only when the solver proves the scenario impossible; unknown condition names (a
         typo, a condition cfn-lint cannot parse) do not make a scenario impossible."""
-        if self._solver is None or not conditions:
+        if self._solver is None or not (conditions or params):
             return True
         key = (conditions, params)
         hit = self._cache.get(key)
@@ -67,6 +67,10 @@ class Scenarios:
 
     def _ask(self, conditions: Conditions, params: Params) -> bool:
         known = {n: v for n, v in conditions if n in self.names and self._solver.get(n) is not None}
+        if params:
+            decided = self._with_parameters(known, params)
+            if decided is not None:
+                return decided
         if not known:
             return True
         try:
@@ -80,6 +84,37 @@ class Scenarios:
         except Exception as err:  # pylint: disable=broad-except
             LOGGER.debug("cfn-lint-bestpractices: solver could not decide %r: %r", conditions, err)
         return True
+
+    def _with_parameters(self, known: dict, params: Params) -> bool | None:
+        """Whether conditions and parameter values can hold together, every `Equals` of the template's
+        conditions and `Rules` on those parameters decided by the values; None when cfn-lint's solver
+        does not expose what this needs (then the public calls decide)."""
+        try:
+            from sympy import Not, Symbol
+            from sympy.logic.inference import satisfiable
+
+            from cfnlint.conditions._utils import get_hash
+
+            solver = self._solver
+            cnf = solver._cnf.copy()  # pylint: disable=protected-access
+            values = {get_hash({"Ref": n}): _param_text(v) for n, v in params}
+            equals = [e for c in solver._conditions.values() for e in c.equals]  # pylint: disable=protected-access
+            equals += [e for r in solver._rules for e in r.equals]  # pylint: disable=protected-access
+            for equal in equals:
+                for ref_hash, value in values.items():
+                    # only an Equals of the parameter with a literal is decided by its value
+                    literal = isinstance(equal.left, str) or isinstance(equal.right, str)
+                    if ref_hash in equal.parameters and literal:
+                        symbol = Symbol(equal.hash)
+                        cnf.add_prop(symbol if equal.test({ref_hash: value}) else Not(symbol))
+            for name, value in known.items():
+                named = solver._conditions[name]  # pylint: disable=protected-access
+                params_ = solver._solver_params  # pylint: disable=protected-access
+                cnf.add_prop(named.build_true_cnf(params_) if value else named.build_false_cnf(params_))
+            return satisfiable(cnf, all_models=False) is not False
+        except Exception as err:  # pylint: disable=broad-except
+            LOGGER.debug("cfn-lint-bestpractices: parameters not decided by the solver: %r", err)
+            return None
 
     def implies_false(self, conditions: Conditions, params: Params, name: str) -> bool:
         """Whether the scenario rules out condition `name` being true."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...model import TemplateModel
 from ...model.lambda_config import int_branches
 from ...model.props import bool_branches, str_branches
-from ...model.rds import DB_CLUSTER, DB_INSTANCE, engine, in_cluster, is_replica_or_restore
+from ...model.rds import DB_CLUSTER, DB_INSTANCE, engine, fresh_scenarios, in_cluster
 from .._base import BestPracticeRule
 
 CLUSTERS = (DB_CLUSTER, "AWS::DocDB::DBCluster", "AWS::Neptune::DBCluster")
@@ -27,18 +27,18 @@ class RdsEncryptionAndBackups(BestPracticeRule):
     def findings(self, model: TemplateModel):
         for db in model.of_type(DB_INSTANCE):
             name = engine(model, db)
-            if in_cluster(model, db) or is_replica_or_restore(db) or (name or "").startswith("custom-"):
+            if in_cluster(model, db) or (name or "").startswith("custom-"):
                 continue  # RDS Custom storage is always encrypted
-            yield from self._encryption(model, db, "DB instance")
+            fresh = fresh_scenarios(model, db)  # replicas and restores inherit these settings
+            yield from self._encryption(model, db, "DB instance", fresh)
             for br in int_branches(model, db, "BackupRetentionPeriod"):
-                if br.value == 0:
+                br = next((b for b in (model.together(br, f) for f in fresh) if b is not None), None)
+                if br is not None and br.value == 0:
                     yield (br.path,
                            f"DB instance '{db.logical_id}' has BackupRetentionPeriod 0{br.describe()}: automated backups "
                            "and point-in-time restore are off. Keep backups for at least 7 days.")
                     break
         for cluster in model.of_type(*CLUSTERS):
-            if is_replica_or_restore(cluster) or "SnapshotIdentifier" in cluster.props or "SourceRegion" in cluster.props:
-                continue
             if any(b.value == "serverless" for b in str_branches(model, cluster, "EngineMode")):
                 continue  # Aurora Serverless v1 storage is always encrypted
             name = engine(model, cluster) if cluster.type == DB_CLUSTER else None
@@ -46,12 +46,13 @@ class RdsEncryptionAndBackups(BestPracticeRule):
                 continue  # engine unknown: it may be Aurora, which encrypts every new cluster
             if name and name.startswith("aurora"):
                 continue  # Aurora encrypts every cluster created since 2026-02-18 (an AWS owned key by default)
-            yield from self._encryption(model, cluster, "DB cluster")
+            yield from self._encryption(model, cluster, "DB cluster", fresh_scenarios(model, cluster))
 
     @staticmethod
-    def _encryption(model: TemplateModel, res, what: str):
+    def _encryption(model: TemplateModel, res, what: str, fresh: list):
         for br in bool_branches(model, res, "StorageEncrypted", default=False):
-            if br.value is False:
+            br = next((b for b in (model.together(br, f) for f in fresh) if b is not None), None)
+            if br is not None and br.value is False:
                 yield (br.path,
                        f"{what} '{res.logical_id}' is created with unencrypted storage (StorageEncrypted "
                        f"{'not set' if 'StorageEncrypted' not in res.props else 'false'}{br.describe()}); encryption "
