@@ -183,4 +183,28 @@ def test_page_cites_only_what_a_user_has(rule_id):
     assert section, "no '## AWS documentation' section"
     links = LINK.findall(section.group(1))
     assert links and all(url.startswith("https://docs.aws.amazon.com/") for _, url in links)
-    assert all(url.startswith("https://docs.aws.amazon.com/") for _, url in LINK.findall(page))
+    assert all(url.startswith(AWS_OWNED) for _, url in LINK.findall(page)), \
+        [url for _, url in LINK.findall(page) if not url.startswith(AWS_OWNED)]
+
+
+# Where an AWS fact may come from: AWS's own documentation (any language edition, the China mirror), its
+# Knowledge Center and its own web site
+AWS_OWNED = ("https://docs.aws.amazon.com/", "https://docs.amazonaws.cn/", "https://repost.aws/",
+             "https://aws.amazon.com/")
+
+
+@pytest.mark.parametrize("rule_id", sorted(PAGES))
+def test_page_has_an_aws_facts_ledger(rule_id):
+    """Every page lists the AWS facts its rule relies on, each with the AWS page it comes from and the
+    date it was checked."""
+    section = re.search(r"^## AWS facts\n(.*?)(?=^## )", PAGES[rule_id], re.S | re.M)
+    assert section, "no '## AWS facts' section"
+    rows = [line for line in section.group(1).splitlines()
+            if line.startswith("|") and not line.startswith(("|---", "| fact"))]
+    assert rows, "the ledger lists no fact"
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert len(cells) >= 3, row
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", cells[-1]), f"no date checked: {row}"
+        links = LINK.findall(" | ".join(cells[1:-1]))
+        assert links and all(url.startswith(AWS_OWNED) for _, url in links), f"no AWS source: {row}"
