@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .policies import statements
 from .template import Function, TemplateModel
 from .values import ABSENT, UNKNOWN
 
@@ -69,29 +70,22 @@ def _action_service(action: Any) -> str | None:
 
 
 def _document_services(model: TemplateModel, document: Any, out: set) -> None:
-    for doc in model.branches(document):
-        if doc.value is ABSENT:
+    found = statements(model, model.branches(document))
+    if found is None:
+        raise _CannotTell
+    for stmt in found:
+        effect = stmt.effect(model)
+        if effect == "Deny":
             continue
-        if not isinstance(doc.value, dict):
+        if effect != "Allow" or "NotAction" in stmt.raw:
             raise _CannotTell
-        for stmt in model.elements(doc.value.get("Statement")):
-            _statement_services(model, stmt.value, out)
-
-
-def _statement_services(model: TemplateModel, stmt: Any, out: set) -> None:
-    if stmt is ABSENT:
-        return
-    if not isinstance(stmt, dict):
-        raise _CannotTell
-    effect = model.resolver.one(stmt.get("Effect"))
-    if effect == "Deny":
-        return
-    if effect != "Allow" or "NotAction" in stmt:
-        raise _CannotTell
-    for action in model.elements(stmt.get("Action")):
-        svc = _action_service(action.value)
-        if svc:
-            out.add(svc)
+        actions = stmt.strings(model, "Action")
+        if actions is None:
+            raise _CannotTell
+        for action in actions:
+            svc = _action_service(action)
+            if svc:
+                out.add(svc)
 
 
 def _managed(model: TemplateModel, node: Any, out: set) -> None:

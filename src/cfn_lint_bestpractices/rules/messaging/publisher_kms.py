@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ...model import ABSENT, UNKNOWN, TemplateModel, as_list, show
 from ...model.messaging import publisher_edges
+from ...model.policies import grants_service, statements
 from .._base import BestPracticeRule
 
 KEY, ALIAS = ("AWS::KMS::Key",), "AWS::KMS::Alias"
@@ -37,31 +38,22 @@ class PublisherKmsKey(BestPracticeRule):
     @staticmethod
     def _key_allows(model: TemplateModel, key: str, service: str) -> bool | None:
         """Whether the key policy lets the service generate data keys and decrypt; None if unreadable."""
-        policy = model.one(model.resources[key].props.get("KeyPolicy"))
-        if not isinstance(policy, dict):
+        found = statements(model, model.prop(model.resources[key], "KeyPolicy"))
+        if found is None:
             return None
         granted: set[str] = set()
-        for stmt in model.elements(policy.get("Statement")):
-            st = stmt.value
-            if not isinstance(st, dict) or model.one(st.get("Effect")) != "Allow":
+        for stmt in found:
+            if stmt.effect(model) != "Allow":
                 continue
-            principal = model.one(st.get("Principal"))
-            if principal is UNKNOWN:
+            allowed = grants_service(model, stmt, service)
+            if allowed is None:
                 return None
-            if isinstance(principal, dict):
-                services = [model.one(p) for p in as_list(principal.get("Service", []))]
-                if UNKNOWN in services:
-                    return None
-                if service not in services and "*" not in as_list(model.one(principal.get("AWS", []))):
-                    continue
-            elif principal != "*":
+            if not allowed:
                 continue
-            for action in as_list(model.one(st.get("Action", []))):
-                action = model.one(action)
-                if action is UNKNOWN:
-                    return None
-                if isinstance(action, str):
-                    granted.add(action.lower())
+            actions = stmt.strings(model, "Action")
+            if actions is None:
+                return None
+            granted.update(a.lower() for a in actions)
         if granted & {"kms:*", "*"}:
             return True
         return all(granted & set(options) for options in NEEDED)

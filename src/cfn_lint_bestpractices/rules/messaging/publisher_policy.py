@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ...model import ABSENT, UNKNOWN, TemplateModel, as_list
 from ...model.messaging import QUEUE_TYPE as QUEUE, TOPIC_TYPE as TOPIC, publisher_edges
+from ...model.policies import grants_service, statements
 from ...model.template import Resource
 from .._base import BestPracticeRule
 
@@ -44,34 +45,22 @@ class PublisherResourcePolicy(BestPracticeRule):
     @staticmethod
     def _allows(model: TemplateModel, policy: Resource, service: str, actions: tuple) -> bool | None:
         """Whether some statement allows the service to act; None when the document cannot be read."""
-        for doc in model.branches(policy.props.get("PolicyDocument")):
-            if doc.value is ABSENT:
+        found = statements(model, model.prop(policy, "PolicyDocument"))
+        if found is None:
+            return None
+        for stmt in found:
+            if stmt.effect(model) != "Allow":
                 continue
-            if not isinstance(doc.value, dict):
+            granted = grants_service(model, stmt, service)
+            if granted is None:
                 return None
-            for stmt in model.elements(doc.value.get("Statement")):
-                st = stmt.value
-                if not isinstance(st, dict):
-                    return None
-                if model.one(st.get("Effect")) != "Allow":
-                    continue
-                principal = model.one(st.get("Principal"))
-                if principal is UNKNOWN:
-                    return None
-                granted = principal == "*"
-                if isinstance(principal, dict):
-                    services = [model.one(p) for p in as_list(principal.get("Service", []))]
-                    wildcard = [model.one(p) for p in as_list(principal.get("AWS", []))]
-                    if UNKNOWN in services:
-                        return None
-                    granted = service in services or "*" in wildcard
-                if not granted:
-                    continue
-                names = [model.one(a) for a in as_list(st.get("Action", []))]
-                if UNKNOWN in names:
-                    return None
-                if any(isinstance(a, str) and a.lower() in actions for a in names):
-                    return True
+            if not granted:
+                continue
+            names = stmt.strings(model, "Action")
+            if names is None:
+                return None
+            if any(a.lower() in actions for a in names):
+                return True
         return False
 
     def findings(self, model: TemplateModel):

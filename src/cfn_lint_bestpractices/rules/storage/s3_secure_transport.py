@@ -8,6 +8,7 @@ from typing import Any
 
 from ...model import ABSENT, UNKNOWN, TemplateModel, as_bool, as_list, show
 from ...model.values import Branch, merge_conditions
+from ...model.policies import statements
 from .._base import BestPracticeRule
 
 # Beyond this many conditions in one policy we only judge the unconditional statements.
@@ -92,22 +93,10 @@ class S3SecureTransport(BestPracticeRule):
 
     # -- one policy ---------------------------------------------------------------------------
     def _statements(self, model: TemplateModel, policy) -> list[Branch] | None:
-        out = []
-        for doc in model.prop(policy, "PolicyDocument"):
-            if not isinstance(doc.value, dict):
-                return None
-            for stmts in model.get(doc.value, "Statement"):
-                scope = model.together(stmts, doc)
-                if scope is None:
-                    continue
-                if stmts.value is UNKNOWN or not isinstance(stmts.value, (dict, list)):
-                    return None
-                for node in as_list(stmts.value):
-                    for st in model.branches(node):
-                        both = model.together(st, scope) if st.value is not ABSENT else None
-                        if both is not None:
-                            out.append(both)
-        return out
+        found = statements(model, model.prop(policy, "PolicyDocument"))
+        if found is None:
+            return None
+        return [Branch(st.raw, st.scenario.conditions, (), st.scenario.params) for st in found]
 
     def _failing_scenario(self, model: TemplateModel, policy, arn: str, exists: Branch):
         """(scenario, allow_on_true) for a scenario in which the policy does not enforce HTTPS, or
