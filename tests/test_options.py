@@ -156,3 +156,19 @@ def test_sarif_file_comes_from_the_same_run(tmp_path):
     assert found == sorted((r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
                             r["locations"][0]["physicalLocation"]["region"]["startLine"], r["ruleId"]) for r in results)
     assert proc.returncode == 6
+
+
+def test_list_options_reach_spawned_workers():
+    """Where workers are spawned rather than forked, each builds its configuration from the same
+    arguments: a list option given with -x must reach them as a list."""
+    code = ("import multiprocessing as m, sys\n"
+            "if __name__ == '__main__':\n"
+            "    m.set_start_method('spawn')\n"
+            "    from cfn_lint_bestpractices.cli import main\n"
+            "    sys.exit(main(sys.argv[1:]))\n")
+    args = ["--format", "parseable", "-x", "W9501:exempt_functions=Uncapped,Handler.*", "--", *TWO]
+    spawned = subprocess.run([sys.executable, "-c", code, "--jobs", "2", *args], cwd=ROOT, capture_output=True,
+                             text=True, timeout=600)
+    alone = run(*args)
+    assert spawned.stdout == alone.stdout and spawned.returncode == alone.returncode, spawned.stderr
+    assert ":W9501:" not in alone.stdout and ":W9801:" in alone.stdout

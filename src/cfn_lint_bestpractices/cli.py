@@ -27,7 +27,8 @@ from cfnlint.rules.errors import ConfigError, ParseError
 from cfnlint.runner.cli import Runner, get_formatter
 from cfnlint.runner.template.runner import run_template_by_file_path
 
-from . import __version__, discovery, options, output
+from . import __version__, discovery, options
+from .output import emit as emit_findings
 from .rules import ALL_RULES
 
 MODULE = "cfn_lint_bestpractices.rules"
@@ -56,7 +57,7 @@ class IsolatingRunner(Runner):
         options.check_rule_options(self.config, self.rules)
 
     def _cli_output(self, matches: list[Match]) -> None:
-        output.emit(self.config, self.rules, matches)
+        emit_findings(self.config, self.rules, matches)
         self._exit(matches)
 
     def _ignore_bad_template(self) -> bool:
