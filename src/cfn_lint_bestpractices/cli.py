@@ -5,6 +5,7 @@
         --shard I/N     lint only the I-th of N shares of the files (for a CI matrix of N runners)
         --write-baseline FILE   record the current findings in FILE and exit 0
         --baseline FILE         report only the findings that FILE does not hold (see baseline.py)
+        (and the options in options.py: --changed-since, --sarif-file, --skip-non-templates, -x)
     cfn-lint-bestpractices rules [--markdown]                     list the pack's rules
     cfn-lint-bestpractices rule W9501                             print a rule's page
 
@@ -28,8 +29,9 @@ from cfnlint.rules.errors import ConfigError, ParseError
 from cfnlint.runner.cli import Runner, get_formatter
 from cfnlint.runner.template.runner import run_template_by_file_path
 
-from . import __version__
+from . import __version__, discovery, options
 from .baseline import Baseline, from_options
+from .output import emit as emit_findings
 from .rules import ALL_RULES
 
 MODULE = "cfn_lint_bestpractices.rules"
@@ -55,6 +57,19 @@ class IsolatingRunner(Runner):
         if MODULE not in current:
             self.config.cli_args.append_rules = current + [MODULE]
         super()._get_rules()
+        # every rule option (command line, .cfnlintrc) is checked once, before any template is linted
+        options.check_rule_options(self.config, self.rules)
+
+    def _cli_output(self, matches: list[Match]) -> None:
+        # --baseline / --write-baseline act on the matches before any formatter or the exit code sees them
+        if self.baseline is not None and not any(isinstance(m.rule, ConfigError) for m in matches):
+            linted = self.files() if self.config.templates else []
+            kept = self.baseline.apply(matches, linted, deleted_are_stale=not self.shard or self.shard[0] == 1)
+            if kept is None:  # --write-baseline: recorded
+                sys.exit(0)
+            matches = kept
+        emit_findings(self.config, self.rules, matches)
+        self._exit(matches)
 
     def _ignore_bad_template(self) -> bool:
         if self.config.ignore_bad_template:
@@ -97,16 +112,6 @@ class IsolatingRunner(Runner):
         for filename in files:
             yield from self.lint_file(filename)
 
-    def _cli_output(self, matches: list[Match]) -> None:
-        # --baseline / --write-baseline act on the matches before any formatter or the exit code sees them
-        if self.baseline is not None and not any(isinstance(m.rule, ConfigError) for m in matches):
-            linted = self.files() if self.config.templates else []
-            kept = self.baseline.apply(matches, linted, deleted_are_stale=not self.shard or self.shard[0] == 1)
-            if kept is None:  # --write-baseline: recorded
-                sys.exit(0)
-            matches = kept
-        super()._cli_output(matches)
-
     def _run_in_workers(self, files: list[str]) -> Iterator[Match]:
         # Workers send back plain rows, which become matches of this process's rules again, in the
         # order of the files. A forked worker inherits this runner with its rules already loaded;
@@ -143,7 +148,7 @@ _WORKER: IsolatingRunner | None = None
 def _start_worker(argv: list[str]) -> None:
     global _WORKER  # pylint: disable=global-statement
     logging.disable(logging.WARNING)  # the parent reports; workers only lint
-    _WORKER = IsolatingRunner(ConfigMixIn(argv), argv)
+    _WORKER = IsolatingRunner(options.make_config(*options.prepare(argv)), argv)
 
 
 def _lint_in_worker(filename: str) -> list[dict]:
@@ -248,16 +253,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("usage: cfn-lint-bestpractices rule RULE_ID", file=sys.stderr)
             return 1
         return _page(args[1])
-    if args[:1] in (["--version"], ["-v"]):
-        print(f"cfn-lint-bestpractices {__version__}")
+    if options.asks_version(args):
+        print(options.version_text())
         return 0
+    if options.asks_help(args):
+        print(options.HELP)  # then cfn-lint's own help
     try:
         args, jobs, shard, baseline = _own_options(args)
-    except ValueError as err:
+        cfn_lint_args, pack = options.prepare(args)
+    except (ValueError, options.UsageError) as err:
         print(f"cfn-lint-bestpractices: {err}", file=sys.stderr)
         return 1
     try:
-        config = ConfigMixIn(args)
+        config = options.make_config(cfn_lint_args, pack)
     except ConfigFileError as err:
         if err.config is not None:
             output = get_formatter(err.config).print_matches([Match(str(err), ConfigError(), None)], Rules(),
@@ -272,11 +280,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cfn-lint-bestpractices: {err}", file=sys.stderr)
         return 1
     try:
-        IsolatingRunner(config, args, jobs, shard, baseline).cli()
+        found = config.discovery()
+    except discovery.DiscoveryError as err:
+        print(f"cfn-lint-bestpractices: {err}", file=sys.stderr)
+        return 1
+    discovery.report(found, pack.changed_since)
+    nothing_to_lint = found is not None and not found.files and not config.deployment_files
+    if nothing_to_lint and not found.found_any:
+        print("cfn-lint-bestpractices: no templates to lint: nothing matches "
+              + " ".join(repr(p) for p in found.empty_patterns), file=sys.stderr)
+        return 1
+    try:
+        runner = IsolatingRunner(config, args, jobs, shard, baseline)
+        if nothing_to_lint:  # every file skipped or unchanged: an empty report, exit 0
+            runner._cli_output([])  # pylint: disable=protected-access
+        runner.cli()
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    except options.UsageError as err:
+        for line in str(err).splitlines():
+            print(f"cfn-lint-bestpractices: {line}", file=sys.stderr)
+        return 1
     except ImportError as err:  # an output format whose optional dependency is missing
-        print(f"cfn-lint-bestpractices: {err}; for SARIF install 'cfn-lint-bestpractices[sarif]'", file=sys.stderr)
+        print(f"cfn-lint-bestpractices: {options.extras_hint(err)}", file=sys.stderr)
         return 1
     except Exception as err:  # pylint: disable=broad-except
         print(f"cfn-lint-bestpractices: {type(err).__name__}: {err}", file=sys.stderr)

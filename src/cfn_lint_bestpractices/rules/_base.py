@@ -80,11 +80,11 @@ class EnvironmentDependentRule(BestPracticeRule):
 
     options = {
         "exempt_resources": {
-            "default": [], "type": "list", "itemtype": "string",
+            "default": [], "type": "list", "itemtype": "string", "format": "regex",
             "description": "Regular expressions; resources whose logical id matches one are not checked",
         },
         "production_conditions": {
-            "default": "(?i).*prod.*", "type": "string",
+            "default": "(?i).*prod.*", "type": "string", "format": "regex",
             "description": ("Regular expression for condition names that mean 'production': a value chosen when "
                             "such a condition is false (a test or dev stack) is not reported"),
         },

@@ -69,6 +69,7 @@ class PlaintextSecrets(BestPracticeRule):
         "name_pattern": {
             "default": SECRET_NAME,
             "type": "string",
+            "format": "regex",
             "description": "Regular expression for variable names that hold secrets",
         },
     }

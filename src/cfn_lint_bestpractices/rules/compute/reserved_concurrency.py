@@ -58,6 +58,7 @@ class ReservedConcurrency(BestPracticeRule):
             "default": [],
             "type": "list",
             "itemtype": "string",
+            "format": "regex",
             "description": "Regular expressions; functions whose logical id matches one are not checked",
         },
         "every_function": {

@@ -1,0 +1,333 @@
+"""The command's own options, and what it does to cfn-lint's before cfn-lint parses them.
+
+- `--changed-since REF`, `--sarif-file FILE`, `--skip-non-templates` are the pack's.
+- `-x/--configure-rule RULE:option=value` is parsed here rather than by cfn-lint, so that a value may
+  hold commas, colons and equals signs, and a list option may be given (`-x W9501:exempt_functions=A.*,B`
+  or as JSON, `-x 'W9501:exempt_functions=["A{1,3}", "B"]'`). Every rule option, from the command line
+  or from .cfnlintrc, is checked against the rule's definition before any template is linted.
+- cfn-lint's list options (`--ignore-checks`, `--regions`, `--append-rules`, ...) take every following
+  word, so `--ignore-checks W9804 template.yaml` would swallow the template; here such an option's
+  values end at the first word that cannot be one (a path), and the paths are put after `--`. That is
+  what lets pre-commit put `args:` before the file names.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from cfnlint.config import CliArgs
+from cfnlint.version import __version__ as CFN_LINT_VERSION
+
+from . import __version__
+from .discovery import PackConfig
+
+HOME = "https://github.com/cfn-lint-bestpractices/cfn-lint-bestpractices"
+
+HELP = f"""\
+cfn-lint-bestpractices {__version__}: cfn-lint with the cfn-lint-bestpractices rules appended ({HOME})
+
+usage:
+  cfn-lint-bestpractices [options] [--] TEMPLATE_OR_GLOB ...   lint (every cfn-lint option below works)
+  cfn-lint-bestpractices rules [--markdown]                    list the pack's rules
+  cfn-lint-bestpractices rule RULE_ID                          print a rule's page, e.g. `rule W9501`
+  cfn-lint-bestpractices --version                             the pack's and cfn-lint's versions
+
+the pack's options:
+  --jobs N                 lint the files in N worker processes (same findings, same order)
+  --shard I/N              lint only the I-th of N shares of the files (for a CI matrix of N runners)
+  --changed-since REF      lint only the templates that differ from the git ref REF (committed, staged
+                           or unstaged changes, and untracked files), e.g. --changed-since origin/main
+  --baseline FILE          report only findings that are not in the baseline FILE
+  --write-baseline FILE    write the current findings to FILE as the baseline
+  --sarif-file FILE        also write the findings as SARIF 2.1.0 to FILE (from the same run)
+  --skip-non-templates     skip named files that are not templates too (globs always skip them)
+  -x RULE:OPTION=VALUE     configure a rule; a list option takes VALUE,VALUE or a JSON list,
+                           e.g. -x W9501:exempt_functions=Legacy.*,Batch or
+                           -x 'W9501:exempt_functions=["a{{1,3}}", "b"]'; unknown options, values of the
+                           wrong type and bad regular expressions are usage errors (exit 1)
+
+which files: a path is linted as named; a glob (quote it: "templates/**/*.yaml") is expanded here, a
+file it finds that is not a CloudFormation or SAM template (no Resources, AWSTemplateFormatVersion or
+Transform at the top level) is skipped with a notice, and a glob that matches nothing is a notice.
+Each template is linted on its own: when cfn-lint fails on one, it gets an E0000 finding and the others
+keep theirs. Exit codes are cfn-lint's (bit 2 errors, 4 warnings, 8 informational; 1 usage error).
+
+cfn-lint's options:
+"""
+
+# pip extras that make cfn-lint's optional output work (the pack's extras install cfn-lint's)
+EXTRAS = {
+    "sarif": "pip install 'cfn-lint-bestpractices[sarif]' (cfn-lint's sarif extra: sarif-om, jschema-to-python)",
+    "junit": "pip install 'cfn-lint-bestpractices[junit]' (cfn-lint's junit extra: junit-xml)",
+    "graph": "pip install 'cfn-lint-bestpractices[graph]' (cfn-lint's graph extra: pydot)",
+}
+
+
+class UsageError(Exception):
+    """Bad options: one message, exit code 1, before any template is linted."""
+
+
+def version_text() -> str:
+    return f"cfn-lint-bestpractices {__version__} (cfn-lint {CFN_LINT_VERSION})"
+
+
+def _before_dashes(args: list[str]) -> list[str]:
+    return args[: args.index("--")] if "--" in args else args
+
+
+def asks_version(args: list[str]) -> bool:
+    return any(a in ("--version", "-v") for a in _before_dashes(args))
+
+
+def asks_help(args: list[str]) -> bool:
+    return any(a in ("--help", "-h") for a in _before_dashes(args))
+
+
+def extras_hint(err: ImportError) -> str:
+    found = re.search(r"optional dependencies (\w+)", str(err))
+    if found and found.group(1) in EXTRAS:
+        return f"{err}; for --format {found.group(1)}: {EXTRAS[found.group(1)]}"
+    if getattr(err, "name", None) == "pydot" or "pydot" in str(err):
+        return f"{err}; for --build-graph: {EXTRAS['graph']}"
+    return str(err)
+
+
+@dataclass
+class PackOptions:
+    changed_since: str | None = None
+    sarif_file: str | None = None
+    skip_non_templates: bool = False
+    # (rule id, option, raw value) from -x, in order
+    rule_settings: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+_SETTING = re.compile(r"([A-Za-z][A-Za-z0-9]*):([^=,:]+)=(.*)", re.DOTALL)
+
+
+def _parse_settings(value: str) -> list[tuple[str, str, str]]:
+    """`E9502:account_limit=3000,W9501:exempt_functions=A.*,B` -> settings; a comma piece that does
+    not start a new RULE:option= belongs to the value before it."""
+    settings: list[list[str]] = []
+    for piece in value.split(","):
+        found = _SETTING.fullmatch(piece)
+        if found:
+            settings.append(list(found.groups()))
+        elif settings:
+            settings[-1][2] += "," + piece
+        else:
+            raise UsageError(f"--configure-rule takes RULE:OPTION=VALUE, not {value!r}")
+    return [(r, n.strip(), v) for r, n, v in settings]
+
+
+def _long(option: str, candidates: list[str]) -> str | None:
+    """argparse's abbreviations: the one long option that `option` begins."""
+    if option in candidates:
+        return option
+    hits = [c for c in candidates if c.startswith("--") and c.startswith(option) and len(option) > 2]
+    return hits[0] if len(hits) == 1 else None
+
+
+PACK_FLAGS = {"--changed-since": "changed_since", "--sarif-file": "sarif_file"}
+
+
+def take_pack_options(args: list[str]) -> tuple[list[str], PackOptions]:
+    """Take the pack's own options and -x out of the arguments (before any "--")."""
+    opts = PackOptions()
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if name in PACK_FLAGS:
+            if not eq:
+                if i + 1 >= len(args) or args[i + 1] == "--":
+                    raise UsageError(f"{name} needs a value")
+                value = args[i + 1]
+                i += 1
+            if not value:
+                raise UsageError(f"{name} needs a value")
+            setattr(opts, PACK_FLAGS[name], value)
+        elif name == "--skip-non-templates":
+            opts.skip_non_templates = True
+        elif (arg.startswith("-x") and not arg.startswith("--")) or (name.startswith("--configure-") and _long(name, ["--configure-rule"])):
+            if eq or (arg.startswith("-x") and len(arg) > 2):
+                opts.rule_settings += _parse_settings(value if eq else arg[2:])
+            else:
+                j = i + 1
+                while j < len(args) and _SETTING.match(args[j]) and not args[j].startswith("-"):
+                    opts.rule_settings += _parse_settings(args[j])
+                    j += 1
+                if j == i + 1:
+                    raise UsageError(f"{arg} takes RULE:OPTION=VALUE, e.g. -x E9502:account_limit=3000")
+                i = j - 1
+        else:
+            rest.append(arg)
+        i += 1
+    return rest, opts
+
+
+def _rule_ids(tok: str) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9]*(,[A-Za-z][A-Za-z0-9]*)*,?", tok))
+
+
+def _not_a_path(tok: str) -> bool:
+    return not (os.path.isfile(tok) or glob.has_magic(tok)
+                or re.search(r"\.(json|ya?ml|template|txt)$", tok, re.IGNORECASE))
+
+
+def _region(tok: str) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z0-9_,-]+", tok))
+
+
+# cfn-lint's list options whose values never look like a template path
+_SHAPES: dict[str, Callable[[str], bool]] = {
+    "ignore_checks": _rule_ids, "include_checks": _rule_ids, "mandatory_checks": _rule_ids,
+    "regions": _region, "append_rules": _not_a_path, "registry_schemas": _not_a_path,
+}
+
+
+def normalize(args: list[str]) -> list[str]:
+    """cfn-lint's arguments with the templates after `--`, so that no list option swallows them."""
+    actions = {s: a for a in CliArgs([]).parser._actions for s in a.option_strings}  # pylint: disable=protected-access
+    options: list[str] = []
+    positionals: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            positionals += args[i + 1:]
+            break
+        if not arg.startswith("-") or arg == "-":
+            positionals.append(arg)
+            i += 1
+            continue
+        inline = "=" in arg if arg.startswith("--") else len(arg) > 2
+        name = arg.partition("=")[0] if arg.startswith("--") else arg[:2]
+        action = actions.get(_long(name, list(actions)) or name) if name.startswith("--") else actions.get(name)
+        if action is None or inline or action.nargs == 0:
+            options.append(arg)
+            i += 1
+        elif action.nargs is None:
+            options += args[i:i + 2]
+            i += 2
+        else:
+            shape = _SHAPES.get(action.dest)
+            j = i + 1
+            while j < len(args) and args[j] != "--" and not args[j].startswith("-") and (shape is None or shape(args[j])):
+                j += 1
+            options += args[i:j]
+            i = j
+    return options + (["--"] + positionals if positionals else [])
+
+
+def prepare(args: list[str]) -> tuple[list[str], PackOptions]:
+    """The pack's options taken out, and cfn-lint's arguments in an order cfn-lint reads right."""
+    rest, opts = take_pack_options(args)
+    return normalize(rest), opts
+
+
+def make_config(args: list[str], opts: PackOptions) -> PackConfig:
+    config = PackConfig(args)
+    config.changed_since = opts.changed_since
+    config.skip_non_templates = opts.skip_non_templates
+    config.sarif_file = opts.sarif_file
+    if opts.rule_settings:
+        settings: dict[str, dict[str, Any]] = {}
+        for rule_id, name, value in opts.rule_settings:
+            settings.setdefault(rule_id, {})[name] = value
+        config.cli_args.configure_rules = settings
+    return config
+
+
+# --- checking rule options -------------------------------------------------------------------------
+
+_TYPE_WORDS = {"integer": "a whole number", "boolean": "true or false", "string": "a string", "list": "a list"}
+
+
+def _scalar(value: Any, kind: str, where: str) -> Any:
+    if kind == "integer":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
+            return int(value)
+    elif kind == "boolean":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+    elif kind == "string":
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value)
+    else:
+        return value
+    raise UsageError(f"{where} takes {_TYPE_WORDS[kind]}, not {value!r}")
+
+
+def convert_option(rule_id: str, name: str, value: Any, definition: dict) -> Any:
+    """The value as the option's type, or a UsageError naming the rule and the option."""
+    where = f"{rule_id}:{name}"
+    kind = definition.get("type", "string")
+    if kind == "list":
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                try:
+                    value = json.loads(text)
+                except ValueError as err:
+                    raise UsageError(f"{where}: {value!r} is not a JSON list ({err})") from None
+            else:
+                value = [v.strip() for v in text.split(",") if v.strip()]
+        elif not isinstance(value, list):
+            value = [value]
+        if not isinstance(value, list):
+            raise UsageError(f"{where} takes a list, not {value!r}")
+        converted = [_scalar(v, definition.get("itemtype", "string"), f"{where} item") for v in value]
+        patterns = converted
+    else:
+        converted = _scalar(value, kind, where)
+        patterns = [converted]
+    if definition.get("format") == "regex":
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as err:
+                raise UsageError(f"{where}: {pattern!r} is not a valid regular expression ({err})") from None
+    return converted
+
+
+def check_rule_options(config: Any, rules: Any) -> None:
+    """Check (and convert in place) every rule option that the command line and .cfnlintrc set."""
+    sources = [("--configure-rule", getattr(config.cli_args, "configure_rules", None)),
+               (".cfnlintrc configure_rules", config.file_args.get("configure_rules"))]
+    problems = []
+    for source, settings in sources:
+        if not isinstance(settings, dict):
+            continue
+        for rule_id, values in settings.items():
+            rule = rules.data.get(rule_id) if hasattr(rules, "data") else None
+            if rule is None:
+                problems.append(f"{source}: no rule {rule_id!r} to configure")
+                continue
+            definition = rule.config_definition if isinstance(rule.config_definition, dict) else {}
+            if not isinstance(values, dict):
+                problems.append(f"{source}: {rule_id} takes option: value pairs, not {values!r}")
+                continue
+            for name, value in list(values.items()):
+                if name not in definition:
+                    known = ", ".join(sorted(definition)) or "none"
+                    problems.append(f"{source}: rule {rule_id} has no option {name!r} (its options: {known})")
+                    continue
+                try:
+                    values[name] = convert_option(rule_id, name, value, definition[name])
+                except UsageError as err:
+                    problems.append(f"{source}: {err}")
+    if problems:
+        raise UsageError("\n".join(problems))
