@@ -16,9 +16,9 @@ class SnsFifoCompatibility(BestPracticeRule):
     id = "E9605"
     shortdesc = "SNS FIFO topic used where it is not allowed"
     description = (
-        "A FIFO topic delivers only to SQS queues and needs a name ending in .fifo, and S3 cannot send event "
-        "notifications to it; a standard topic cannot deliver to a FIFO queue. Plain subscriptions, S3 "
-        "notifications and SAM SNS events are checked."
+        "A FIFO topic delivers only to SQS queues (FIFO or standard) and needs a name ending in .fifo, and S3 "
+        "cannot send event notifications to it. Plain subscriptions, S3 notifications and SAM SNS events are "
+        "checked."
     )
     tags = ["sns", "sqs", "fifo", "s3"]
     resource_types = ("AWS::SNS::Topic", "AWS::SNS::Subscription", "AWS::S3::Bucket", "AWS::Serverless::Function")
@@ -59,15 +59,6 @@ class SnsFifoCompatibility(BestPracticeRule):
                 return (path, f"{owner} subscribes protocol '{protocol}' to FIFO topic {topic_label}{tb.describe()}, "
                               "but FIFO topics deliver only to SQS queues. Subscribe an SQS queue, or use a standard "
                               "topic.")
-            if not topic_fifo and isinstance(protocol, str) and protocol.lower() == "sqs":
-                for eb in model.branches(endpoint):
-                    for q_fifo, q_label, qb in ((k.fifo, k.label, k.branch) for k in fifo_kinds(model, eb.value, QUEUE_TYPE)):
-                        both = model.together(tb, eb)
-                        both = model.together(both, qb) if both is not None else None
-                        if q_fifo and both is not None:
-                            return (path, f"{owner} subscribes FIFO queue {q_label} to standard topic {topic_label}"
-                                          f"{both.describe()}, but a standard topic cannot deliver to a FIFO queue. "
-                                          "Use a FIFO topic (it may also feed standard queues), or a standard queue.")
         return None
 
     def _subscriptions(self, model: TemplateModel):
