@@ -207,6 +207,26 @@ def test_changed_since_lints_only_what_changed(installed, scratch_repo):
     assert {f for _, f, _, _ in annotations(proc.stdout)} == {"templates/app.yaml"}
 
 
+def test_a_baseline_lets_only_new_findings_fail_the_job(installed, scratch_repo):
+    """A repository with findings adopts the pack: the baseline written by the command makes the job
+    pass, and a new finding alone fails it again, with its annotation."""
+    git = ["git", "-c", "user.email=ci@example.com", "-c", "user.name=ci"]
+    (scratch_repo / ".gitignore").write_text(".github_output\n.record\n")
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "start"]):
+        subprocess.run(git + args, cwd=scratch_repo, check=True)
+    command = Path(sys.executable).parent / "cfn-lint-bestpractices"
+    written = subprocess.run([str(command), "--write-baseline", ".cfn-lint-baseline.json", "--",
+                              "**/*.yaml", "**/*.yml", "**/*.json"], cwd=scratch_repo, capture_output=True, text=True)
+    assert written.returncode == 0, written.stderr
+    proc, outputs, _ = installed(scratch_repo, {"baseline": ".cfn-lint-baseline.json"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert annotations(proc.stdout) == [] and "exit-code=0" in outputs
+    (scratch_repo / "templates" / "extra.yaml").write_text(BAD)
+    proc, outputs, _ = installed(scratch_repo, {"baseline": ".cfn-lint-baseline.json"})
+    assert proc.returncode == 4, proc.stdout + proc.stderr
+    assert {f for _, f, _, _ in annotations(proc.stdout)} == {"templates/extra.yaml"}
+
+
 def test_install_step_succeeds(action_run):
     results, _, _ = action_run
     proc = results["Install cfn-lint and the pack"]
