@@ -31,4 +31,4 @@ def test_no_rule_raises_on_any_corpus_template():
     assert not crashes, "\n".join(crashes[:20])
     # the sweep must really have linted the corpus, not skipped it
     assert reached > 3500
-    assert per_rule["W9501"] > 1000, per_rule
+    assert sum(per_rule.values()) > 1500, per_rule

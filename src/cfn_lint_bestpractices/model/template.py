@@ -373,7 +373,9 @@ class TemplateModel:
 
     def attribute(self, logical_id: str, attribute: str) -> Any:
         """What `!GetAtt logical_id.attribute` (or `!Ref` for "Ref") resolves to."""
-        return self.resolver.branches({"Ref": logical_id} if attribute == "Ref" else {"Fn::GetAtt": [logical_id, attribute]})[0].value
+        found = self.resolver.branches({"Ref": logical_id} if attribute == "Ref" else {"Fn::GetAtt": [logical_id, attribute]},
+                                       False)
+        return found[0].value if found else UNKNOWN  # none: the resource exists in no possible scenario
 
     def _render_ref(self, logical_id: str, attribute: str) -> Any:
         res = self.resources.get(logical_id)
