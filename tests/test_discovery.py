@@ -39,7 +39,8 @@ def repo(tmp_path):
     (tmp_path / "templates" / "stack.json").write_text(json.dumps({"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}))
     (tmp_path / "templates" / "sam.yaml").write_text(
         "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
-        "    Properties:\n      Runtime: python3.12\n      Handler: a.h\n      InlineCode: x\n")
+        "    Properties:\n      Runtime: python3.12\n      Handler: a.h\n      InlineCode: x\n"
+        "      Events:\n        Get:\n          Type: Api\n          Properties: {Path: /, Method: get}\n")
     (tmp_path / "package.json").write_text('{"name": "app", "version": "1.0.0"}\n')
     (tmp_path / "docker-compose.yml").write_text("services:\n  web:\n    image: nginx\n    deploy:\n      resources: {}\n")
     return tmp_path
