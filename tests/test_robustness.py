@@ -27,7 +27,7 @@ STRIDE = 4
 # A large template (a synthesized CDK app has thousands of positions) is mutated at this many positions,
 # spread evenly over it, so that the suite stays in its time budget.
 MAX_POSITIONS = 200
-MAX_POSITIONS_LARGE = 40  # templates of more than 1,000 positions
+MAX_POSITIONS_LARGE = 12  # templates of more than 1,000 positions
 
 TEMPLATES = sorted(p for p in FIXTURES.glob("*/*") if p.suffix in (".yaml", ".json"))
 
