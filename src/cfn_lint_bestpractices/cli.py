@@ -220,11 +220,7 @@ def _own_options(args: list[str]) -> tuple[list[str], int, tuple[int, int] | Non
             break
         name, eq, value = arg.partition("=")
         if name in ("--jobs", "--shard", "--baseline", "--write-baseline"):
-            if not eq:
-                if i + 1 >= len(args):
-                    raise ValueError(f"{name} needs a value")
-                value = args[i + 1]
-                i += 1
+            value, i = options.option_value(args, i, name, eq, value)
             if name in ("--baseline", "--write-baseline"):
                 if not value:
                     raise ValueError(f"{name} needs a file name")

@@ -135,6 +135,16 @@ def _long(option: str, candidates: list[str]) -> str | None:
 PACK_FLAGS = {"--changed-since": "changed_since", "--sarif-file": "sarif_file"}
 
 
+def option_value(args: list[str], i: int, name: str, eq: str, value: str) -> tuple[str, int]:
+    """The value of option `name` at args[i], written `--name=value` or `--name value`, and the index
+    of the last word it takes."""
+    if eq:
+        return value, i
+    if i + 1 >= len(args) or args[i + 1] == "--":
+        raise UsageError(f"{name} needs a value")
+    return args[i + 1], i + 1
+
+
 def take_pack_options(args: list[str]) -> tuple[list[str], PackOptions]:
     """Take the pack's own options and -x out of the arguments (before any "--")."""
     opts = PackOptions()
@@ -147,11 +157,7 @@ def take_pack_options(args: list[str]) -> tuple[list[str], PackOptions]:
             break
         name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
         if name in PACK_FLAGS:
-            if not eq:
-                if i + 1 >= len(args) or args[i + 1] == "--":
-                    raise UsageError(f"{name} needs a value")
-                value = args[i + 1]
-                i += 1
+            value, i = option_value(args, i, name, eq, value)
             if not value:
                 raise UsageError(f"{name} needs a value")
             setattr(opts, PACK_FLAGS[name], value)
