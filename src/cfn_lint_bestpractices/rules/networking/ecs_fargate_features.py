@@ -56,11 +56,14 @@ class FargateUnsupportedFeatures(BestPracticeRule):
         for task in model.of_type(TASK_DEFINITION):
             if not task_only_fargate(model, task):
                 continue
-            for container, path in model.list_items(task, "ContainerDefinitions"):
-                for req in container.get("ResourceRequirements") or []:
-                    if isinstance(req, dict) and model.one(req.get("Type")) == "GPU":
-                        name = model.one(container.get("Name"))
-                        yield (path + ("ResourceRequirements",),
-                               f"Task definition '{task.logical_id}' requires Fargate but container "
-                               f"'{name if isinstance(name, str) else '?'}' asks for a GPU: Fargate has no GPUs, so "
-                               "registration fails. Run GPU tasks on EC2 capacity (RequiresCompatibilities: [EC2]).")
+            for container in model.entries(task, "ContainerDefinitions"):
+                for req in model.within(container, "ResourceRequirements"):
+                    items = req.value if isinstance(req.value, list) else []
+                    if not any(isinstance(r, dict) and model.one(r.get("Type")) == "GPU" for r in items):
+                        continue
+                    name = model.one(container.value.get("Name"))
+                    yield (container.path + ("ResourceRequirements",),
+                           f"Task definition '{task.logical_id}' requires Fargate but container "
+                           f"'{name if isinstance(name, str) else '?'}' asks for a GPU{req.describe()}: Fargate has no "
+                           "GPUs, so registration fails. Run GPU tasks on EC2 capacity (RequiresCompatibilities: [EC2]).")
+                    break
