@@ -240,10 +240,49 @@ def _own_options(args: list[str]) -> tuple[list[str], int, tuple[int, int] | Non
     return rest, jobs, shard, from_options(baselines.get("--baseline"), baselines.get("--write-baseline"))
 
 
+def make_pack_config(args: list[str]):
+    """(cfn-lint's configuration with the pack's options, 0), or (None, exit code) when the
+    arguments, a config file or the templates' discovery are wrong (the reason has been printed)."""
+    try:
+        cfn_lint_args, pack = options.prepare(args)
+    except (ValueError, options.UsageError) as err:
+        print(f"cfn-lint-bestpractices: {err}", file=sys.stderr)
+        return None, 1
+    try:
+        config = options.make_config(cfn_lint_args, pack)
+    except ConfigFileError as err:
+        if err.config is not None:
+            output = get_formatter(err.config).print_matches([Match(str(err), ConfigError(), None)], Rules(),
+                                                             config=err.config)
+            print(output or str(err))
+        else:
+            print(str(err))
+        return None, 1
+    except SystemExit as exit_:  # argparse: --help, or a bad option (it has printed why)
+        return None, int(exit_.code or 0)
+    except Exception as err:  # pylint: disable=broad-except
+        print(f"cfn-lint-bestpractices: {err}", file=sys.stderr)
+        return None, 1
+    try:
+        found = config.discovery()
+    except discovery.DiscoveryError as err:
+        print(f"cfn-lint-bestpractices: {err}", file=sys.stderr)
+        return None, 1
+    discovery.report(found, pack.changed_since)
+    if found is not None and not found.files and not config.deployment_files and not found.found_any:
+        print("cfn-lint-bestpractices: no templates to lint: nothing matches "
+              + " ".join(repr(p) for p in found.empty_patterns), file=sys.stderr)
+        return None, 1
+    return config, 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["rules"]:
         return _list_rules(markdown=args[1:] == ["--markdown"])
+    if args[:1] == ["fix"]:
+        from .fixes.command import main as fix_main
+        return fix_main(args[1:])
     if args[:1] == ["rule"]:
         if len(args) != 2:
             print("usage: cfn-lint-bestpractices rule RULE_ID", file=sys.stderr)
@@ -256,36 +295,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(options.HELP)  # then cfn-lint's own help
     try:
         args, jobs, shard, baseline = _own_options(args)
-        cfn_lint_args, pack = options.prepare(args)
-    except (ValueError, options.UsageError) as err:
+    except ValueError as err:
         print(f"cfn-lint-bestpractices: {err}", file=sys.stderr)
         return 1
-    try:
-        config = options.make_config(cfn_lint_args, pack)
-    except ConfigFileError as err:
-        if err.config is not None:
-            output = get_formatter(err.config).print_matches([Match(str(err), ConfigError(), None)], Rules(),
-                                                             config=err.config)
-            print(output or str(err))
-        else:
-            print(str(err))
-        return 1
-    except SystemExit as exit_:  # argparse: --help, or a bad option (it has printed why)
-        return int(exit_.code or 0)
-    except Exception as err:  # pylint: disable=broad-except
-        print(f"cfn-lint-bestpractices: {err}", file=sys.stderr)
-        return 1
-    try:
-        found = config.discovery()
-    except discovery.DiscoveryError as err:
-        print(f"cfn-lint-bestpractices: {err}", file=sys.stderr)
-        return 1
-    discovery.report(found, pack.changed_since)
+    config, code = make_pack_config(args)
+    if config is None:
+        return code
+    found = config.discovery()
     nothing_to_lint = found is not None and not found.files and not config.deployment_files
-    if nothing_to_lint and not found.found_any:
-        print("cfn-lint-bestpractices: no templates to lint: nothing matches "
-              + " ".join(repr(p) for p in found.empty_patterns), file=sys.stderr)
-        return 1
     try:
         runner = IsolatingRunner(config, args, jobs, shard, baseline)
         if nothing_to_lint:  # every file skipped or unchanged: an empty report, exit 0

@@ -18,7 +18,7 @@ STRICT_ENV = "CFN_LINT_BESTPRACTICES_STRICT"
 
 LOGGER = logging.getLogger("cfnlint")
 
-Finding = tuple  # (path: tuple, message: str)
+Finding = tuple  # (path: tuple, message: str) or (path, message, Fix | NoFix)
 
 # Every warning and informational rule takes this option (see the README's "Parameters" section).
 EVERY_ALLOWED_VALUE = {
@@ -32,7 +32,9 @@ _NEGATED = re.compile(r"(?i)(non|not)[-_]?prod")
 
 class BestPracticeRule(CloudFormationLintRule):
     """Base class: subclasses set id, shortdesc, description, tags and `options`, and implement
-    `findings(model)` yielding (path, message)."""
+    `findings(model)` yielding (path, message), or (path, message, fix) where fix is a
+    `fixes.Fix` (the edit that resolves this finding) or a `fixes.NoFix` (why there is none).
+    The fix travels on cfn-lint's match as `match.fix`, for `cfn-lint-bestpractices fix`."""
 
     # name -> {"default": ..., "type": "integer"|"string"|"boolean"|"list", "itemtype": ..., "description": ...}
     options: dict[str, dict[str, Any]] = {}
@@ -62,7 +64,13 @@ class BestPracticeRule(CloudFormationLintRule):
         try:
             model = get_model(cfn)
             model.every_value = self.judges_every_value()
-            return [RuleMatch(list(path), message) for path, message in self.findings(model)]
+            matches = []
+            for found in self.findings(model):
+                path, message = found[0], found[1]
+                fix = found[2] if len(found) > 2 else None
+                matches.append(RuleMatch(list(path), message, fix=fix) if fix is not None
+                               else RuleMatch(list(path), message))
+            return matches
         except Exception as err:  # pylint: disable=broad-except
             # A raising rule would turn into E0002 and fail the user's whole run; a rule pack must
             # never be the reason a run fails for the wrong reason. Tests run strict and see it.

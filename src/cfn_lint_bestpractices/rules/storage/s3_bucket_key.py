@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...model import ABSENT, TemplateModel, as_bool
 
+from ...fixes import Fix, Set
 from .._base import BestPracticeRule
 
 BUCKET = "AWS::S3::Bucket"
@@ -31,7 +32,9 @@ class S3BucketKey(BestPracticeRule):
                     flag = False if value is ABSENT else as_bool(value)
                     if alg.value == "aws:kms" and flag is False:
                         where = br.path if value is not ABSENT else rule.path
+                        target = br.path if value is not ABSENT else (*rule.path, "BucketKeyEnabled")
+                        fix = Fix("set BucketKeyEnabled: true", [Set(target, True)])
                         yield (where,
                                f"Bucket '{bucket.logical_id}' encrypts with SSE-KMS (aws:kms) without an S3 Bucket Key"
                                f"{both.describe()}: every object request calls KMS, which costs per call and can throttle "
-                               "under load. Set BucketKeyEnabled: true in this ServerSideEncryptionConfiguration rule.")
+                               "under load. Set BucketKeyEnabled: true in this ServerSideEncryptionConfiguration rule.", fix)

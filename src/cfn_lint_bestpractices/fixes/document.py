@@ -1,0 +1,346 @@
+"""A template file as an editable round-trip document: YAML through ruamel.yaml (comments, key order,
+quoting, flow style, anchors and short-form tags kept), JSON through the standard library (key order
+kept); either way the fixed text is merged line by line into the original (merge.py), with its line
+endings.
+
+Edits address the template as cfn-lint sees it; this module finds the place in the file the value
+comes from: a short-form `!If [...]` is the `Fn::If` of the path, and a SAM resource's property that
+only `Globals` sets is edited in `Globals`.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+from typing import Any
+
+from .edits import Append, Remove, Set
+from .merge import three_way
+
+# The Globals section of each SAM resource type (cfn-lint merges Globals into the resources)
+SAM_GLOBALS = {
+    "AWS::Serverless::Function": "Function",
+    "AWS::Serverless::Api": "Api",
+    "AWS::Serverless::HttpApi": "HttpApi",
+    "AWS::Serverless::SimpleTable": "SimpleTable",
+    "AWS::Serverless::StateMachine": "StateMachine",
+    "AWS::Serverless::LayerVersion": "LayerVersion",
+}
+
+# short-form tag -> the key of the long form
+_SHORT = {"!Ref": "Ref", "!Condition": "Condition"}
+_NO_VALUE = {"Ref": "AWS::NoValue"}
+
+
+class EditRefused(Exception):
+    """An edit that would not change the place the value comes from, or would remove what a fix
+    must never remove; the message says why, for the summary."""
+
+
+class Document:
+    def __init__(self, text: str, fmt: str) -> None:
+        self.fmt = fmt
+        self.newline = "\r\n" if "\r\n" in text else "\n"
+        self.text = text.replace("\r\n", "\n")
+        self.short_tags = False
+        if fmt == "json":
+            self.data = json.loads(self.text)
+            self.indent = _json_indent(self.text)
+        else:
+            from ruamel.yaml import YAML
+            from ruamel.yaml.util import load_yaml_guess_indent
+
+            _, indent, block_seq_indent = load_yaml_guess_indent(self.text)
+            self.yaml = YAML(typ="rt")
+            self.yaml.preserve_quotes = True
+            self.yaml.allow_duplicate_keys = True
+            self.yaml.width = 1 << 16  # never fold a long line the user wrote on one
+            self.yaml.explicit_start = self.text.lstrip().startswith("---")
+            self.data = self.yaml.load(self.text)
+            # one indentation for the whole file: the one whose rendering keeps most of its lines
+            # (ruamel's guess reads the first list only)
+            candidates = {(indent or 2, block_seq_indent or 0), (2, 0), (2, 2), (4, 0), (4, 2), (4, 4)}
+            self.yaml.indent(**_best_indent(self, sorted(candidates)))
+            self.short_tags = bool(re.search(r"(^|[\s\[,:-])!(Ref|Sub|GetAtt|If|Join|Select)\b", self.text))
+        self.base = self._dump()
+
+    @classmethod
+    def read(cls, filename: str) -> "Document":
+        with open(filename, encoding="utf-8", newline="") as handle:
+            text = handle.read()
+        fmt = "json" if filename.lower().endswith(".json") or text.lstrip().startswith("{") else "yaml"
+        return cls(text, fmt)
+
+    # ---- rendering
+
+    def _dump(self) -> str:
+        if self.fmt == "json":
+            return json.dumps(self.data, indent=self.indent, ensure_ascii=False) + "\n"
+        out = io.StringIO()
+        self.yaml.dump(self.data, out)
+        return out.getvalue()
+
+    def render(self) -> str:
+        """The original text with only the edited lines changed, in the file's line endings."""
+        merged = three_way(self.text, self.base, self._dump())
+        return merged.replace("\n", self.newline) if self.newline != "\n" else merged
+
+    def snapshot(self) -> Any:
+        return copy.deepcopy(self.data)
+
+    def restore(self, data: Any) -> None:
+        self.data = data
+
+    # ---- edits
+
+    def apply(self, edit) -> None:
+        if isinstance(edit, Remove):
+            self._remove(edit.path)
+            return
+        container, key = self._locate(tuple(edit.path))
+        current = _get(container, key)
+        if isinstance(edit, Set):
+            if current is not _MISSING and _computed(current) and not _is_no_value(current):
+                raise EditRefused(_computed_reason(edit.path, current))
+            _put(container, key, self._node(edit.value))
+        elif isinstance(edit, Append):
+            value = self._node(edit.value)
+            if current is _MISSING or _is_no_value(current):
+                _put(container, key, self._seq([value]))
+            elif isinstance(current, list) and not _is_tagged(current):
+                if not any(_plain(item) == edit.value for item in current):
+                    current.append(value)
+            elif isinstance(current, str) and not _is_tagged(current):
+                if current != edit.value:
+                    _put(container, key, self._seq([current, value]))
+            else:
+                raise EditRefused(f"{_path(edit.path)} is computed ({_describe(current)}); add {edit.value!r} by hand")
+        else:
+            raise TypeError(f"unknown edit {edit!r}")
+
+    def _remove(self, path: tuple) -> None:
+        if len(path) <= 2 or (len(path) >= 2 and path[-2] == "Statement") or path[-1] == "Statement":
+            raise EditRefused(f"a fix never removes a resource or a statement ({_path(path)})")
+        container, key = self._locate(path)
+        if not isinstance(container, dict):
+            raise EditRefused(f"{_path(path)} is not a key that can be removed")
+        if key in container:
+            del container[key]
+
+    def _locate(self, path: tuple) -> tuple[Any, Any]:
+        """The container and key of the path's last step in this file, creating missing mappings."""
+        node = self.data
+        steps = list(path)
+        i = 0
+        while i < len(steps) - 1:
+            step = steps[i]
+            if _tag_means(node, step):  # `!If [...]` is the list of the path's "Fn::If"
+                i += 1
+                continue
+            if isinstance(node, dict):
+                if step not in node and self._from_globals(path, i):
+                    node = self._globals_section(path)
+                    i += 1
+                    continue
+                if step not in node or _is_no_value(node[step]):
+                    if isinstance(steps[i + 1], int):
+                        raise EditRefused(f"{_path(path[:i + 1])} does not exist in the file")
+                    node[step] = self._map()
+                elif _computed(node[step]) and not _is_container_step(node[step], steps[i + 1]):
+                    raise EditRefused(f"{_path(path[:i + 1])} is computed ({_describe(node[step])})")
+                node = node[step]
+            elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+                node = node[step]
+            else:
+                raise EditRefused(f"{_path(path[:i + 1])} does not exist in the file")
+            i += 1
+        last = steps[-1]
+        if _tag_means(node, last):
+            raise EditRefused(f"{_path(path)} is computed")
+        if isinstance(node, dict) or (isinstance(node, list) and isinstance(last, int) and 0 <= last < len(node)):
+            return node, last
+        raise EditRefused(f"{_path(path)} does not exist in the file")
+
+    def _from_globals(self, path: tuple, i: int) -> bool:
+        """Whether step i is a SAM resource's property that the file sets only in Globals."""
+        if not (len(path) > 4 and i == 3 and path[0] == "Resources" and path[2] == "Properties"):
+            return False
+        section = SAM_GLOBALS.get(str(_get_in(self.data, ("Resources", path[1], "Type"))))
+        glob = _get_in(self.data, ("Globals", section)) if section else _MISSING
+        return isinstance(glob, dict) and path[3] in glob and isinstance(glob[path[3]], dict)
+
+    def _globals_section(self, path: tuple) -> Any:
+        section = SAM_GLOBALS[str(_get_in(self.data, ("Resources", path[1], "Type")))]
+        return self.data["Globals"][section][path[3]]
+
+    # ---- new nodes, in the file's style
+
+    def _map(self) -> Any:
+        if self.fmt == "json":
+            return {}
+        from ruamel.yaml.comments import CommentedMap
+
+        return CommentedMap()
+
+    def _seq(self, items: list) -> Any:
+        if self.fmt == "json":
+            return list(items)
+        from ruamel.yaml.comments import CommentedSeq
+
+        seq = CommentedSeq(items)
+        return seq
+
+    def _node(self, value: Any) -> Any:
+        if self.fmt == "json":
+            return copy.deepcopy(value)
+        from ruamel.yaml.comments import CommentedMap, TaggedScalar
+
+        if isinstance(value, dict):
+            if self.short_tags and len(value) == 1:
+                (key, arg), = value.items()
+                if key == "Ref" and isinstance(arg, str):
+                    return TaggedScalar(arg, tag="!Ref")
+                if key == "Fn::GetAtt" and isinstance(arg, list) and all(isinstance(a, str) for a in arg):
+                    return TaggedScalar(".".join(arg), tag="!GetAtt")
+                if key == "Fn::Sub" and isinstance(arg, str):
+                    return TaggedScalar(arg, tag="!Sub")
+                if key.startswith("Fn::") and isinstance(arg, list):
+                    seq = self._seq([self._node(a) for a in arg])
+                    seq.yaml_set_ctag(_ctag("!" + key[4:]))
+                    return seq
+            mapping = CommentedMap()
+            for k, v in value.items():
+                mapping[k] = self._node(v)
+            return mapping
+        if isinstance(value, list):
+            return self._seq([self._node(v) for v in value])
+        return value
+
+
+_MISSING = object()
+
+
+def _best_indent(doc: "Document", candidates: list) -> dict:
+    lines = set(doc.text.splitlines())
+    best, best_score = None, -1
+    for mapping, offset in candidates:
+        settings = {"mapping": mapping, "sequence": mapping + offset, "offset": offset}
+        doc.yaml.indent(**settings)
+        rendered = doc._dump()  # pylint: disable=protected-access
+        if rendered == doc.text:
+            return settings
+        score = sum(1 for line in rendered.splitlines() if line in lines)
+        if score > best_score:
+            best, best_score = settings, score
+    return best
+
+
+def _ctag(name: str):
+    from ruamel.yaml.tag import Tag
+
+    return Tag(suffix=name)
+
+
+def _tag_of(node: Any) -> str:
+    tag = getattr(node, "tag", None)
+    value = getattr(tag, "value", tag)
+    return value if isinstance(value, str) else ""
+
+
+def _is_tagged(node: Any) -> bool:
+    return _tag_of(node).startswith("!")
+
+
+def _tag_means(node: Any, step: Any) -> bool:
+    tag = _tag_of(node)
+    if not tag.startswith("!") or not isinstance(step, str):
+        return False
+    return _SHORT.get(tag, "Fn::" + tag[1:]) == step
+
+
+def _is_container_step(node: Any, step: Any) -> bool:
+    """Stepping into an `Fn::If` (its branch is where a value is written), long or short form."""
+    if isinstance(node, dict) and len(node) == 1 and "Fn::If" in node and step == "Fn::If":
+        return True
+    return _tag_of(node) == "!If" and step == "Fn::If"
+
+
+def _computed(node: Any) -> bool:
+    """A value an intrinsic function computes: a short-form tag, or a one-key `Ref`/`Fn::*` mapping."""
+    if _is_tagged(node):
+        return True
+    if isinstance(node, dict) and len(node) == 1:
+        key = str(next(iter(node)))
+        return key in ("Ref", "Condition") or key.startswith("Fn::")
+    return False
+
+
+def _is_no_value(node: Any) -> bool:
+    if _tag_of(node) == "!Ref":
+        return str(getattr(node, "value", "")) == "AWS::NoValue"
+    return isinstance(node, dict) and dict(node) == _NO_VALUE
+
+
+def _computed_reason(path: tuple, node: Any) -> str:
+    """Why a computed value is left alone: a parameter's value is the deployer's to change (its
+    Default or the value passed), never the fixer's to override silently."""
+    plain = _plain(node)
+    if isinstance(plain, dict) and list(plain) == ["Ref"] and isinstance(plain["Ref"], str) \
+            and not plain["Ref"].startswith("AWS::"):
+        return (f"the value comes from '{plain['Ref']}' (a parameter or resource): change it there, "
+                "or write the value by hand")
+    return f"{_path(path)} is computed ({_describe(node)}): change it where it comes from"
+
+
+def _describe(node: Any) -> str:
+    if _is_tagged(node):
+        inner = getattr(node, "value", None)
+        return f"{_tag_of(node)} {inner}" if isinstance(inner, str) else _tag_of(node)
+    if isinstance(node, dict) and len(node) == 1:
+        (key, arg), = node.items()
+        return f"{key}: {arg}" if isinstance(arg, str) else str(key)
+    return type(node).__name__
+
+
+def _plain(node: Any) -> Any:
+    if _is_tagged(node) and isinstance(getattr(node, "value", None), str):
+        return {_SHORT.get(_tag_of(node), "Fn::" + _tag_of(node)[1:]): node.value}
+    if isinstance(node, dict):
+        return {k: _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _get(container: Any, key: Any) -> Any:
+    if isinstance(container, dict):
+        return container.get(key, _MISSING)
+    return container[key]
+
+
+def _put(container: Any, key: Any, value: Any) -> None:
+    container[key] = value
+
+
+def _get_in(data: Any, path: tuple) -> Any:
+    node = data
+    for step in path:
+        if not isinstance(node, dict) or step not in node:
+            return _MISSING
+        node = node[step]
+    return node
+
+
+def _path(path: tuple) -> str:
+    return "/".join(str(p) for p in path)
+
+
+def _json_indent(text: str) -> Any:
+    for line in text.splitlines()[1:]:
+        stripped = line.lstrip(" \t")
+        if stripped and line != stripped:
+            lead = line[: len(line) - len(stripped)]
+            return "\t" if lead.startswith("\t") else len(lead)
+    return None
