@@ -152,6 +152,8 @@ class Document:
                     raise EditRefused(f"{_path(path[:i + 1])} is computed ({_describe(node[step])})")
                 node = node[step]
             elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+                if _is_no_value(node[step]) and isinstance(steps[i + 1], str):
+                    node[step] = self._map()  # an `Fn::If` branch that was AWS::NoValue gets the value
                 node = node[step]
             else:
                 raise EditRefused(f"{_path(path[:i + 1])} does not exist in the file")

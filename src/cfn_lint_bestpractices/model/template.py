@@ -225,6 +225,27 @@ class TemplateModel:
             out.append(Branch(br.value, br.conditions, res.prop_path() + br.path, br.params))
         return out
 
+    @staticmethod
+    def fix_path(base: tuple, keys: tuple, branch: Branch) -> tuple:
+        """Where a fix writes the value that `branch` read at `keys` below `base` (a resource's
+        Properties path, an entry's path): the branch's own path when the value is there, and when
+        it is absent, the deepest node the branch reached (inside the `Fn::If` branch it took) with
+        the keys it did not reach. A fix built on it edits the branch that is wrong, never its twin."""
+        path = tuple(branch.path)
+        if path[:len(base)] != tuple(base):
+            return path
+        rest, matched = list(path[len(base):]), 0
+        for key in keys:
+            if not rest or rest[0] != key:
+                break
+            rest.pop(0)
+            matched += 1
+            while len(rest) >= 2 and rest[0] == "Fn::If":
+                del rest[:2]
+        if rest:  # the branch went somewhere the keys do not say: its own path is the place
+            return path
+        return path + tuple(keys[matched:])
+
     def entries(self, res: Resource, *keys: Any) -> Iterator[Branch]:
         """Each map in a list-valued resource property (a bucket's LambdaConfigurations, a rule's
         Targets), in every scenario of the list and of the item, with its absolute path. Items that

@@ -36,6 +36,10 @@ class BestPracticeRule(CloudFormationLintRule):
     `fixes.Fix` (the edit that resolves this finding) or a `fixes.NoFix` (why there is none).
     The fix travels on cfn-lint's match as `match.fix`, for `cfn-lint-bestpractices fix`."""
 
+    # whether findings carry a fix: "" (none), "safe", "unsafe" (it replaces a resource or changes
+    # what the stack does) or "sometimes unsafe"; the page says the same on its "**Automatic fix:**" line
+    fixable: str = ""
+
     # name -> {"default": ..., "type": "integer"|"string"|"boolean"|"list", "itemtype": ..., "description": ...}
     options: dict[str, dict[str, Any]] = {}
 

@@ -21,6 +21,7 @@ class S3BucketKey(BestPracticeRule):
     )
     tags = ["s3", "kms", "encryption"]
     resource_types = ("AWS::S3::Bucket",)
+    fixable = "safe"
 
     def findings(self, model: TemplateModel):
         for bucket in model.of_type(BUCKET):
@@ -32,7 +33,7 @@ class S3BucketKey(BestPracticeRule):
                     flag = False if value is ABSENT else as_bool(value)
                     if alg.value == "aws:kms" and flag is False:
                         where = br.path if value is not ABSENT else rule.path
-                        target = br.path if value is not ABSENT else (*rule.path, "BucketKeyEnabled")
+                        target = model.fix_path(rule.path, ("BucketKeyEnabled",), br)
                         fix = Fix("set BucketKeyEnabled: true", [Set(target, True)])
                         yield (where,
                                f"Bucket '{bucket.logical_id}' encrypts with SSE-KMS (aws:kms) without an S3 Bucket Key"
