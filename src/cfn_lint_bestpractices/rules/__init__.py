@@ -43,10 +43,14 @@ from .networking.nat_gateway import NatGatewayPlacement
 from .networking.private_api_policy import PrivateApiPolicy
 from .networking.vpc_endpoint_routes import GatewayEndpointRoutes
 from .storage.dynamodb_pitr import DynamoDbPointInTimeRecovery
+from .storage.iam_broad_managed_policies import IamBroadManagedPolicies
+from .storage.iam_policy_version import IamPolicyVersion
+from .storage.iam_wildcard_permissions import IamWildcardPermissions
 from .storage.rds_encryption_backups import RdsEncryptionAndBackups
 from .storage.rds_iam_auth import RdsIamAuthEngine
 from .storage.rds_multi_az import RdsMultiAz
 from .storage.rds_storage import RdsStorageAutoscalingOff, RdsStorageCeiling
+from .storage.required_tags import RequiredTags
 from .storage.s3_bucket_key import S3BucketKey
 from .storage.s3_replication_versioning import S3ReplicationVersioning
 from .storage.s3_secure_transport import S3SecureTransport
@@ -106,6 +110,10 @@ ALL_RULES = (
     RdsMultiAz,
     RdsIamAuthEngine,
     RdsEncryptionAndBackups,
+    IamWildcardPermissions,
+    IamBroadManagedPolicies,
+    IamPolicyVersion,
+    RequiredTags,
 )
 
 __all__ = [cls.__name__ for cls in ALL_RULES] + ["ALL_RULES"]

@@ -1,0 +1,76 @@
+"""W9822: a policy document without a Version element."""
+
+from __future__ import annotations
+
+import re
+
+from ...fixes import Fix, Set
+from ...model import TemplateModel
+from ...model.iam_documents import identity_documents, resource_documents, text_in
+from .._base import BestPracticeRule
+
+# A policy variable (${aws:username}, ${s3:prefix}; ${!aws:username} inside Fn::Sub), not a
+# CloudFormation reference (${AWS::Region}, ${Bucket.Arn}).
+_VARIABLE = re.compile(r"\$\{!?([A-Za-z0-9-]+):(?!:)[^}]*\}")
+
+
+def _label(model: TemplateModel, res, path: tuple) -> str:
+    """'the trust policy of Role 'R'', 'policy 'P' of Role 'R'', 'an inline policy of SAM function 'F''."""
+    kind = res.type.rsplit("::", 1)[-1]
+    if res.type.startswith("AWS::Serverless::"):
+        kind = "SAM function" if kind == "Function" else "SAM state machine"
+    owner = f"{kind} '{res.logical_id}'"
+    prop = path[3] if len(path) > 3 else None
+    if prop == "AssumeRolePolicyDocument":
+        return f"The trust policy of {owner}"
+    if prop == "Policies" and not res.type.startswith("AWS::Serverless::"):
+        index = next((k for k in path[4:] if isinstance(k, int)), None)
+        items = res.props.get("Policies")
+        item = items[index] if isinstance(items, list) and isinstance(index, int) and index < len(items) else None
+        name = model.one(item.get("PolicyName")) if isinstance(item, dict) else None
+        if isinstance(name, str):
+            return f"Policy '{name}' of {owner}"
+    if prop == "Policies":
+        return f"An inline policy of {owner}"
+    return f"The policy document of {owner}"
+
+
+class IamPolicyVersion(BestPracticeRule):
+    id = "W9822"
+    shortdesc = "Policy document without Version"
+    description = (
+        "A policy document (identity, trust or resource policy) without a Version element is read with the "
+        "2008-10-17 policy language: policy variables such as ${aws:username} stay literal text and newer features "
+        "do not work. AWS says to always include Version 2012-10-17. An explicit 2008-10-17 is cfn-lint's W2511, "
+        "an invalid value its E3510."
+    )
+    tags = ["iam", "security", "policy"]
+    resource_types = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy",
+                      "AWS::IAM::GroupPolicy", "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group",
+                      "AWS::Serverless::Function", "AWS::Serverless::StateMachine", "AWS::S3::BucketPolicy",
+                      "AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy", "AWS::KMS::Key", "AWS::ApiGateway::RestApi",
+                      "AWS::SecretsManager::ResourcePolicy", "AWS::ECR::Repository")
+    fixable = "safe"
+
+    def findings(self, model: TemplateModel):
+        seen = set()
+        for source in (identity_documents(model), resource_documents(model)):
+            for res, doc in source:
+                if not isinstance(doc.value, dict) or "Statement" not in doc.value or "Version" in doc.value:
+                    continue
+                variables = sorted({m.group(0).replace("${!", "${") for text in text_in(doc.value)
+                                    for m in _VARIABLE.finditer(text)})
+                if variables:
+                    effect = (f"it uses the policy variable {variables[0]}, which without Version 2012-10-17 is "
+                              "literal text, so the statement does not match what it was written for")
+                else:
+                    effect = ("it is read with the 2008-10-17 policy language, in which policy variables and newer "
+                              "features do not work")
+                where = doc.path
+                message = (f"{_label(model, res, where)} has no Version"
+                           f"{doc.describe()}: {effect}. Add Version: \"2012-10-17\".")
+                if (where, message) in seen:
+                    continue
+                seen.add((where, message))
+                fix = Fix('add Version: "2012-10-17"', [Set(where + ("Version",), "2012-10-17")])
+                yield where, message, fix
