@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ...model import Branch, TemplateModel
 from ...model.policies import grants_service, statements
-from ...model.values import is_literal
+from ...model.values import as_list, is_literal
 from .._base import BestPracticeRule
 
 # AWS managed policies that grant administrator-level access, whoever holds them.
@@ -71,6 +71,23 @@ class IamBroadManagedPolicies(BestPracticeRule):
                     return service
         return None
 
+    @staticmethod
+    def _deployment_role(model: TemplateModel, role) -> bool:
+        """Whether only CloudFormation may assume the role (a stack's service role, which needs the
+        permissions to create whatever the stacks it deploys declare)."""
+        found = statements(model, model.prop(role, "AssumeRolePolicyDocument"))
+        allows = [st for st in found or () if st.effect(model) == "Allow"]
+        if not allows:
+            return False
+        for stmt in allows:
+            principal = stmt.field(model, "Principal")
+            if not isinstance(principal, dict) or set(principal) != {"Service"}:
+                return False
+            services = [model.one(p) for p in as_list(principal["Service"])]
+            if services != ["cloudformation.amazonaws.com"] * len(services):
+                return False
+        return True
+
     def findings(self, model: TemplateModel):
         seen = set()
         for res in model.of_type("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group", *SAM_TYPES):
@@ -86,12 +103,17 @@ class IamBroadManagedPolicies(BestPracticeRule):
                 kind = res.type.rsplit("::", 1)[-1]
                 service = self._workload(model, res) if res.type == "AWS::IAM::Role" else None
                 workload = f"the role is assumed by {service}" if service else None
+            deployment = None
             for item in self._items(model, res, key):
                 name = managed_policy_name(item.value, sam)
                 if not name:
                     continue
                 low = name.lower()
                 if low in ADMIN_LEVEL:
+                    if deployment is None:
+                        deployment = res.type == "AWS::IAM::Role" and self._deployment_role(model, res)
+                    if deployment:
+                        continue
                     why = f"it grants {ADMIN_LEVEL[low]}"
                 elif low.endswith("fullaccess") and workload:
                     why = (f"{workload}, so the code it runs may call every action of the service on every "
