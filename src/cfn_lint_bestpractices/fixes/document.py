@@ -159,6 +159,8 @@ class Document:
                 raise EditRefused(f"{_path(path[:i + 1])} does not exist in the file")
             i += 1
         last = steps[-1]
+        if isinstance(node, dict) and last not in node and len(path) == 4 and self._globals_has(path):
+            return self._globals_dict(path), last
         if _tag_means(node, last):
             raise EditRefused(f"{_path(path)} is computed")
         if isinstance(node, dict) or (isinstance(node, list) and isinstance(last, int) and 0 <= last < len(node)):
@@ -172,6 +174,17 @@ class Document:
         section = SAM_GLOBALS.get(str(_get_in(self.data, ("Resources", path[1], "Type"))))
         glob = _get_in(self.data, ("Globals", section)) if section else _MISSING
         return isinstance(glob, dict) and path[3] in glob and isinstance(glob[path[3]], dict)
+
+    def _globals_has(self, path: tuple) -> bool:
+        """Whether a SAM resource's property (path of length 4) is set in Globals only."""
+        if path[0] != "Resources" or path[2] != "Properties":
+            return False
+        glob = self._globals_dict(path)
+        return isinstance(glob, dict) and path[3] in glob
+
+    def _globals_dict(self, path: tuple) -> Any:
+        section = SAM_GLOBALS.get(str(_get_in(self.data, ("Resources", path[1], "Type"))))
+        return _get_in(self.data, ("Globals", section)) if section else _MISSING
 
     def _globals_section(self, path: tuple) -> Any:
         section = SAM_GLOBALS[str(_get_in(self.data, ("Resources", path[1], "Type")))]
