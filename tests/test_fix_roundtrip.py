@@ -230,3 +230,27 @@ def test_on_real_templates_a_new_property_changes_no_existing_line(fmt):
         assert sum("ZzFixProbe" in line for line in added) == len(targets), row["local_path"]
         checked += 1
     assert checked >= 60
+
+
+def test_compact_json_keeps_one_resource_per_line():
+    text = ('{\n  "Resources": {\n    "Q": {"Type": "AWS::SQS::Queue", "Properties": {"FifoQueue": false, "DelaySeconds": 5}},\n'
+            '    "B": {"Type": "AWS::S3::Bucket", "DependsOn": "Q", "Properties": {}}\n  }\n}\n')
+    doc = Document(text, "json")
+    doc.apply(Remove(("Resources", "Q", "Properties", "FifoQueue")))
+    doc.apply(Set(("Resources", "B", "Properties", "BucketEncryption"), {"ServerSideEncryptionConfiguration": [
+        {"BucketKeyEnabled": True}]}))
+    doc.apply(Append(("Resources", "B", "DependsOn"), "Z"))
+    assert doc.render().splitlines()[2:4] == [
+        '    "Q": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 5}},',
+        '    "B": {"Type": "AWS::S3::Bucket", "DependsOn": ["Q", "Z"], "Properties": {"BucketEncryption": '
+        '{"ServerSideEncryptionConfiguration": [{"BucketKeyEnabled": true}]}}}']
+
+
+def test_a_set_never_replaces_a_resource_or_a_section():
+    doc = Document(YAML_TEXT, "yaml")
+    for path in [("Resources", "Bucket"), ("Resources",), ("Parameters", "Env")]:
+        with pytest.raises(EditRefused):
+            doc.apply(Set(path, "ip"))
+    doc.apply(Set(("Resources", "BucketPolicy"), {"Type": "AWS::S3::BucketPolicy", "Properties": {"Bucket": {
+        "Ref": "Bucket"}}}))
+    assert "  BucketPolicy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref Bucket\n" in doc.render()

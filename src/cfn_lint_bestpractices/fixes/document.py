@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from .edits import Append, Remove, Set
-from .merge import three_way
+from .merge import json_three_way, three_way
 
 # The Globals section of each SAM resource type (cfn-lint merges Globals into the resources)
 SAM_GLOBALS = {
@@ -84,7 +84,10 @@ class Document:
 
     def render(self) -> str:
         """The original text with only the edited lines changed, in the file's line endings."""
-        merged = three_way(self.text, self.base, self._dump())
+        new = self._dump()
+        merged = json_three_way(self.text, self.base, new) if self.fmt == "json" and new != self.base else None
+        if merged is None:
+            merged = three_way(self.text, self.base, new)
         return merged.replace("\n", self.newline) if self.newline != "\n" else merged
 
     def snapshot(self) -> Any:
@@ -101,6 +104,9 @@ class Document:
             return
         container, key = self._locate(tuple(edit.path))
         current = _get(container, key)
+        if isinstance(edit, Set) and len(edit.path) <= 2 and current is not _MISSING:
+            # a new resource may be added; an existing one (or a whole section) is never overwritten
+            raise EditRefused(f"a fix never replaces {_path(edit.path)}")
         if isinstance(edit, Set):
             if current is not _MISSING and _computed(current) and not _is_no_value(current):
                 raise EditRefused(_computed_reason(edit.path, current))
