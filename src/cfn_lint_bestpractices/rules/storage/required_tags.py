@@ -1,4 +1,4 @@
-"""I9823: a taggable resource without one of the tag keys a team requires (off until configured)."""
+"""W9823: a taggable resource without one of the tag keys a team requires (off until configured)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def tag_property(region: str, rtype: str) -> str | None:
 
 
 class RequiredTags(BestPracticeRule):
-    id = "I9823"
+    id = "W9823"
     shortdesc = "Resource without a required tag"
     description = (
         "Off until configured: with the option tags (the tag keys a team requires, e.g. Owner, Environment) it "
@@ -118,8 +118,8 @@ class RequiredTags(BestPracticeRule):
                 names = ", ".join(missing)
                 noun = "tags" if len(missing) > 1 else "tag"
                 message = (f"{res.type} '{res.logical_id}' lacks the required {noun} {names}{scenario.describe()}: "
-                           "the team requires "
-                           f"the tag keys {', '.join(required)} on every taggable resource. Add the missing {noun} to {prop}.")
+                           f"the team requires the tag{'s' if len(required) > 1 else ''} {', '.join(required)} on "
+                           f"every taggable resource. Add the missing {noun} to {prop}.")
                 if (path, message) in seen:
                     continue
                 seen.add((path, message))
