@@ -27,9 +27,12 @@ from .messaging.redrive_policy import QueueRedrivePolicy
 from .messaging.s3_notifications import S3NotificationCompatibility
 from .messaging.sfn_express import ExpressIntegrationPatterns
 from .messaging.sns_fifo import SnsFifoCompatibility
+from .networking.alb_authenticate_https import AlbAuthenticateRequiresHttps
+from .networking.alb_https_redirect import AlbHttpToHttpsRedirect
 from .networking.apigw_domain_certificate import ApiDomainCertificate
 from .networking.asg_capacity import AsgDesiredCapacity, AsgSingleZone
 from .networking.asg_health_check import AsgElbHealthCheck
+from .networking.classic_load_balancer import ClassicLoadBalancer
 from .networking.cloudfront_certificate import CloudFrontCertificateRegion
 from .networking.database_public import DatabaseNotPublic
 from .networking.ecs_execution_role import TaskExecutionRole
@@ -41,7 +44,9 @@ from .networking.lb_zones import LoadBalancerCrossZone, LoadBalancerSingleZone
 from .networking.nacl_return_traffic import NaclReturnTraffic
 from .networking.nat_gateway import NatGatewayPlacement
 from .networking.private_api_policy import PrivateApiPolicy
+from .networking.sg_open_admin_ports import SecurityGroupOpenAdminPorts
 from .networking.vpc_endpoint_routes import GatewayEndpointRoutes
+from .networking.vpc_flow_logs import VpcFlowLogs
 from .storage.dynamodb_pitr import DynamoDbPointInTimeRecovery
 from .storage.rds_encryption_backups import RdsEncryptionAndBackups
 from .storage.rds_iam_auth import RdsIamAuthEngine
@@ -97,6 +102,11 @@ ALL_RULES = (
     CloudFrontCertificateRegion,
     PrivateApiPolicy,
     ApiDomainCertificate,
+    VpcFlowLogs,
+    SecurityGroupOpenAdminPorts,
+    AlbHttpToHttpsRedirect,
+    AlbAuthenticateRequiresHttps,
+    ClassicLoadBalancer,
     S3SecureTransport,
     S3BucketKey,
     S3ReplicationVersioning,
