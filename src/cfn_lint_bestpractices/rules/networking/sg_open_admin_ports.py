@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from ...model import TemplateModel, as_int
 
 from .._base import BestPracticeRule
@@ -26,8 +28,14 @@ def _protocol(value) -> str | None:
 
 
 def _anywhere(value) -> bool:
-    """Whether a CIDR is the whole IPv4 or IPv6 address space (any address with prefix /0)."""
-    return isinstance(value, str) and value.strip().endswith("/0") and ("." in value or ":" in value)
+    """Whether a CIDR is the whole IPv4 or IPv6 address space: 0.0.0.0/0 or ::/0 (also written out in
+    full). A /0 with host bits set (`192.168.1.0/0`) is a typo whose fate we do not guess."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return ipaddress.ip_network(value.strip(), strict=True).prefixlen == 0
+    except ValueError:
+        return False
 
 
 class SecurityGroupOpenAdminPorts(BestPracticeRule):
