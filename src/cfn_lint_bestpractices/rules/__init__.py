@@ -35,6 +35,7 @@ from .networking.asg_health_check import AsgElbHealthCheck
 from .networking.classic_load_balancer import ClassicLoadBalancer
 from .networking.cloudfront_certificate import CloudFrontCertificateRegion
 from .networking.database_public import DatabaseNotPublic
+from .networking.default_security_group import DefaultSecurityGroup
 from .networking.ecs_execution_role import TaskExecutionRole
 from .networking.ecs_fargate_features import FargateUnsupportedFeatures
 from .networking.ecs_target_type import EcsAwsvpcTargetType
@@ -104,6 +105,7 @@ ALL_RULES = (
     ApiDomainCertificate,
     VpcFlowLogs,
     SecurityGroupOpenAdminPorts,
+    DefaultSecurityGroup,
     AlbHttpToHttpsRedirect,
     AlbAuthenticateRequiresHttps,
     ClassicLoadBalancer,
