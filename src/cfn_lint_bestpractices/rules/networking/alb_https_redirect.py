@@ -3,7 +3,7 @@ to HTTPS."""
 
 from __future__ import annotations
 
-from ...fixes import Fix, NoFix, Remove, Set
+from ...fixes import Fix, NoFix, Set
 from ...model import TemplateModel, as_int
 from ...model.load_balancing import LISTENER, listener_load_balancer, listeners_by_load_balancer
 
@@ -69,10 +69,10 @@ class AlbHttpToHttpsRedirect(BestPracticeRule):
         if port is None:
             return NoFix(f"load balancer '{lb_id}' has no single HTTPS listener in the template to redirect to: "
                          "add one (it needs a certificate), then redirect")
-        item = action.value
-        edits = [Set(action.path + ("Type",), "redirect")]
-        edits += [Remove(action.path + (key,)) for key in ("TargetGroupArn", "ForwardConfig") if key in item]
-        edits.append(Set(action.path + ("RedirectConfig",),
-                         {"Protocol": "HTTPS", "Port": str(port), "StatusCode": "HTTP_301"}))
+        redirect = {"Type": "redirect",
+                    "RedirectConfig": {"Protocol": "HTTPS", "Port": str(port), "StatusCode": "HTTP_301"}}
+        if isinstance(action.value, dict) and "Order" in action.value:
+            redirect["Order"] = action.value["Order"]
+        edits = [Set(action.path, redirect)]
         return Fix(f"redirect HTTP to HTTPS port {port}", edits,
                    unsafe="HTTP clients get a 301 redirect to HTTPS instead of the application's response")
