@@ -41,6 +41,7 @@ from .networking.ecs_fargate_features import FargateUnsupportedFeatures
 from .networking.ecs_target_type import EcsAwsvpcTargetType
 from .networking.instance_profile import InstanceProfileReference
 from .networking.internet_gateway import InternetGatewayRouting
+from .networking.lb_target_security_group import LoadBalancerTargetSecurityGroup
 from .networking.lb_zones import LoadBalancerCrossZone, LoadBalancerSingleZone
 from .networking.nacl_return_traffic import NaclReturnTraffic
 from .networking.nat_gateway import NatGatewayPlacement
@@ -106,6 +107,7 @@ ALL_RULES = (
     VpcFlowLogs,
     SecurityGroupOpenAdminPorts,
     DefaultSecurityGroup,
+    LoadBalancerTargetSecurityGroup,
     AlbHttpToHttpsRedirect,
     AlbAuthenticateRequiresHttps,
     ClassicLoadBalancer,
