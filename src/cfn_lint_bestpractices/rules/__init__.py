@@ -14,6 +14,7 @@ from .compute.sqs_visibility_timeout import SqsVisibilityBelowGuidance, SqsVisib
 from .compute.stream_error_handling import StreamErrorHandling
 from .compute.concurrency_budget import ConcurrencyBudget
 from .compute.invoke_permission import InvokePermissionMissing
+from .compute.lambda_limits import LambdaConfigLimits
 from .compute.reserved_concurrency import ReservedConcurrency
 from .compute.vpc_egress import VpcEgress
 from .messaging.dlq_retention import DeadLetterRetention
@@ -69,6 +70,7 @@ ALL_RULES = (
     PrivateDatabaseNeedsVpc,
     PlaintextSecrets,
     SharedExecutionRole,
+    LambdaConfigLimits,
     DeadLetterQueueType,
     QueueRedrivePolicy,
     DeadLetterRetention,
