@@ -15,6 +15,7 @@ from .compute.stream_error_handling import StreamErrorHandling
 from .compute.concurrency_budget import ConcurrencyBudget
 from .compute.invoke_permission import InvokePermissionMissing
 from .compute.lambda_limits import LambdaConfigLimits
+from .compute.log_retention import LogRetention
 from .compute.reserved_concurrency import ReservedConcurrency
 from .compute.vpc_egress import VpcEgress
 from .messaging.dlq_retention import DeadLetterRetention
@@ -71,6 +72,7 @@ ALL_RULES = (
     PlaintextSecrets,
     SharedExecutionRole,
     LambdaConfigLimits,
+    LogRetention,
     DeadLetterQueueType,
     QueueRedrivePolicy,
     DeadLetterRetention,
