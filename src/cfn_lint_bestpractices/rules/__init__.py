@@ -3,6 +3,7 @@
 
 from .compute.api_timeout import ApiIntegrationTimeout
 from .compute.async_failure_destination import AsyncFailureDestination
+from .compute.cloudfront_functions import CloudFrontFunctionConstraints
 from .compute.edge_constraints import LambdaEdgeConstraints
 from .compute.fifo_batching_window import FifoBatchingWindow
 from .compute.mapping_concurrency import MappingConcurrencyAboveReserved, SqsReservedConcurrencyTooLow
@@ -73,6 +74,7 @@ ALL_RULES = (
     SharedExecutionRole,
     LambdaConfigLimits,
     LogRetention,
+    CloudFrontFunctionConstraints,
     DeadLetterQueueType,
     QueueRedrivePolicy,
     DeadLetterRetention,
