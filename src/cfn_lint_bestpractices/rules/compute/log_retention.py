@@ -41,8 +41,8 @@ class LogRetention(BestPracticeRule):
     description = (
         "A CloudWatch Logs log group keeps its events forever unless it has a retention period, and storage is "
         "billed per GB-month. Reported: an AWS::Logs::LogGroup without RetentionInDays (the group that Lambda "
-        "functions, API Gateway access logs or ECS awslogs write to), and a Lambda function (plain or SAM) "
-        "whose log group the template does not declare: Lambda creates /aws/lambda/<name> on the first "
+        "functions, API Gateway access logs or ECS awslogs write to), and, with check_functions, a Lambda "
+        "function (plain or SAM) whose log group the template does not declare: Lambda creates /aws/lambda/<name> on the first "
         "invocation, with no retention, and the stack does not delete it. CDK's Custom::LogRetention counts "
         "as a retention."
     )
@@ -51,9 +51,9 @@ class LogRetention(BestPracticeRule):
     fixable = "unsafe"
     options = {
         "check_functions": {
-            "default": True, "type": "boolean",
-            "description": ("Report Lambda functions whose log group the template does not declare (Lambda creates "
-                            "it with no retention)"),
+            "default": False, "type": "boolean",
+            "description": ("Also report Lambda functions whose log group the template does not declare (Lambda "
+                            "creates it with no retention); off by default, as it fires on most SAM functions"),
         },
         "retention_in_days": {
             "default": 365, "type": "integer",
@@ -87,7 +87,7 @@ class LogRetention(BestPracticeRule):
                        "never expire and their storage is billed for ever. Set RetentionInDays to the period "
                        "the team must keep these logs.", fix)
                 break
-        if self.config.get("check_functions") is False:
+        if not self.config.get("check_functions"):
             return
         yield from self._functions(model)
 
@@ -104,6 +104,29 @@ class LogRetention(BestPracticeRule):
             return names, unknown
         return model.memo("log_retention.retention_targets", build)
 
+    @staticmethod
+    def _silent_roles(model: TemplateModel) -> set:
+        """In-template roles that certainly cannot write logs: no managed policy, no policy resource
+        attached, and inline policies that name neither a logs action nor a wildcard. Lambda cannot
+        create a log group for their functions."""
+        def build():
+            attached = set()
+            for pol in model.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+                roles = pol.props.get("Roles")
+                if roles is None:
+                    continue
+                text = repr(roles)
+                attached.update(r for r in model.resources if r in text)
+            out = set()
+            for role in model.of_type("AWS::IAM::Role"):
+                if role.logical_id in attached or role.props.get("ManagedPolicyArns"):
+                    continue
+                text = repr(role.props.get("Policies")).lower()
+                if "logs" not in text and "*" not in text and "fn::" not in text and "ref" not in text:
+                    out.add(role.logical_id)
+            return out
+        return model.memo("log_retention.silent_roles", build)
+
     def _functions(self, model: TemplateModel):
         names, unknown = _group_names(model)
         if unknown:
@@ -111,6 +134,10 @@ class LogRetention(BestPracticeRule):
         for fn in model.functions:
             if fn.logical_id.startswith(CDK_LOG_RETENTION_FUNCTION):
                 continue
+            if "Role" in fn.props:
+                role = model.lookup_node(fn.props.get("Role"), ("AWS::IAM::Role",))
+                if role in self._silent_roles(model):
+                    continue  # its role cannot create the log group: nothing is logged
             name = model.name_of(fn.logical_id)
             if not isinstance(name, str):
                 continue
