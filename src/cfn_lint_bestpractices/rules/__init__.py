@@ -32,6 +32,8 @@ from .networking.asg_capacity import AsgDesiredCapacity, AsgSingleZone
 from .networking.asg_health_check import AsgElbHealthCheck
 from .networking.cloudfront_certificate import CloudFrontCertificateRegion
 from .networking.database_public import DatabaseNotPublic
+from .networking.ecs_autoscaling_desired_count import EcsAutoScalingDesiredCount
+from .networking.ecs_deployment_configuration import EcsDeploymentConfiguration
 from .networking.ecs_execution_role import TaskExecutionRole
 from .networking.ecs_fargate_features import FargateUnsupportedFeatures
 from .networking.ecs_target_type import EcsAwsvpcTargetType
@@ -42,7 +44,12 @@ from .networking.nacl_return_traffic import NaclReturnTraffic
 from .networking.nat_gateway import NatGatewayPlacement
 from .networking.private_api_policy import PrivateApiPolicy
 from .networking.vpc_endpoint_routes import GatewayEndpointRoutes
+from .storage.dynamodb_globaltable_streams import DynamoDbGlobalTableStreams
+from .storage.dynamodb_gsi_write_capacity import DynamoDbGsiWriteCapacity
 from .storage.dynamodb_pitr import DynamoDbPointInTimeRecovery
+from .storage.dynamodb_provisioned_autoscaling import DynamoDbProvisionedAutoScaling
+from .storage.dynamodb_stream_consumers import DynamoDbStreamConsumerLimit
+from .storage.neptune_ha import NeptuneHighAvailability
 from .storage.rds_encryption_backups import RdsEncryptionAndBackups
 from .storage.rds_iam_auth import RdsIamAuthEngine
 from .storage.rds_multi_az import RdsMultiAz
@@ -94,6 +101,8 @@ ALL_RULES = (
     InstanceProfileReference,
     FargateUnsupportedFeatures,
     TaskExecutionRole,
+    EcsDeploymentConfiguration,
+    EcsAutoScalingDesiredCount,
     CloudFrontCertificateRegion,
     PrivateApiPolicy,
     ApiDomainCertificate,
@@ -101,6 +110,11 @@ ALL_RULES = (
     S3BucketKey,
     S3ReplicationVersioning,
     DynamoDbPointInTimeRecovery,
+    DynamoDbProvisionedAutoScaling,
+    DynamoDbGsiWriteCapacity,
+    DynamoDbGlobalTableStreams,
+    DynamoDbStreamConsumerLimit,
+    NeptuneHighAvailability,
     RdsStorageAutoscalingOff,
     RdsStorageCeiling,
     RdsMultiAz,
