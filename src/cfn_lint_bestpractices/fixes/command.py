@@ -123,7 +123,11 @@ class Fixer:
             text = doc.render()
             result.remaining = self._last_lint if self._last_lint is not None else self.lint_text(filename, text)
             original = doc.text.replace("\n", doc.newline) if doc.newline != "\n" else doc.text
-            result.diff = "".join(difflib.unified_diff(
+            # lines before "---" are a preamble that `git apply` and `patch` skip: the unsafe fixes say
+            # there what they replace
+            notes = "".join(f"# {m.rule.id} {fix.title}: unsafe, {reason}\n"
+                            for m, fix, reason in accepted if reason)
+            result.diff = notes + "".join(difflib.unified_diff(
                 original.splitlines(keepends=True), text.splitlines(keepends=True),
                 fromfile=_diff_name("a", filename), tofile=_diff_name("b", filename)))
             if write:
