@@ -31,6 +31,8 @@ from .networking.apigw_domain_certificate import ApiDomainCertificate
 from .networking.asg_capacity import AsgDesiredCapacity, AsgSingleZone
 from .networking.asg_health_check import AsgElbHealthCheck
 from .networking.cloudfront_certificate import CloudFrontCertificateRegion
+from .networking.cloudfront_s3_origin_access import CloudFrontS3OriginAccess
+from .networking.cloudfront_viewer_https import CloudFrontViewerHttps
 from .networking.database_public import DatabaseNotPublic
 from .networking.ecs_autoscaling_desired_count import EcsAutoScalingDesiredCount
 from .networking.ecs_deployment_configuration import EcsDeploymentConfiguration
@@ -55,8 +57,11 @@ from .storage.rds_iam_auth import RdsIamAuthEngine
 from .storage.rds_multi_az import RdsMultiAz
 from .storage.rds_storage import RdsStorageAutoscalingOff, RdsStorageCeiling
 from .storage.s3_bucket_key import S3BucketKey
+from .storage.s3_cors_wildcard import S3CorsWildcard
+from .storage.s3_public_access import S3PublicAccess
 from .storage.s3_replication_versioning import S3ReplicationVersioning
 from .storage.s3_secure_transport import S3SecureTransport
+from .storage.s3_versioning_lifecycle import S3VersioningLifecycle
 
 ALL_RULES = (
     ReservedConcurrency,
@@ -104,11 +109,16 @@ ALL_RULES = (
     EcsDeploymentConfiguration,
     EcsAutoScalingDesiredCount,
     CloudFrontCertificateRegion,
+    CloudFrontS3OriginAccess,
+    CloudFrontViewerHttps,
     PrivateApiPolicy,
     ApiDomainCertificate,
     S3SecureTransport,
     S3BucketKey,
     S3ReplicationVersioning,
+    S3VersioningLifecycle,
+    S3PublicAccess,
+    S3CorsWildcard,
     DynamoDbPointInTimeRecovery,
     DynamoDbProvisionedAutoScaling,
     DynamoDbGsiWriteCapacity,
