@@ -42,6 +42,7 @@ from .networking.nacl_return_traffic import NaclReturnTraffic
 from .networking.nat_gateway import NatGatewayPlacement
 from .networking.private_api_policy import PrivateApiPolicy
 from .networking.vpc_endpoint_routes import GatewayEndpointRoutes
+from .networking.tls_minimum_version import TlsMinimumVersion
 from .storage.dynamodb_pitr import DynamoDbPointInTimeRecovery
 from .storage.rds_encryption_backups import RdsEncryptionAndBackups
 from .storage.rds_iam_auth import RdsIamAuthEngine
@@ -106,6 +107,7 @@ ALL_RULES = (
     RdsMultiAz,
     RdsIamAuthEngine,
     RdsEncryptionAndBackups,
+    TlsMinimumVersion,
 )
 
 __all__ = [cls.__name__ for cls in ALL_RULES] + ["ALL_RULES"]
