@@ -51,6 +51,7 @@ from .storage.rds_storage import RdsStorageAutoscalingOff, RdsStorageCeiling
 from .storage.s3_bucket_key import S3BucketKey
 from .storage.s3_replication_versioning import S3ReplicationVersioning
 from .storage.s3_secure_transport import S3SecureTransport
+from .storage.cognito_callback_urls import CognitoCallbackUrls
 
 ALL_RULES = (
     ReservedConcurrency,
@@ -108,6 +109,7 @@ ALL_RULES = (
     RdsIamAuthEngine,
     RdsEncryptionAndBackups,
     TlsMinimumVersion,
+    CognitoCallbackUrls,
 )
 
 __all__ = [cls.__name__ for cls in ALL_RULES] + ["ALL_RULES"]
