@@ -26,6 +26,7 @@ from .messaging.publisher_policy import PublisherResourcePolicy
 from .messaging.redrive_policy import QueueRedrivePolicy
 from .messaging.s3_notifications import S3NotificationCompatibility
 from .messaging.sfn_express import ExpressIntegrationPatterns
+from .messaging.sfn_express_logging import ExpressLoggingAndDuration
 from .messaging.sns_fifo import SnsFifoCompatibility
 from .networking.apigw_domain_certificate import ApiDomainCertificate
 from .networking.asg_capacity import AsgDesiredCapacity, AsgSingleZone
@@ -110,6 +111,7 @@ ALL_RULES = (
     RdsEncryptionAndBackups,
     TlsMinimumVersion,
     CognitoCallbackUrls,
+    ExpressLoggingAndDuration,
 )
 
 __all__ = [cls.__name__ for cls in ALL_RULES] + ["ALL_RULES"]
