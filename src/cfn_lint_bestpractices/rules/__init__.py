@@ -29,6 +29,7 @@ from .messaging.sfn_express import ExpressIntegrationPatterns
 from .messaging.sfn_express_logging import ExpressLoggingAndDuration
 from .messaging.sns_fifo import SnsFifoCompatibility
 from .networking.apigw_domain_certificate import ApiDomainCertificate
+from .networking.apigw_unauthenticated_route import UnauthenticatedRoute
 from .networking.asg_capacity import AsgDesiredCapacity, AsgSingleZone
 from .networking.asg_health_check import AsgElbHealthCheck
 from .networking.cloudfront_certificate import CloudFrontCertificateRegion
@@ -112,6 +113,7 @@ ALL_RULES = (
     TlsMinimumVersion,
     CognitoCallbackUrls,
     ExpressLoggingAndDuration,
+    UnauthenticatedRoute,
 )
 
 __all__ = [cls.__name__ for cls in ALL_RULES] + ["ALL_RULES"]
