@@ -54,6 +54,7 @@ from .storage.s3_bucket_key import S3BucketKey
 from .storage.s3_replication_versioning import S3ReplicationVersioning
 from .storage.s3_secure_transport import S3SecureTransport
 from .storage.cognito_callback_urls import CognitoCallbackUrls
+from .storage.cognito_identity_pool_guest import IdentityPoolGuestAccess
 
 ALL_RULES = (
     ReservedConcurrency,
@@ -114,6 +115,7 @@ ALL_RULES = (
     CognitoCallbackUrls,
     ExpressLoggingAndDuration,
     UnauthenticatedRoute,
+    IdentityPoolGuestAccess,
 )
 
 __all__ = [cls.__name__ for cls in ALL_RULES] + ["ALL_RULES"]
