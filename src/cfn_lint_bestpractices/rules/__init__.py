@@ -30,6 +30,7 @@ from .messaging.sfn_express_logging import ExpressLoggingAndDuration
 from .messaging.sns_fifo import SnsFifoCompatibility
 from .networking.apigw_domain_certificate import ApiDomainCertificate
 from .networking.apigw_unauthenticated_route import UnauthenticatedRoute
+from .networking.apigw_api_key_usage_plan import ApiKeyWithoutUsagePlan
 from .networking.asg_capacity import AsgDesiredCapacity, AsgSingleZone
 from .networking.asg_health_check import AsgElbHealthCheck
 from .networking.cloudfront_certificate import CloudFrontCertificateRegion
@@ -116,6 +117,7 @@ ALL_RULES = (
     ExpressLoggingAndDuration,
     UnauthenticatedRoute,
     IdentityPoolGuestAccess,
+    ApiKeyWithoutUsagePlan,
 )
 
 __all__ = [cls.__name__ for cls in ALL_RULES] + ["ALL_RULES"]
