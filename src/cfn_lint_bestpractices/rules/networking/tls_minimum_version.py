@@ -80,7 +80,7 @@ class TlsMinimumVersion(BestPracticeRule):
         for res in model.of_type(HTTP_DOMAIN):
             for entry in model.entries(res, "DomainNameConfigurations"):
                 for br in model.within(entry, "SecurityPolicy"):
-                    if br.value in APIGW_WEAK and not self._allowed(br.value):
+                    if isinstance(br.value, str) and br.value in APIGW_WEAK and not self._allowed(br.value):
                         yield (br.path, self._domain_message(res.logical_id, br),
                                self._domain_fix(model, entry.path, br))
         for res in model.of_type(*SAM_APIS):
