@@ -7,15 +7,15 @@ from ...model.load_balancing import LISTENER, LISTENER_RULE, rule_listener
 
 from .._base import BestPracticeRule
 
-AUTHENTICATE = ("authenticate-cognito", "authenticate-oidc")
+AUTHENTICATE = ("authenticate-cognito", "authenticate-oidc", "jwt-validation")
 
 
 class AlbAuthenticateRequiresHttps(BestPracticeRule):
     id = "E9728"
     shortdesc = "Authenticate action on a listener that is not HTTPS"
     description = (
-        "Application Load Balancers run authenticate-cognito and authenticate-oidc actions only on HTTPS "
-        "listeners: such an action in the DefaultActions of an HTTP listener, or in a listener rule of one, "
+        "Application Load Balancers run authenticate-cognito, authenticate-oidc and jwt-validation actions only "
+        "on HTTPS listeners: such an action in the DefaultActions of an HTTP listener, or in a listener rule of one, "
         "is rejected and the stack fails. A listener whose protocol cannot be known is not judged."
     )
     tags = ["elb", "alb", "cognito", "authentication", "https"]
@@ -40,7 +40,8 @@ class AlbAuthenticateRequiresHttps(BestPracticeRule):
                      if isinstance(t.value, str) and t.value.strip().lower() in AUTHENTICATE]
             for (kind, protocol), both in model.combine(kinds, protocols):
                 yield (kind.path,
-                       f"{label} runs an {kind.value} action on a listener whose Protocol is {protocol.value}{both.describe()}: only "
-                       "HTTPS listeners support authenticate-cognito and authenticate-oidc actions, so creating it "
-                       "fails. Make the listener HTTPS (Protocol: HTTPS, Port 443 and a certificate), or move the "
-                       "action to an HTTPS listener.")
+                       f"{label} uses action Type {kind.value} on a listener whose Protocol is {protocol.value}"
+                       f"{both.describe()}: only "
+                       "HTTPS listeners support user authentication actions (authenticate-cognito, "
+                       "authenticate-oidc, jwt-validation), so creating it fails. Make the listener HTTPS "
+                       "(Protocol: HTTPS, Port 443 and a certificate), or move the action to an HTTPS listener.")
