@@ -19,7 +19,8 @@ RULES = [cls() for cls in ALL_RULES]
 # settings): their fixtures are plain CloudFormation. The rest need a SAM fixture.
 NO_SAM_FORM = {"W9701", "W9702", "E9703", "W9704", "W9705", "W9706", "E9707", "W9708", "W9709", "I9710",
                "E9711", "E9712", "E9713", "E9714", "E9715", "W9802", "E9803", "W9804", "I9805", "E9806",
-               "W9807", "E9808", "W9809"}
+               "W9807", "E9808", "W9809",
+               "E9618"}
 
 
 def test_ids_unique_and_in_block():

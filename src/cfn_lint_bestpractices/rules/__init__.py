@@ -20,6 +20,7 @@ from .messaging.dlq_retention import DeadLetterRetention
 from .messaging.dlq_type import DeadLetterQueueType
 from .messaging.dynamodb_stream import DynamoDbStreamRequired
 from .messaging.eventbridge_targets import EventBridgeTargetResilience
+from .messaging.fifo_flag_false import SqsFifoQueueFalse
 from .messaging.encryption_at_rest import MessagingEncryptionAtRest
 from .messaging.publisher_kms import PublisherKmsKey
 from .messaging.publisher_policy import PublisherResourcePolicy
@@ -80,6 +81,7 @@ ALL_RULES = (
     ExpressIntegrationPatterns,
     S3NotificationCompatibility,
     EventBridgeTargetResilience,
+    SqsFifoQueueFalse,
     NaclReturnTraffic,
     InternetGatewayRouting,
     NatGatewayPlacement,
