@@ -21,6 +21,7 @@ from .messaging.dlq_type import DeadLetterQueueType
 from .messaging.dynamodb_stream import DynamoDbStreamRequired
 from .messaging.eventbridge_targets import EventBridgeTargetResilience
 from .messaging.fifo_flag_false import SqsFifoQueueFalse
+from .messaging.lambda_receive_count import LambdaQueueReceiveCount
 from .messaging.encryption_at_rest import MessagingEncryptionAtRest
 from .messaging.publisher_kms import PublisherKmsKey
 from .messaging.publisher_policy import PublisherResourcePolicy
@@ -82,6 +83,7 @@ ALL_RULES = (
     S3NotificationCompatibility,
     EventBridgeTargetResilience,
     SqsFifoQueueFalse,
+    LambdaQueueReceiveCount,
     NaclReturnTraffic,
     InternetGatewayRouting,
     NatGatewayPlacement,
