@@ -22,6 +22,7 @@ from .messaging.dynamodb_stream import DynamoDbStreamRequired
 from .messaging.eventbridge_targets import EventBridgeTargetResilience
 from .messaging.fifo_flag_false import SqsFifoQueueFalse
 from .messaging.lambda_receive_count import LambdaQueueReceiveCount
+from .messaging.eventbridge_dlq_policy import EventBridgeDlqPolicy
 from .messaging.encryption_at_rest import MessagingEncryptionAtRest
 from .messaging.publisher_kms import PublisherKmsKey
 from .messaging.publisher_policy import PublisherResourcePolicy
@@ -84,6 +85,7 @@ ALL_RULES = (
     EventBridgeTargetResilience,
     SqsFifoQueueFalse,
     LambdaQueueReceiveCount,
+    EventBridgeDlqPolicy,
     NaclReturnTraffic,
     InternetGatewayRouting,
     NatGatewayPlacement,
