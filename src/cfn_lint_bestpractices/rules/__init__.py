@@ -23,6 +23,7 @@ from .messaging.eventbridge_targets import EventBridgeTargetResilience
 from .messaging.fifo_flag_false import SqsFifoQueueFalse
 from .messaging.lambda_receive_count import LambdaQueueReceiveCount
 from .messaging.eventbridge_dlq_policy import EventBridgeDlqPolicy
+from .messaging.lambda_dlq_target import LambdaDeadLetterTarget
 from .messaging.encryption_at_rest import MessagingEncryptionAtRest
 from .messaging.publisher_kms import PublisherKmsKey
 from .messaging.publisher_policy import PublisherResourcePolicy
@@ -86,6 +87,7 @@ ALL_RULES = (
     SqsFifoQueueFalse,
     LambdaQueueReceiveCount,
     EventBridgeDlqPolicy,
+    LambdaDeadLetterTarget,
     NaclReturnTraffic,
     InternetGatewayRouting,
     NatGatewayPlacement,
