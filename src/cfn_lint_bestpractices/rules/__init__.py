@@ -24,6 +24,7 @@ from .messaging.fifo_flag_false import SqsFifoQueueFalse
 from .messaging.lambda_receive_count import LambdaQueueReceiveCount
 from .messaging.eventbridge_dlq_policy import EventBridgeDlqPolicy
 from .messaging.lambda_dlq_target import LambdaDeadLetterTarget
+from .messaging.eventbridge_ecs_target import EventBridgeEcsTarget
 from .messaging.encryption_at_rest import MessagingEncryptionAtRest
 from .messaging.publisher_kms import PublisherKmsKey
 from .messaging.publisher_policy import PublisherResourcePolicy
@@ -88,6 +89,7 @@ ALL_RULES = (
     LambdaQueueReceiveCount,
     EventBridgeDlqPolicy,
     LambdaDeadLetterTarget,
+    EventBridgeEcsTarget,
     NaclReturnTraffic,
     InternetGatewayRouting,
     NatGatewayPlacement,
