@@ -25,6 +25,7 @@ from .messaging.lambda_receive_count import LambdaQueueReceiveCount
 from .messaging.eventbridge_dlq_policy import EventBridgeDlqPolicy
 from .messaging.lambda_dlq_target import LambdaDeadLetterTarget
 from .messaging.eventbridge_ecs_target import EventBridgeEcsTarget
+from .messaging.resource_policy_scope import ResourcePolicyScope
 from .messaging.encryption_at_rest import MessagingEncryptionAtRest
 from .messaging.publisher_kms import PublisherKmsKey
 from .messaging.publisher_policy import PublisherResourcePolicy
@@ -90,6 +91,7 @@ ALL_RULES = (
     EventBridgeDlqPolicy,
     LambdaDeadLetterTarget,
     EventBridgeEcsTarget,
+    ResourcePolicyScope,
     NaclReturnTraffic,
     InternetGatewayRouting,
     NatGatewayPlacement,
