@@ -35,8 +35,11 @@ from .messaging.publisher_policy import PublisherResourcePolicy
 from .messaging.redrive_policy import QueueRedrivePolicy
 from .messaging.s3_notifications import S3NotificationCompatibility
 from .messaging.sfn_express import ExpressIntegrationPatterns
+from .messaging.sfn_express_logging import ExpressLoggingAndDuration
 from .messaging.sns_fifo import SnsFifoCompatibility
 from .networking.apigw_domain_certificate import ApiDomainCertificate
+from .networking.apigw_unauthenticated_route import UnauthenticatedRoute
+from .networking.apigw_api_key_usage_plan import ApiKeyWithoutUsagePlan
 from .networking.asg_capacity import AsgDesiredCapacity, AsgSingleZone
 from .networking.asg_health_check import AsgElbHealthCheck
 from .networking.cloudfront_certificate import CloudFrontCertificateRegion
@@ -55,6 +58,7 @@ from .networking.nacl_return_traffic import NaclReturnTraffic
 from .networking.nat_gateway import NatGatewayPlacement
 from .networking.private_api_policy import PrivateApiPolicy
 from .networking.vpc_endpoint_routes import GatewayEndpointRoutes
+from .networking.tls_minimum_version import TlsMinimumVersion
 from .storage.dynamodb_globaltable_streams import DynamoDbGlobalTableStreams
 from .storage.dynamodb_gsi_write_capacity import DynamoDbGsiWriteCapacity
 from .storage.dynamodb_pitr import DynamoDbPointInTimeRecovery
@@ -70,6 +74,8 @@ from .storage.s3_cors_wildcard import S3CorsWildcard
 from .storage.s3_public_access import S3PublicAccess
 from .storage.s3_replication_versioning import S3ReplicationVersioning
 from .storage.s3_secure_transport import S3SecureTransport
+from .storage.cognito_callback_urls import CognitoCallbackUrls
+from .storage.cognito_identity_pool_guest import IdentityPoolGuestAccess
 from .storage.s3_versioning_lifecycle import S3VersioningLifecycle
 
 ALL_RULES = (
@@ -148,6 +154,12 @@ ALL_RULES = (
     RdsMultiAz,
     RdsIamAuthEngine,
     RdsEncryptionAndBackups,
+    TlsMinimumVersion,
+    CognitoCallbackUrls,
+    ExpressLoggingAndDuration,
+    UnauthenticatedRoute,
+    IdentityPoolGuestAccess,
+    ApiKeyWithoutUsagePlan,
 )
 
 __all__ = [cls.__name__ for cls in ALL_RULES] + ["ALL_RULES"]
