@@ -23,6 +23,12 @@ from .messaging.dlq_retention import DeadLetterRetention
 from .messaging.dlq_type import DeadLetterQueueType
 from .messaging.dynamodb_stream import DynamoDbStreamRequired
 from .messaging.eventbridge_targets import EventBridgeTargetResilience
+from .messaging.fifo_flag_false import SqsFifoQueueFalse
+from .messaging.lambda_receive_count import LambdaQueueReceiveCount
+from .messaging.eventbridge_dlq_policy import EventBridgeDlqPolicy
+from .messaging.lambda_dlq_target import LambdaDeadLetterTarget
+from .messaging.eventbridge_ecs_target import EventBridgeEcsTarget
+from .messaging.resource_policy_scope import ResourcePolicyScope
 from .messaging.encryption_at_rest import MessagingEncryptionAtRest
 from .messaging.publisher_kms import PublisherKmsKey
 from .messaging.publisher_policy import PublisherResourcePolicy
@@ -111,6 +117,12 @@ ALL_RULES = (
     ExpressIntegrationPatterns,
     S3NotificationCompatibility,
     EventBridgeTargetResilience,
+    SqsFifoQueueFalse,
+    LambdaQueueReceiveCount,
+    EventBridgeDlqPolicy,
+    LambdaDeadLetterTarget,
+    EventBridgeEcsTarget,
+    ResourcePolicyScope,
     NaclReturnTraffic,
     InternetGatewayRouting,
     NatGatewayPlacement,
