@@ -56,7 +56,8 @@ class InvokePermissionMissing(BestPracticeRule):
                            f"AWS::Lambda::Permission in the template lets {principal} invoke it: "
                            f"{_EFFECT.get(inv.service, 'its invocations fail')}. Add an AWS::Lambda::Permission with "
                            f"Action lambda:InvokeFunction, Principal {principal}, FunctionName naming the same "
-                           "function and qualifier as the invoker, and a SourceArn for this invoker.")
+                           "function and qualifier as the invoker, and a SourceArn for this invoker.",
+                           NoFix("a new permission resource (its name, SourceArn and SourceAccount) is left to you"))
                 continue
             if inv.needs_order and not model.created_after(inv.source.logical_id, grant.resource.logical_id):
                 reverse = model.created_after(grant.resource.logical_id, inv.source.logical_id)

@@ -92,7 +92,8 @@ class PublisherResourcePolicy(BestPracticeRule):
                        f"{edge.label[0].upper() + edge.label[1:]} delivers to {kind} '{edge.dest}', but no "
                        f"{policy_type} lets {service} {action} to it, so {effect}. Add a policy "
                        f"statement that allows Principal {{Service: {service}}} {action} on the {kind}, with an "
-                       "aws:SourceArn condition naming the sender.")
+                       "aws:SourceArn condition naming the sender.",
+                       NoFix("a policy statement (and its aws:SourceArn condition) is left to you"))
                 continue
             if edge.publisher == "s3":
                 allowing = [p.logical_id for p, v in zip(policies[edge.dest], verdicts) if v]
