@@ -18,7 +18,28 @@ PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 
 
 @pytest.fixture(scope="module")
-def user_repo(tmp_path_factory):
+def pack_repo(tmp_path_factory):
+    """This checkout as pre-commit sees a hook repository: a git repository at a commit, made from
+    the checkout's files as they are now (committed or not), like `pre-commit try-repo` does."""
+    pack = tmp_path_factory.mktemp("pack-repo")
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            (pack / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, pack / name)
+    git = ["git", "-c", "user.email=ci@example.com", "-c", "user.name=ci"]
+    subprocess.run(git + ["init", "-q"], cwd=pack, check=True)
+    subprocess.run(git + ["add", "."], cwd=pack, check=True)
+    subprocess.run(git + ["commit", "-qm", "pack"], cwd=pack, check=True)
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=pack, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    return pack, rev
+
+
+@pytest.fixture(scope="module")
+def user_repo(tmp_path_factory, pack_repo):
     repo = tmp_path_factory.mktemp("user-repo")
     env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path_factory.mktemp("pre-commit-home")))
     env.pop("VIRTUAL_ENV", None)
@@ -30,12 +51,24 @@ def user_repo(tmp_path_factory):
     subprocess.run(git + ["init", "-q"], cwd=repo, check=True)
     subprocess.run(git + ["add", "."], cwd=repo, check=True)
     subprocess.run(git + ["commit", "-qm", "templates"], cwd=repo, check=True)
+    write_config(repo, pack_repo)
     return repo, env
 
 
+def write_config(repo: Path, pack_repo, hooks: list | None = None) -> None:
+    """The user's .pre-commit-config.yaml naming this checkout's hooks at one commit, so that every
+    test runs the same hook environment (pre-commit builds it once per commit, as for a user)."""
+    pack, rev = pack_repo
+    hooks = hooks or [{"id": "cfn-lint-bestpractices"}, {"id": "cfn-lint-bestpractices-cfnlintrc"}]
+    (repo / ".pre-commit-config.yaml").write_text(json.dumps({"repos": [{"repo": str(pack), "rev": rev,
+                                                                          "hooks": hooks}]}))
+
+
 def try_repo(user_repo, hook: str, *args: str) -> subprocess.CompletedProcess:
+    """`pre-commit run HOOK ...` in the user's repository (what `pre-commit try-repo` does, without
+    building a new hook environment for each call)."""
     repo, env = user_repo
-    return subprocess.run([str(PRE_COMMIT), "try-repo", str(ROOT), hook, *args], cwd=repo, env=env,
+    return subprocess.run([str(PRE_COMMIT), "run", hook, *args], cwd=repo, env=env,
                           capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL)
 
 
@@ -83,27 +116,6 @@ def test_hook_skips_json_and_yaml_that_are_not_templates(user_repo):
     assert "skipped 2 files that are not CloudFormation or SAM templates" in proc.stdout
 
 
-@pytest.fixture(scope="module")
-def pack_repo(tmp_path_factory):
-    """This checkout as pre-commit sees a hook repository: a git repository at a commit, made from
-    the checkout's files as they are now (committed or not), like `pre-commit try-repo` does."""
-    pack = tmp_path_factory.mktemp("pack-repo")
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, check=True).stdout.decode().split("\0")
-    for name in filter(None, listed):
-        source = ROOT / name
-        if source.is_file():
-            (pack / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, pack / name)
-    git = ["git", "-c", "user.email=ci@example.com", "-c", "user.name=ci"]
-    subprocess.run(git + ["init", "-q"], cwd=pack, check=True)
-    subprocess.run(git + ["add", "."], cwd=pack, check=True)
-    subprocess.run(git + ["commit", "-qm", "pack"], cwd=pack, check=True)
-    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=pack, capture_output=True, text=True,
-                         check=True).stdout.strip()
-    return pack, rev
-
-
 @pytest.mark.parametrize("alias,args,code", [
     ("plain", [], 1),
     ("ignoring", ["--ignore-checks", "W9801"], 0),
@@ -116,13 +128,12 @@ def test_hook_args_are_options_not_file_names(user_repo, pack_repo, alias, args,
     hooks = [{"id": "cfn-lint-bestpractices", "alias": a, "args": x} for a, x, _ in [
         ("plain", [], 0), ("ignoring", ["--ignore-checks", "W9801"], 0),
         ("configured", ["--ignore-checks", "W9801", "-x", "E9502:account_limit=lots"], 0)]]
-    config = {"repos": [{"repo": str(pack), "rev": rev, "hooks": hooks}]}
-    (repo / ".pre-commit-config.yaml").write_text(json.dumps(config))
+    write_config(repo, pack_repo, hooks)
     try:
         proc = subprocess.run([str(PRE_COMMIT), "run", alias, "--files", "templates/bad.yaml"], cwd=repo, env=env,
                               capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL)
     finally:
-        (repo / ".pre-commit-config.yaml").unlink()
+        write_config(repo, pack_repo)
     assert proc.returncode == code, proc.stdout + proc.stderr
     assert "could not be processed" not in proc.stdout
     if alias == "plain":

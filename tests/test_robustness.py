@@ -25,14 +25,16 @@ ODD_VALUES = [
 
 # With 300 fixtures (14,000 positions) every eighth position still gets each odd value about 1,800 times.
 STRIDE = 8
-# A large template (a synthesized CDK app has thousands of positions) is mutated at this many positions,
-# spread evenly over it, so that the suite stays in its time budget.
-MAX_POSITIONS = 60
-MAX_POSITIONS_LARGE = 12  # templates of more than 1,000 positions
+# The positions mutated, in all: the suite's time budget, shared by every fixture (spread evenly over
+# each), so that adding rules and fixtures does not add minutes. Each fixture gets at most 60, at
+# least 12, and a large template (more than 1,000 positions) 12.
+TOTAL_POSITIONS = 11_000
+MAX_POSITIONS_LARGE = 12
 
 # The synthesized CDK app (fixtures/cdk-app) is real input like the corpus: its snapshots and the scenario
 # meta-test lint it; mutating it costs minutes in cfn-lint's own condition solver (its region condition).
 TEMPLATES = sorted(p for p in FIXTURES.glob("*/*") if p.suffix in (".yaml", ".json") and p.parent.name != "cdk-app")
+MAX_POSITIONS = min(60, max(12, TOTAL_POSITIONS // max(1, len(TEMPLATES))))
 
 
 def _paths(node, path=()):

@@ -6,6 +6,7 @@
         --write-baseline FILE   record the current findings in FILE and exit 0
         --baseline FILE         report only the findings that FILE does not hold (see baseline.py)
         (and the options in options.py: --changed-since, --sarif-file, --skip-non-templates, -x)
+    cfn-lint-bestpractices fix [--diff] [--unsafe] [--select IDS] [--] templates...   apply fixes (fixes/command.py)
     cfn-lint-bestpractices rules [--markdown]                     list the pack's rules
     cfn-lint-bestpractices rule W9501                             print a rule's page
 

@@ -33,6 +33,8 @@ cfn-lint-bestpractices {__version__}: cfn-lint with the cfn-lint-bestpractices r
 
 usage:
   cfn-lint-bestpractices [options] [--] TEMPLATE_OR_GLOB ...   lint (every cfn-lint option below works)
+  cfn-lint-bestpractices fix [--diff] [--unsafe] [--select IDS] [options] [--] TEMPLATE ...
+                                                               apply the fixes the rules offer (fix --help)
   cfn-lint-bestpractices rules [--markdown]                    list the pack's rules
   cfn-lint-bestpractices rule RULE_ID                          print a rule's page, e.g. `rule W9501`
   cfn-lint-bestpractices --version                             the pack's and cfn-lint's versions

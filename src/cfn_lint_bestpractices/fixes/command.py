@@ -34,6 +34,7 @@ class FileResult:
     filename: str
     fixed: list = field(default_factory=list)  # (match, fix, note)
     left: list = field(default_factory=list)  # (match, reason)
+    before: list = field(default_factory=list)  # every rule's matches before the fix
     remaining: list = field(default_factory=list)  # matches left in the file
     diff: str = ""
     error: str = ""
@@ -67,6 +68,7 @@ class Fixer:
         self.runner = runner
         self.unsafe = unsafe
         self.select = select
+        self._last_lint: list | None = None
 
     def lint_text(self, filename: str, text: str) -> list[Match]:
         """The findings of every rule on a fixed text (written beside nothing the user owns)."""
@@ -78,8 +80,9 @@ class Fixer:
 
     def fix_file(self, filename: str, write: bool) -> FileResult:
         result = FileResult(filename)
+        self._last_lint = None
         before = list(self.runner.lint_file(filename))
-        result.remaining = before
+        result.before = result.remaining = before
         if any(isinstance(m.rule, ParseError) for m in before):
             result.error = "not parsed (see cfn-lint's E0000): nothing fixed"
             result.left = [(m, "the file could not be parsed") for m in before]
@@ -118,9 +121,13 @@ class Fixer:
         result.left += refused
         if accepted:
             text = doc.render()
-            result.remaining = self.lint_text(filename, text)
+            result.remaining = self._last_lint if self._last_lint is not None else self.lint_text(filename, text)
             original = doc.text.replace("\n", doc.newline) if doc.newline != "\n" else doc.text
-            result.diff = "".join(difflib.unified_diff(
+            # lines before "---" are a preamble that `git apply` and `patch` skip: the unsafe fixes say
+            # there what they replace
+            notes = "".join(f"# {m.rule.id} {fix.title}: unsafe, {reason}\n"
+                            for m, fix, reason in accepted if reason)
+            result.diff = notes + "".join(difflib.unified_diff(
                 original.splitlines(keepends=True), text.splitlines(keepends=True),
                 fromfile=_diff_name("a", filename), tofile=_diff_name("b", filename)))
             if write:
@@ -168,6 +175,7 @@ class Fixer:
 
     def _proof(self, filename: str, doc: Document, applied: list, counts: collections.Counter) -> str | None:
         """None when the fixed text is clean of the fixed findings and has no new one; else why not."""
+        self._last_lint = None
         if not applied:
             return None
         try:
@@ -182,6 +190,7 @@ class Fixer:
         for key, n in now.items():
             if n > counts[key]:
                 return f"it would add a finding: {key[0]} {key[1][:160]}"
+        self._last_lint = after  # the findings of the text that will be written
         return None
 
 

@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from .edits import Append, Remove, Set
-from .merge import three_way
+from .merge import json_three_way, three_way
 
 # The Globals section of each SAM resource type (cfn-lint merges Globals into the resources)
 SAM_GLOBALS = {
@@ -84,7 +84,10 @@ class Document:
 
     def render(self) -> str:
         """The original text with only the edited lines changed, in the file's line endings."""
-        merged = three_way(self.text, self.base, self._dump())
+        new = self._dump()
+        merged = json_three_way(self.text, self.base, new) if self.fmt == "json" and new != self.base else None
+        if merged is None:
+            merged = three_way(self.text, self.base, new)
         return merged.replace("\n", self.newline) if self.newline != "\n" else merged
 
     def snapshot(self) -> Any:
@@ -101,11 +104,17 @@ class Document:
             return
         container, key = self._locate(tuple(edit.path))
         current = _get(container, key)
+        if isinstance(edit, Set) and len(edit.path) <= 2 and current is not _MISSING:
+            # a new resource may be added; an existing one (or a whole section) is never overwritten
+            raise EditRefused(f"a fix never replaces {_path(edit.path)}")
         if isinstance(edit, Set):
             if current is not _MISSING and _computed(current) and not _is_no_value(current):
                 raise EditRefused(_computed_reason(edit.path, current))
             _put(container, key, self._node(edit.value))
         elif isinstance(edit, Append):
+            if _anchored(current):
+                raise EditRefused(f"{_path(edit.path)} is shared through the YAML anchor &{current.anchor.value}; "
+                                  "edit it by hand")
             value = self._node(edit.value)
             if current is _MISSING or _is_no_value(current):
                 _put(container, key, self._seq([value]))
@@ -136,6 +145,10 @@ class Document:
         i = 0
         while i < len(steps) - 1:
             step = steps[i]
+            if _anchored(node):
+                # `&name` ... `*name`: one node in two places; an edit here would change both
+                raise EditRefused(f"{_path(path[:i])} is shared through the YAML anchor "
+                                  f"&{node.anchor.value}; edit it by hand")
             if _tag_means(node, step):  # `!If [...]` is the list of the path's "Fn::If"
                 i += 1
                 continue
@@ -159,6 +172,10 @@ class Document:
                 raise EditRefused(f"{_path(path[:i + 1])} does not exist in the file")
             i += 1
         last = steps[-1]
+        if _anchored(node):
+            raise EditRefused(f"{_path(path[:-1])} is shared through the YAML anchor &{node.anchor.value}; edit it by hand")
+        if isinstance(node, dict) and last not in node and len(path) == 4 and self._globals_has(path):
+            return self._globals_dict(path), last
         if _tag_means(node, last):
             raise EditRefused(f"{_path(path)} is computed")
         if isinstance(node, dict) or (isinstance(node, list) and isinstance(last, int) and 0 <= last < len(node)):
@@ -172,6 +189,17 @@ class Document:
         section = SAM_GLOBALS.get(str(_get_in(self.data, ("Resources", path[1], "Type"))))
         glob = _get_in(self.data, ("Globals", section)) if section else _MISSING
         return isinstance(glob, dict) and path[3] in glob and isinstance(glob[path[3]], dict)
+
+    def _globals_has(self, path: tuple) -> bool:
+        """Whether a SAM resource's property (path of length 4) is set in Globals only."""
+        if path[0] != "Resources" or path[2] != "Properties":
+            return False
+        glob = self._globals_dict(path)
+        return isinstance(glob, dict) and path[3] in glob
+
+    def _globals_dict(self, path: tuple) -> Any:
+        section = SAM_GLOBALS.get(str(_get_in(self.data, ("Resources", path[1], "Type"))))
+        return _get_in(self.data, ("Globals", section)) if section else _MISSING
 
     def _globals_section(self, path: tuple) -> Any:
         section = SAM_GLOBALS[str(_get_in(self.data, ("Resources", path[1], "Type")))]
@@ -243,6 +271,11 @@ def _ctag(name: str):
     from ruamel.yaml.tag import Tag
 
     return Tag(suffix=name)
+
+
+def _anchored(node: Any) -> bool:
+    anchor = getattr(node, "anchor", None)
+    return bool(getattr(anchor, "value", None))
 
 
 def _tag_of(node: Any) -> str:

@@ -232,6 +232,9 @@ class TemplateModel:
         it is absent, the deepest node the branch reached (inside the `Fn::If` branch it took) with
         the keys it did not reach. A fix built on it edits the branch that is wrong, never its twin."""
         path = tuple(branch.path)
+        if len(base) >= 3 and base[-1] == "Properties" and path == tuple(base[:-1]):
+            # an absent property's finding points at its resource (`finding_path`)
+            return tuple(base) + tuple(keys)
         if path[:len(base)] != tuple(base):
             return path
         rest, matched = list(path[len(base):]), 0
