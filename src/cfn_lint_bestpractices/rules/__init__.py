@@ -23,6 +23,12 @@ from .messaging.dlq_retention import DeadLetterRetention
 from .messaging.dlq_type import DeadLetterQueueType
 from .messaging.dynamodb_stream import DynamoDbStreamRequired
 from .messaging.eventbridge_targets import EventBridgeTargetResilience
+from .messaging.fifo_flag_false import SqsFifoQueueFalse
+from .messaging.lambda_receive_count import LambdaQueueReceiveCount
+from .messaging.eventbridge_dlq_policy import EventBridgeDlqPolicy
+from .messaging.lambda_dlq_target import LambdaDeadLetterTarget
+from .messaging.eventbridge_ecs_target import EventBridgeEcsTarget
+from .messaging.resource_policy_scope import ResourcePolicyScope
 from .messaging.encryption_at_rest import MessagingEncryptionAtRest
 from .messaging.publisher_kms import PublisherKmsKey
 from .messaging.publisher_policy import PublisherResourcePolicy
@@ -31,15 +37,19 @@ from .messaging.s3_notifications import S3NotificationCompatibility
 from .messaging.sfn_express import ExpressIntegrationPatterns
 from .messaging.sfn_express_logging import ExpressLoggingAndDuration
 from .messaging.sns_fifo import SnsFifoCompatibility
+from .networking.alb_authenticate_https import AlbAuthenticateRequiresHttps
+from .networking.alb_https_redirect import AlbHttpToHttpsRedirect
 from .networking.apigw_domain_certificate import ApiDomainCertificate
 from .networking.apigw_unauthenticated_route import UnauthenticatedRoute
 from .networking.apigw_api_key_usage_plan import ApiKeyWithoutUsagePlan
 from .networking.asg_capacity import AsgDesiredCapacity, AsgSingleZone
 from .networking.asg_health_check import AsgElbHealthCheck
+from .networking.classic_load_balancer import ClassicLoadBalancer
 from .networking.cloudfront_certificate import CloudFrontCertificateRegion
 from .networking.cloudfront_s3_origin_access import CloudFrontS3OriginAccess
 from .networking.cloudfront_viewer_https import CloudFrontViewerHttps
 from .networking.database_public import DatabaseNotPublic
+from .networking.default_security_group import DefaultSecurityGroup
 from .networking.ecs_autoscaling_desired_count import EcsAutoScalingDesiredCount
 from .networking.ecs_deployment_configuration import EcsDeploymentConfiguration
 from .networking.ecs_execution_role import TaskExecutionRole
@@ -47,11 +57,14 @@ from .networking.ecs_fargate_features import FargateUnsupportedFeatures
 from .networking.ecs_target_type import EcsAwsvpcTargetType
 from .networking.instance_profile import InstanceProfileReference
 from .networking.internet_gateway import InternetGatewayRouting
+from .networking.lb_target_security_group import LoadBalancerTargetSecurityGroup
 from .networking.lb_zones import LoadBalancerCrossZone, LoadBalancerSingleZone
 from .networking.nacl_return_traffic import NaclReturnTraffic
 from .networking.nat_gateway import NatGatewayPlacement
 from .networking.private_api_policy import PrivateApiPolicy
+from .networking.sg_open_admin_ports import SecurityGroupOpenAdminPorts
 from .networking.vpc_endpoint_routes import GatewayEndpointRoutes
+from .networking.vpc_flow_logs import VpcFlowLogs
 from .networking.tls_minimum_version import TlsMinimumVersion
 from .storage.dynamodb_globaltable_streams import DynamoDbGlobalTableStreams
 from .storage.dynamodb_gsi_write_capacity import DynamoDbGsiWriteCapacity
@@ -104,6 +117,12 @@ ALL_RULES = (
     ExpressIntegrationPatterns,
     S3NotificationCompatibility,
     EventBridgeTargetResilience,
+    SqsFifoQueueFalse,
+    LambdaQueueReceiveCount,
+    EventBridgeDlqPolicy,
+    LambdaDeadLetterTarget,
+    EventBridgeEcsTarget,
+    ResourcePolicyScope,
     NaclReturnTraffic,
     InternetGatewayRouting,
     NatGatewayPlacement,
@@ -125,6 +144,13 @@ ALL_RULES = (
     CloudFrontViewerHttps,
     PrivateApiPolicy,
     ApiDomainCertificate,
+    VpcFlowLogs,
+    SecurityGroupOpenAdminPorts,
+    DefaultSecurityGroup,
+    LoadBalancerTargetSecurityGroup,
+    AlbHttpToHttpsRedirect,
+    AlbAuthenticateRequiresHttps,
+    ClassicLoadBalancer,
     S3SecureTransport,
     S3BucketKey,
     S3ReplicationVersioning,
