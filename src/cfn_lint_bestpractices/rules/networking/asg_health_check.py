@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...fixes import Fix, Set
 from ...model import Branch, TemplateModel
 from ...model.network import AUTO_SCALING_GROUP
 from ...model.props import list_branches, str_branches
@@ -41,6 +42,7 @@ class AsgElbHealthCheck(BestPracticeRule):
     )
     tags = ["autoscaling", "elb", "health-check"]
     resource_types = ("AWS::AutoScaling::AutoScalingGroup",)
+    fixable = "unsafe"
 
     def findings(self, model: TemplateModel):
         for asg in model.of_type(ASG):
@@ -48,8 +50,10 @@ class AsgElbHealthCheck(BestPracticeRule):
             if not needs:
                 continue
             types = str_branches(model, asg, "HealthCheckType", default="EC2")
+            combos = list(model.combine(needs, types))
+            edit = self._fix(model, asg, combos)
             reported = set()
-            for (need, kind), merged in model.combine(needs, types):
+            for (need, kind), merged in combos:
                 if need.value in reported:
                     continue
                 values = {v.strip().upper() for v in kind.value.split(",")}
@@ -67,4 +71,30 @@ class AsgElbHealthCheck(BestPracticeRule):
                        f"Auto Scaling group '{asg.logical_id}' is registered with {WHAT[need.value]} but its "
                        f"HealthCheckType is {kind.value}{merged.describe()}: instances that fail "
                        f"{'the load balancer' if need.value == 'ELB' else 'VPC Lattice'}'s health check stay in "
-                       f"service. {fix}")
+                       f"service. {fix}", edit)
+
+    @staticmethod
+    def _fix(model: TemplateModel, asg, combos) -> Fix:
+        """One fix for every finding of the group: each HealthCheckType branch that lacks a type the group
+        needs gets its own non-EC2 types (EC2 always runs) plus every needed type; HealthCheckGracePeriod
+        300 (the console's default) only when it is absent."""
+        needed = [t for t in ("ELB", "VPC_LATTICE") if any(need.value == t for (need, _), _ in combos)]
+        edits, done = [], set()
+        for (need, kind), _ in combos:
+            types = [v.strip() for v in kind.value.split(",") if v.strip()]
+            if need.value in {t.upper() for t in types}:
+                continue
+            path = (asg.prop_path("HealthCheckType") if tuple(kind.path) == asg.path
+                    else model.fix_path(asg.prop_path(), ("HealthCheckType",), kind))
+            if path in done:
+                continue
+            done.add(path)
+            kept = [t for t in types if t.upper() != "EC2"]
+            value = kept + [t for t in needed if t not in {k.upper() for k in kept}]
+            edits.append(Set(path, ",".join(value)))
+        title = f"add {' and '.join(needed)} to HealthCheckType"
+        if "HealthCheckGracePeriod" not in asg.props:
+            edits.append(Set(asg.prop_path("HealthCheckGracePeriod"), 300))
+            title += " and HealthCheckGracePeriod: 300"
+        return Fix(title, edits, unsafe="Auto Scaling then replaces instances that fail the load balancer's "
+                                        "(or VPC Lattice's) health check")
