@@ -179,6 +179,7 @@ def test_a_create_only_property_makes_the_fix_unsafe(tmp_path):
     unsafe = Fixer(_Runner(judge), unsafe=True).fix_file(str(path), write=True)
     assert "TargetType: ip" in path.read_text()
     assert unsafe.fixed[0][2] == "replaces Group"
+    assert unsafe.diff.startswith("# E9990 set TargetType: ip: unsafe, replaces Group\n--- ")
 
 
 def test_a_rule_can_call_its_fix_unsafe(tmp_path):

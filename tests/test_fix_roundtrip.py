@@ -254,3 +254,11 @@ def test_a_set_never_replaces_a_resource_or_a_section():
     doc.apply(Set(("Resources", "BucketPolicy"), {"Type": "AWS::S3::BucketPolicy", "Properties": {"Bucket": {
         "Ref": "Bucket"}}}))
     assert "  BucketPolicy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref Bucket\n" in doc.render()
+
+
+def test_a_node_shared_through_an_anchor_is_not_edited():
+    doc = Document(YAML_TEXT, "yaml")
+    with pytest.raises(EditRefused, match="anchor &tags"):
+        doc.apply(Append(("Resources", "Bucket", "Properties", "Tags"), {"Key": "x", "Value": "y"}))
+    with pytest.raises(EditRefused, match="anchor &tags"):
+        doc.apply(Set(("Resources", "Bucket", "Properties", "Tags", 0, "Value"), "x"))

@@ -17,9 +17,11 @@ RULES = [cls() for cls in ALL_RULES]
 
 # Rules about resources that SAM has no form of (network ACLs, VPCs, load balancers, ECS, RDS, S3
 # settings): their fixtures are plain CloudFormation. The rest need a SAM fixture.
-NO_SAM_FORM = {"W9701", "W9702", "E9703", "W9704", "W9705", "W9706", "E9707", "W9708", "W9709", "I9710",
-               "E9711", "E9712", "E9713", "E9714", "E9715", "W9802", "E9803", "W9804", "I9805", "E9806",
-               "W9807", "E9808", "W9809"}
+NO_SAM_FORM = {"E9518", "E9612", "E9618", "W9701", "W9702", "E9703", "W9704", "W9705", "W9706", "E9707",
+               "W9708", "W9709", "I9710", "E9711", "E9712", "E9713", "E9714", "E9715", "W9718", "W9719",
+               "I9723", "W9724", "W9725", "W9726", "W9727", "E9728", "W9729", "W9730", "W9731", "W9802",
+               "E9803", "W9804", "I9805", "E9806", "W9807", "E9808", "W9809", "I9810", "W9811", "W9812",
+               "E9813", "W9814", "W9816", "E9817", "W9819"}
 
 
 def test_ids_unique_and_in_block():

@@ -210,35 +210,31 @@ def page_text(rule_id: str) -> str:
 def _own_options(args: list[str]) -> tuple[list[str], int, tuple[int, int] | None, Baseline | None]:
     """Take --jobs, --shard, --baseline and --write-baseline out of the arguments (before any "--");
     the rest is cfn-lint's."""
-    rest: list[str] = []
-    jobs, shard = 1, None
+    found: dict = {"jobs": 1, "shard": None}
     baselines: dict[str, str] = {}
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            rest += args[i:]
-            break
-        name, eq, value = arg.partition("=")
-        if name in ("--jobs", "--shard", "--baseline", "--write-baseline"):
-            value, i = options.option_value(args, i, name, eq, value)
-            if name in ("--baseline", "--write-baseline"):
-                if not value:
-                    raise ValueError(f"{name} needs a file name")
-                baselines[name] = value
-            elif name == "--jobs":
-                if not value.isdigit() or int(value) < 1:
-                    raise ValueError(f"--jobs takes a whole number of at least 1, not {value!r}")
-                jobs = int(value)
-            else:
-                index, _, count = value.partition("/")
-                if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
-                    raise ValueError(f"--shard takes I/N with 1 <= I <= N, not {value!r}")
-                shard = (int(index), int(count))
-        else:
-            rest.append(arg)
-        i += 1
-    return rest, jobs, shard, from_options(baselines.get("--baseline"), baselines.get("--write-baseline"))
+
+    def baseline(name: str):
+        def take(value: str) -> None:
+            if not value:
+                raise ValueError(f"{name} needs a file name")
+            baselines[name] = value
+        return take
+
+    def jobs(value: str) -> None:
+        if not value.isdigit() or int(value) < 1:
+            raise ValueError(f"--jobs takes a whole number of at least 1, not {value!r}")
+        found["jobs"] = int(value)
+
+    def shard(value: str) -> None:
+        index, _, count = value.partition("/")
+        if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+            raise ValueError(f"--shard takes I/N with 1 <= I <= N, not {value!r}")
+        found["shard"] = (int(index), int(count))
+
+    rest = options.take_options(args, {"--jobs": jobs, "--shard": shard, "--baseline": baseline("--baseline"),
+                                       "--write-baseline": baseline("--write-baseline")})
+    return rest, found["jobs"], found["shard"], from_options(baselines.get("--baseline"),
+                                                             baselines.get("--write-baseline"))
 
 
 def make_pack_config(args: list[str]):
@@ -296,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(options.HELP)  # then cfn-lint's own help
     try:
         args, jobs, shard, baseline = _own_options(args)
-    except ValueError as err:
+    except (ValueError, options.UsageError) as err:
         print(f"cfn-lint-bestpractices: {err}", file=sys.stderr)
         return 1
     config, code = make_pack_config(args)

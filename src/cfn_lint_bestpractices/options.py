@@ -147,6 +147,30 @@ def option_value(args: list[str], i: int, name: str, eq: str, value: str) -> tup
     return args[i + 1], i + 1
 
 
+def take_options(args: list[str], valued: dict, flags: dict | None = None) -> list[str]:
+    """Take the named options out of the arguments (before any "--"): each of `valued` with its value
+    (`--name=value` or `--name value`) passed to its handler, each of `flags` calling its handler;
+    the rest, in order, is returned."""
+    flags = flags or {}
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if name in valued:
+            value, i = option_value(args, i, name, eq, value)
+            valued[name](value)
+        elif arg in flags:
+            flags[arg]()
+        else:
+            rest.append(arg)
+        i += 1
+    return rest
+
+
 def take_pack_options(args: list[str]) -> tuple[list[str], PackOptions]:
     """Take the pack's own options and -x out of the arguments (before any "--")."""
     opts = PackOptions()

@@ -123,7 +123,11 @@ class Fixer:
             text = doc.render()
             result.remaining = self._last_lint if self._last_lint is not None else self.lint_text(filename, text)
             original = doc.text.replace("\n", doc.newline) if doc.newline != "\n" else doc.text
-            result.diff = "".join(difflib.unified_diff(
+            # lines before "---" are a preamble that `git apply` and `patch` skip: the unsafe fixes say
+            # there what they replace
+            notes = "".join(f"# {m.rule.id} {fix.title}: unsafe, {reason}\n"
+                            for m, fix, reason in accepted if reason)
+            result.diff = notes + "".join(difflib.unified_diff(
                 original.splitlines(keepends=True), text.splitlines(keepends=True),
                 fromfile=_diff_name("a", filename), tofile=_diff_name("b", filename)))
             if write:
@@ -226,35 +230,22 @@ def report(results: list[FileResult], out: Any, diff: bool) -> None:
 
 def take_fix_options(args: list[str]) -> tuple[list[str], bool, bool, list[str] | None]:
     """--diff, --unsafe and --select out of the arguments (before any "--"); the rest is cfn-lint's."""
-    rest: list[str] = []
-    diff = unsafe = False
-    select: list[str] | None = None
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            rest += args[i:]
-            break
-        if arg == "--diff":
-            diff = True
-        elif arg == "--unsafe":
-            unsafe = True
-        elif arg == "--select" or arg.startswith("--select="):
-            if arg == "--select":
-                if i + 1 >= len(args) or args[i + 1].startswith("-"):
-                    raise ValueError("--select needs rule ids, such as --select W9802,E98")
-                value = args[i + 1]
-                i += 1
-            else:
-                value = arg.split("=", 1)[1]
-            ids = [v.strip() for v in value.split(",") if v.strip()]
-            if not ids:
-                raise ValueError("--select needs rule ids, such as --select W9802,E98")
-            select = (select or []) + ids
-        else:
-            rest.append(arg)
-        i += 1
-    return rest, diff, unsafe, select
+    from .. import options
+
+    found: dict = {"diff": False, "unsafe": False, "select": None}
+
+    def select(value: str) -> None:
+        ids = [v.strip() for v in value.split(",") if v.strip()]
+        if not ids or value.startswith("-"):
+            raise ValueError("--select needs rule ids, such as --select W9802,E98")
+        found["select"] = (found["select"] or []) + ids
+
+    try:
+        rest = options.take_options(args, {"--select": select}, {
+            "--diff": lambda: found.update(diff=True), "--unsafe": lambda: found.update(unsafe=True)})
+    except options.UsageError as err:
+        raise ValueError("--select needs rule ids, such as --select W9802,E98") from err
+    return rest, found["diff"], found["unsafe"], found["select"]
 
 
 def main(args: Sequence[str]) -> int:

@@ -112,6 +112,9 @@ class Document:
                 raise EditRefused(_computed_reason(edit.path, current))
             _put(container, key, self._node(edit.value))
         elif isinstance(edit, Append):
+            if _anchored(current):
+                raise EditRefused(f"{_path(edit.path)} is shared through the YAML anchor &{current.anchor.value}; "
+                                  "edit it by hand")
             value = self._node(edit.value)
             if current is _MISSING or _is_no_value(current):
                 _put(container, key, self._seq([value]))
@@ -142,6 +145,10 @@ class Document:
         i = 0
         while i < len(steps) - 1:
             step = steps[i]
+            if _anchored(node):
+                # `&name` ... `*name`: one node in two places; an edit here would change both
+                raise EditRefused(f"{_path(path[:i])} is shared through the YAML anchor "
+                                  f"&{node.anchor.value}; edit it by hand")
             if _tag_means(node, step):  # `!If [...]` is the list of the path's "Fn::If"
                 i += 1
                 continue
@@ -165,6 +172,8 @@ class Document:
                 raise EditRefused(f"{_path(path[:i + 1])} does not exist in the file")
             i += 1
         last = steps[-1]
+        if _anchored(node):
+            raise EditRefused(f"{_path(path[:-1])} is shared through the YAML anchor &{node.anchor.value}; edit it by hand")
         if isinstance(node, dict) and last not in node and len(path) == 4 and self._globals_has(path):
             return self._globals_dict(path), last
         if _tag_means(node, last):
@@ -262,6 +271,11 @@ def _ctag(name: str):
     from ruamel.yaml.tag import Tag
 
     return Tag(suffix=name)
+
+
+def _anchored(node: Any) -> bool:
+    anchor = getattr(node, "anchor", None)
+    return bool(getattr(anchor, "value", None))
 
 
 def _tag_of(node: Any) -> str:

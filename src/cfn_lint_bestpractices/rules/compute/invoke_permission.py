@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...fixes import Append, Fix, NoFix
 from ...model import TemplateModel
 from ...model.invocation import invocations
 from ...model.values import capitalized
@@ -34,6 +35,7 @@ class InvokePermissionMissing(BestPracticeRule):
     )
     tags = ["lambda", "permissions", "serverless"]
     resource_types = ("AWS::S3::Bucket", "AWS::Events::Rule", "AWS::SNS::Subscription", "AWS::SNS::Topic", "AWS::ElasticLoadBalancingV2::TargetGroup", "AWS::Cognito::UserPool", "AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Integration", "AWS::ApiGateway::Authorizer", "AWS::ApiGatewayV2::Authorizer", "AWS::Logs::SubscriptionFilter", "AWS::IoT::TopicRule")
+    fixable = "safe"
 
     def findings(self, model: TemplateModel):
         graph = invocations(model)
@@ -54,7 +56,8 @@ class InvokePermissionMissing(BestPracticeRule):
                            f"AWS::Lambda::Permission in the template lets {principal} invoke it: "
                            f"{_EFFECT.get(inv.service, 'its invocations fail')}. Add an AWS::Lambda::Permission with "
                            f"Action lambda:InvokeFunction, Principal {principal}, FunctionName naming the same "
-                           "function and qualifier as the invoker, and a SourceArn for this invoker.")
+                           "function and qualifier as the invoker, and a SourceArn for this invoker.",
+                           NoFix("a new permission resource (its name, SourceArn and SourceAccount) is left to you"))
                 continue
             if inv.needs_order and not model.created_after(inv.source.logical_id, grant.resource.logical_id):
                 reverse = model.created_after(grant.resource.logical_id, inv.source.logical_id)
@@ -66,4 +69,16 @@ class InvokePermissionMissing(BestPracticeRule):
                 yield (inv.source.path,
                        f"{capitalized(inv.label)} needs its permission to invoke "
                        f"{inv.target.describe()} before it is created, but {why}: {_EFFECT[inv.service]}. "
-                       f"To fix, {fix}DependsOn: {grant.resource.logical_id} to '{inv.source.logical_id}'.")
+                       f"To fix, {fix}DependsOn: {grant.resource.logical_id} to '{inv.source.logical_id}'.",
+                       depends_on_fix(inv.source, grant.resource, reverse))
+
+
+def depends_on_fix(source, needed, reverse: bool):
+    """DependsOn: needed on source, unless it would make a cycle or name a resource that may not exist."""
+    if reverse:
+        return NoFix(f"'{needed.logical_id}' refers to '{source.logical_id}': a DependsOn would make a cycle; "
+                     "change its SourceArn first")
+    if needed.condition and needed.condition != source.condition:
+        return NoFix(f"'{needed.logical_id}' exists only when condition '{needed.condition}' is true, and a "
+                     "DependsOn on it fails when it is not created")
+    return Fix(f"add DependsOn: {needed.logical_id}", [Append(source.path + ("DependsOn",), str(needed.logical_id))])

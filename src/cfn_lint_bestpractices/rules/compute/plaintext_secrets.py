@@ -1,10 +1,11 @@
-"""W9516: secrets written into a function's environment variables."""
+"""W9516: secrets written into the environment variables of a function, a CodeBuild project, an ECS task
+definition, an AWS Batch job definition or an Elastic Beanstalk environment."""
 
 from __future__ import annotations
 
 import re
 
-from ...model import TemplateModel
+from ...model import ABSENT, Branch, TemplateModel
 from ...model.values import as_bool, intrinsic, is_literal
 from .._base import BestPracticeRule
 
@@ -54,17 +55,42 @@ def _looks_secret(value) -> bool:
     return not text.replace(".", "", 1).isdigit()
 
 
+# Elastic Beanstalk environment properties; `...:environmentsecrets` holds ARNs that Elastic Beanstalk
+# resolves at bootstrap (platforms since March 2025), not plaintext values.
+EB_NAMESPACE = "aws:elasticbeanstalk:application:environment"
+_ADVICE = {
+    "function": ("anyone who can read the template, the stack or the function's configuration can read it. "
+                 "Store it in Secrets Manager or SSM Parameter Store (SecureString) and pass the secret's ARN or "
+                 "name for the code to fetch at runtime."),
+    "CodeBuild project": ("PLAINTEXT variables are shown in clear by the CodeBuild console and CLI. Store the value in "
+                          "Secrets Manager or SSM Parameter Store and use Type: SECRETS_MANAGER or PARAMETER_STORE "
+                          "with the secret's name or ARN as Value."),
+    "task definition": ("environment variables of a task definition are readable by anyone allowed "
+                        "ecs:DescribeTaskDefinition. Store it in Secrets Manager or SSM Parameter Store and pass it "
+                        "in the container's Secrets (Name, ValueFrom) instead."),
+    "job definition": ("AWS Batch advises against plaintext environment variables for sensitive data: they are part "
+                       "of the job definition, which batch:DescribeJobDefinitions returns in clear. Store it in Secrets Manager or SSM Parameter Store and pass it in ContainerProperties.Secrets "
+                       "(Name, ValueFrom) instead."),
+    "Elastic Beanstalk": ("environment properties are shown in clear in the environment's configuration. Store it in "
+                          "Secrets Manager or SSM Parameter Store and name its ARN in the "
+                          "aws:elasticbeanstalk:application:environmentsecrets namespace instead."),
+}
+
+
 class PlaintextSecrets(BestPracticeRule):
     id = "W9516"
     shortdesc = "Secret-looking environment variable with a plain value"
     description = (
-        "An environment variable of a Lambda function (plain or SAM, Globals included) whose name looks like a "
-        "secret and whose value is written into the template, or comes from a parameter without NoEcho, is "
-        "readable by anyone who can read the template or the function's configuration. Dynamic references "
-        "({{resolve:secretsmanager:...}}) and NoEcho parameters are not reported."
+        "An environment variable whose name looks like a secret and whose value is written into the template, or "
+        "comes from a parameter without NoEcho, is readable by anyone who can read the template or the resource's "
+        "configuration: Lambda functions (plain or SAM, Globals included), CodeBuild projects (Type PLAINTEXT or "
+        "absent), ECS task definitions, AWS Batch job definitions and Elastic Beanstalk environment properties. "
+        "Dynamic references ({{resolve:secretsmanager:...}}) and NoEcho parameters are not reported."
     )
-    tags = ["lambda", "secrets", "security"]
-    resource_types = ("AWS::Lambda::Function", "AWS::Serverless::Function")
+    tags = ["lambda", "codebuild", "ecs", "batch", "elasticbeanstalk", "secrets", "security"]
+    resource_types = ("AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::CodeBuild::Project",
+                      "AWS::ECS::TaskDefinition", "AWS::Batch::JobDefinition", "AWS::ElasticBeanstalk::Environment",
+                      "AWS::ElasticBeanstalk::ConfigurationTemplate")
     options = {
         "name_pattern": {
             "default": SECRET_NAME,
@@ -76,17 +102,85 @@ class PlaintextSecrets(BestPracticeRule):
 
     def findings(self, model: TemplateModel):
         pattern = re.compile(self.config.get("name_pattern") or SECRET_NAME)
+
+        def secret_name(name) -> bool:
+            return isinstance(name, str) and bool(pattern.fullmatch(name)) and not _NOT_A_SECRET.fullmatch(name)
+
         for fn in model.functions:
             for var in model.prop(fn.resource, "Environment", "Variables"):
                 if not isinstance(var.value, dict):
                     continue
                 for name, node in var.value.items():
-                    if not isinstance(name, str) or not pattern.fullmatch(name) or _NOT_A_SECRET.fullmatch(name):
+                    if not secret_name(name):
                         continue
                     for kind, sub, when in _plain_values(model, node):
                         yield (var.path + (name,) + sub,
                                f"Environment variable {name} of function '{fn.logical_id}' gets {kind}"
-                               f"{var.describe() or when}: "
-                               "anyone who can read the template, the stack or the function's configuration can "
-                               "read it. Store it in Secrets Manager or SSM Parameter Store (SecureString) and pass "
-                               "the secret's ARN or name for the code to fetch at runtime.")
+                               f"{var.describe() or when}: " + _ADVICE["function"])
+        for project in model.of_type("AWS::CodeBuild::Project"):
+            for entry in model.entries(project, "Environment", "EnvironmentVariables"):
+                yield from self._pairs(model, entry, "Name", "Value", secret_name,
+                                       f"of CodeBuild project '{project.logical_id}'", "CodeBuild project",
+                                       plaintext_only=True)
+        for task in model.of_type("AWS::ECS::TaskDefinition"):
+            for container in model.entries(task, "ContainerDefinitions"):
+                label = _container_label(model, container)
+                for br in model.within(container, "Environment"):
+                    yield from self._list(model, br, secret_name,
+                                          f"of {label}in task definition '{task.logical_id}'", "task definition")
+        for job in model.of_type("AWS::Batch::JobDefinition"):
+            for entry in model.entries(job, "ContainerProperties", "Environment"):
+                yield from self._pairs(model, entry, "Name", "Value", secret_name,
+                                       f"of job definition '{job.logical_id}'", "job definition")
+        for env in model.of_type("AWS::ElasticBeanstalk::Environment", "AWS::ElasticBeanstalk::ConfigurationTemplate"):
+            for entry in model.entries(env, "OptionSettings"):
+                namespaces = model.within(entry, "Namespace")
+                if not any(ns.value == EB_NAMESPACE for ns in namespaces):
+                    continue
+                what = "environment" if env.type.endswith("Environment") else "configuration template"
+                yield from self._pairs(model, entry, "OptionName", "Value", secret_name,
+                                       f"of Elastic Beanstalk {what} '{env.logical_id}'", "Elastic Beanstalk",
+                                       namespace=True)
+
+    def _list(self, model, br, secret_name, where, advice):
+        """Each {Name, Value} map of a list value (an ECS container's Environment)."""
+        if not isinstance(br.value, list):
+            return
+        for i, item in enumerate(br.value):
+            for sub in model.branches(item):
+                both = model.together(sub, br)
+                if isinstance(sub.value, dict) and both is not None:
+                    entry = Branch(sub.value, both.conditions, br.path + (i,) + sub.path, both.params)
+                    yield from self._pairs(model, entry, "Name", "Value", secret_name, where, advice)
+
+    def _pairs(self, model, entry, name_key, value_key, secret_name, where, advice, plaintext_only=False,
+               namespace=False):
+        """A finding for each scenario in which one {name, value} map holds a plain secret."""
+        if not isinstance(entry.value, dict) or value_key not in entry.value:
+            return
+        names = [n for n in model.within(entry, name_key) if isinstance(n.value, str)]
+        for name_br in names:
+            name = name_br.value
+            if not secret_name(name):
+                continue
+            if namespace:
+                spaces = model.within(entry, "Namespace")
+                if not any(ns.value == EB_NAMESPACE for ns in spaces):
+                    continue
+            types = [k for k in model.within(entry, "Type") if k.value is ABSENT or k.value == "PLAINTEXT"] \
+                if plaintext_only else [Branch(None)]
+            for kind, sub, when in _plain_values(model, entry.value[value_key]):
+                value_scenario = model.path_scenario(entry.path + (value_key,) + sub)
+                scenario = next((both for both in (model.together(value_scenario, t, name_br) for t in types
+                                                   if value_scenario is not None) if both is not None), None)
+                if scenario is None:
+                    continue
+                label = f"Environment variable {name}" if not namespace else f"Environment property {name}"
+                yield (entry.path + (value_key,) + sub,
+                       f"{label} {where} gets {kind}{scenario.describe() or when}: " + _ADVICE[advice])
+            break
+
+
+def _container_label(model: TemplateModel, container) -> str:
+    names = [n.value for n in model.within(container, "Name") if isinstance(n.value, str)]
+    return f"container '{names[0]}' " if len(names) == 1 else "a container "

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ...model import TemplateModel
+from ...fixes import Fix, NoFix, Set
+from ...model import ABSENT, TemplateModel, as_int
 from ...model.invocation import QUEUE, Mapping, invocations
 from ...model.lambda_config import DEFAULT_VISIBILITY_TIMEOUT, int_branches, node_int_branches, timeouts
 from ...model.template import referenced_id
@@ -36,7 +37,45 @@ def pairs(model: TemplateModel):
         vis = int_branches(model, queue, "VisibilityTimeout", default=DEFAULT_VISIBILITY_TIMEOUT)
         window = node_int_branches(model, mapping.props, mapping.path, "MaximumBatchingWindowInSeconds", default=0)
         for (v, t, w), both in model.combine(vis, timeouts(model, fn), window):
-            yield mapping, queue, fn, both, (t.value, v.value, w.value)
+            yield mapping, queue, fn, both, (t.value, v.value, w.value), v
+
+
+MAX_VISIBILITY = 43200  # 12 hours, the longest SQS allows
+
+
+def _all_known(model: TemplateModel, node) -> bool:
+    # a value from a parameter is not known either: the next deployment may pass another
+    return node is None or all((b.value is ABSENT or as_int(b.value) is not None) and not b.params
+                               for b in model.branches(node))
+
+
+def visibility_fix(model: TemplateModel, queue, vis, factor: int):
+    """VisibilityTimeout = factor x the function's Timeout + the batching window, the largest over every
+    consumer of the queue and every scenario of their values, written in the branch `vis` read; NoFix
+    when a consumer's timeout or window cannot be known, or the value exceeds the 12-hour maximum."""
+    def build():
+        wanted: dict = {}
+        for mapping, q, fn, _, (timeout, _, window), v in pairs(model):
+            key = (q.logical_id, tuple(v.path))
+            known = (_all_known(model, fn.props.get("Timeout"))
+                     and _all_known(model, mapping.props.get("MaximumBatchingWindowInSeconds")))
+            old = wanted.get(key, (0, True))
+            wanted[key] = (max(old[0], timeout, window), old[1] and known)
+            wanted.setdefault(("parts",) + key, []).append((timeout, window))
+        return wanted
+    table = model.memo("sqs_visibility_fix", build)
+    parts = table.get(("parts", queue.logical_id, tuple(vis.path)), [])
+    known = table.get((queue.logical_id, tuple(vis.path)), (0, False))[1]
+    if not parts or not known:
+        return NoFix("a consuming function's Timeout or the mapping's batching window is not known "
+                     "(a parameter, or a value the template does not set)")
+    value = max(factor * t + w for t, w in parts)
+    if value > MAX_VISIBILITY:
+        return NoFix(f"{factor} x the function's Timeout plus the batching window is {value} s, above the "
+                     f"{MAX_VISIBILITY} s maximum visibility timeout")
+    path = (queue.prop_path("VisibilityTimeout") if tuple(vis.path) == queue.path
+            else model.fix_path(queue.prop_path(), ("VisibilityTimeout",), vis))
+    return Fix(f"set VisibilityTimeout: {value}", [Set(path, value)])
 
 
 class SqsVisibilityBelowTimeout(BestPracticeRule):
@@ -49,10 +88,11 @@ class SqsVisibilityBelowTimeout(BestPracticeRule):
     )
     tags = ["lambda", "sqs", "serverless"]
     resource_types = ("AWS::SQS::Queue",)
+    fixable = "safe"
 
     def findings(self, model: TemplateModel):
         seen = set()
-        for mapping, queue, fn, both, (timeout, visibility, _) in pairs(model):
+        for mapping, queue, fn, both, (timeout, visibility, _), vis in pairs(model):
             if visibility >= timeout or reported_by_e3505(model, mapping):
                 continue
             key = (mapping.label, both.conditions, both.params)
@@ -63,7 +103,8 @@ class SqsVisibilityBelowTimeout(BestPracticeRule):
                    f"Queue '{queue.logical_id}' has a visibility timeout of {visibility} s, shorter than the "
                    f"{timeout} s Timeout of function '{fn.logical_id}' that consumes it through "
                    f"{mapping.label}{both.describe()}: Lambda rejects the mapping, so the stack fails. Set the "
-                   f"queue's VisibilityTimeout to at least six times the function's Timeout ({6 * timeout} s).")
+                   f"queue's VisibilityTimeout to at least six times the function's Timeout ({6 * timeout} s).",
+                   visibility_fix(model, queue, vis, 6))
 
 
 class SqsVisibilityBelowGuidance(BestPracticeRule):
@@ -77,6 +118,7 @@ class SqsVisibilityBelowGuidance(BestPracticeRule):
     )
     tags = ["lambda", "sqs", "serverless"]
     resource_types = ("AWS::SQS::Queue",)
+    fixable = "safe"
     options = {
         "multiplier": {
             "default": 6,
@@ -88,7 +130,7 @@ class SqsVisibilityBelowGuidance(BestPracticeRule):
     def findings(self, model: TemplateModel):
         factor = int(self.config.get("multiplier", 6))
         seen = set()
-        for mapping, queue, fn, both, (timeout, visibility, window) in pairs(model):
+        for mapping, queue, fn, both, (timeout, visibility, window), vis in pairs(model):
             wanted = factor * timeout + window
             if visibility < timeout or visibility >= wanted:
                 continue  # below the timeout is E9504's (or E3505's) error
@@ -102,4 +144,4 @@ class SqsVisibilityBelowGuidance(BestPracticeRule):
                    f"the {timeout} s Timeout of function '{fn.logical_id}'{extra} ({wanted} s), which consumes it "
                    f"through {mapping.label}{both.describe()}: a batch that is retried after throttling can "
                    f"become visible again while it is still being processed and be handled twice. Set "
-                   f"VisibilityTimeout to at least {wanted}.")
+                   f"VisibilityTimeout to at least {wanted}.", visibility_fix(model, queue, vis, factor))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...fixes import Fix, Set
 from ...model import ABSENT, TemplateModel, as_bool, as_int
 from ...model.messaging import QUEUE, redrive_targets, retention
 from ...model.values import Branch, merge_conditions
@@ -20,6 +21,7 @@ class DeadLetterRetention(BestPracticeRule):
     )
     tags = ["sqs", "dead-letter-queue"]
     resource_types = ("AWS::SQS::Queue",)
+    fixable = "safe"
 
     def findings(self, model: TemplateModel):
         for source in model.of_type(*QUEUE):
@@ -48,10 +50,17 @@ class DeadLetterRetention(BestPracticeRule):
                     if both is None:
                         continue
                     when = both.describe()
+                    # every known branch of the DLQ's retention that is short of the maximum: the maximum is
+                    # the one value longer than any source's (a DLQ may serve several)
+                    keys = ("MessageRetentionPeriod",)
+                    edits = [Set(model.fix_path(dlq.prop_path(), keys, b), MAX_RETENTION) for b in retention(model, dlq)
+                             if as_int(b.value) is not None and as_int(b.value) < MAX_RETENTION]
+                    edits += [Set(model.fix_path(dlq.prop_path(), keys, dst), MAX_RETENTION)] if not edits else []
+                    fix = Fix(f"set the dead-letter queue's MessageRetentionPeriod: {MAX_RETENTION}", edits)
                     return (dlq.finding_path(dst.path),
                             f"Dead-letter queue '{dlq.logical_id}' keeps messages {d} s, not longer than its "
                             f"standard source queue '{source.logical_id}' ({s} s){when}: moved messages keep their "
                             "original enqueue time, so they can expire in the dead-letter queue almost at once. "
                             "Set the dead-letter queue's MessageRetentionPeriod longer than the source's "
-                            f"(at most {MAX_RETENTION}, 14 days).")
+                            f"(at most {MAX_RETENTION}, 14 days).", fix)
         return None

@@ -40,7 +40,8 @@ class DeadLetterQueueType(BestPracticeRule):
                 targets = fifo_kinds(model, target_br.value, QUEUE_TYPE)
                 if not targets:
                     continue
-                # E3502 already judges a Ref/GetAtt to a queue whose types are written out.
+                # E3502 already judges a Ref/GetAtt to a queue whose types are written out (not
+                # through a parameter, and not through Fn::If: it misses a switch on both queues).
                 direct = intrinsic(raw)[0] in ("Ref", "Fn::GetAtt")
                 for src in model.prop(queue, "FifoQueue"):
                     src_fifo = False if src.value is ABSENT else as_bool(src.value)
@@ -49,7 +50,8 @@ class DeadLetterQueueType(BestPracticeRule):
                     for tgt in targets:
                         if tgt.fifo == src_fifo:
                             continue
-                        if direct and not src.params and not tgt.parametrised:
+                        if direct and not src.params and not tgt.parametrised \
+                                and not src.conditions and not tgt.branch.conditions:
                             continue
                         both = model.together(src, target_br, tgt.branch)
                         if both is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...fixes import Fix, NoFix, Set
 from ...model import ABSENT, TemplateModel, as_bool
 from ...model.messaging import service_publishers
 from .._base import BestPracticeRule
@@ -17,6 +18,7 @@ class MessagingEncryptionAtRest(BestPracticeRule):
     )
     tags = ["sqs", "sns", "encryption", "security"]
     resource_types = ("AWS::SQS::Queue", "AWS::SNS::Topic")
+    fixable = "safe"
     options = {
         "check_topics": {"default": True, "type": "boolean",
                          "description": "Also report SNS topics without KmsMasterKeyId"},
@@ -41,7 +43,9 @@ class MessagingEncryptionAtRest(BestPracticeRule):
                     yield (sse.path,
                            f"Queue '{queue.logical_id}' turns SQS-managed encryption off (SqsManagedSseEnabled: "
                            f"false) and has no KmsMasterKeyId{when}, so its messages are stored unencrypted. "
-                           "Remove SqsManagedSseEnabled: false, or set KmsMasterKeyId.")
+                           "Remove SqsManagedSseEnabled: false, or set KmsMasterKeyId.",
+                           Fix("set SqsManagedSseEnabled: true",
+                               [Set(model.fix_path(queue.prop_path(), ("SqsManagedSseEnabled",), sse), True)]))
                     break
         if not self.config.get("check_topics", True):
             return
@@ -56,4 +60,6 @@ class MessagingEncryptionAtRest(BestPracticeRule):
                        f"SNS topic '{topic.logical_id}' has no KmsMasterKeyId{key.describe()}, so its messages are "
                        "not encrypted at rest. Set KmsMasterKeyId to a customer managed key (AWS services that "
                        "publish to the topic cannot use alias/aws/sns), or switch this check off with "
-                       "-x W9604:check_topics=false.")
+                       "-x W9604:check_topics=false.",
+                       NoFix("a topic is encrypted only with a KMS key, and which key (and its key policy for the "
+                             "publishers) is a choice"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 
+from ...fixes import Append, Fix, NoFix
 from ...model import ABSENT, UNKNOWN, TemplateModel, as_list
 from ...model.messaging import QUEUE_TYPE as QUEUE, TOPIC_TYPE as TOPIC, publisher_edges
 from ...model.policies import grants_service, statements
@@ -24,6 +25,7 @@ class PublisherResourcePolicy(BestPracticeRule):
     )
     tags = ["sqs", "sns", "s3", "eventbridge", "policy"]
     resource_types = ("AWS::SNS::Subscription", "AWS::S3::Bucket", "AWS::Events::Rule")
+    fixable = "safe"
 
     # -- the destination's policies ------------------------------------------------------------
     @staticmethod
@@ -90,14 +92,28 @@ class PublisherResourcePolicy(BestPracticeRule):
                        f"{edge.label[0].upper() + edge.label[1:]} delivers to {kind} '{edge.dest}', but no "
                        f"{policy_type} lets {service} {action} to it, so {effect}. Add a policy "
                        f"statement that allows Principal {{Service: {service}}} {action} on the {kind}, with an "
-                       "aws:SourceArn condition naming the sender.")
+                       "aws:SourceArn condition naming the sender.",
+                       NoFix("a policy statement (and its aws:SourceArn condition) is left to you"))
                 continue
             if edge.publisher == "s3":
                 allowing = [p.logical_id for p, v in zip(policies[edge.dest], verdicts) if v]
                 if not any(model.created_after(edge.source.logical_id, p) for p in allowing):
+                    fix = self._order_fix(model, edge.source, [model.resources[p] for p in allowing])
                     yield (edge.path,
                            f"{edge.label[0].upper() + edge.label[1:]} notifies {kind} '{edge.dest}', whose policy "
                            f"'{allowing[0]}' allows it, but '{edge.source.logical_id}' does not wait for that policy: "
                            "S3 checks the destination when the notification is created and fails with 'Unable to "
                            f"validate the following destination configurations'. Add DependsOn: {allowing[0]} "
-                           f"to '{edge.source.logical_id}'.")
+                           f"to '{edge.source.logical_id}'.", fix)
+
+    @staticmethod
+    def _order_fix(model: TemplateModel, bucket: Resource, allowing: list):
+        """DependsOn the one allowing policy that does not refer to the bucket (a DependsOn on a policy that
+        refers to it makes a cycle) and exists whenever the bucket does."""
+        usable = [p for p in allowing if not model.created_after(p.logical_id, bucket.logical_id)
+                  and (not p.condition or p.condition == bucket.condition)]
+        if len(usable) != 1 or len(allowing) != 1:
+            return NoFix("the allowing policy refers to the bucket (a DependsOn would make a cycle), has a "
+                         "condition of its own, or is one of several")
+        return Fix(f"add DependsOn: {usable[0].logical_id}",
+                   [Append(bucket.path + ("DependsOn",), str(usable[0].logical_id))])

@@ -8,7 +8,7 @@ from ...model.props import list_branches
 
 from .._base import BestPracticeRule
 from ...model.network import AUTO_SCALING_GROUP as ASG
-from ...model.values import is_literal, zone_label
+from ...model.values import is_literal, is_zone, zone_label
 
 
 class AsgDesiredCapacity(BestPracticeRule):
@@ -85,7 +85,15 @@ class AsgSingleZone(BestPracticeRule):
                        f"Auto Scaling group '{asg.logical_id}' launches instances in {where}{br.describe()}: when that "
                        "zone fails, the group cannot replace them. List subnets in at least two Availability Zones.")
             for br in list_branches(model, asg, "AvailabilityZones"):
-                if len(br.value) == 1 and isinstance(br.value[0], str) and not br.params:
-                    yield (br.path,
-                           f"Auto Scaling group '{asg.logical_id}' uses one Availability Zone{br.describe()}: when it "
-                           "fails, the group cannot replace its instances. List at least two zones.")
+                if br.params:
+                    continue
+                if len(br.value) == 1 and isinstance(br.value[0], str):
+                    shown = f" ({zone_label(br.value[0])})" if is_zone(br.value[0]) else ""
+                elif len(br.value) > 1 and all(is_zone(z) for z in br.value) and len(set(br.value)) == 1:
+                    # `!Select [0, !GetAZs '']` twice (or one zone name repeated) is still one zone
+                    shown = f" ({zone_label(br.value[0])}, listed {len(br.value)} times)"
+                else:
+                    continue
+                yield (br.path,
+                       f"Auto Scaling group '{asg.logical_id}' uses one Availability Zone{shown}{br.describe()}: "
+                       "when it fails, the group cannot replace its instances. List at least two zones.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...fixes import Fix, NoFix, Set
 from ...model import TemplateModel
 from ...model.ecs import SERVICE, service_on_fargate, task_definition_of, task_uses_awsvpc
 from ...model.props import str_branches
@@ -20,6 +21,7 @@ class EcsAwsvpcTargetType(BestPracticeRule):
     )
     tags = ["ecs", "fargate", "elb"]
     resource_types = ("AWS::ElasticLoadBalancingV2::TargetGroup",)
+    fixable = "unsafe"
 
     def findings(self, model: TemplateModel):
         seen = set()
@@ -33,11 +35,18 @@ class EcsAwsvpcTargetType(BestPracticeRule):
                 if not tg_id or tg_id in seen:
                     continue
                 tg = model.resources[tg_id]
-                for br in str_branches(model, tg, "TargetType", default="instance"):
-                    if br.value == "instance":
-                        seen.add(tg_id)
-                        yield (br.path,
-                               f"Target group '{tg_id}' has TargetType instance{' (the default)' if 'TargetType' not in tg.props else ''}"
-                               f"{br.describe()}, but ECS service '{service.logical_id}' runs awsvpc tasks, which ECS "
-                               "can only register by IP address, so the service fails to create. Set TargetType: ip.")
-                        break
+                wrong = [br for br in str_branches(model, tg, "TargetType", default="instance") if br.value == "instance"]
+                if not wrong:
+                    continue
+                seen.add(tg_id)
+                br = wrong[0]
+                if "Targets" in tg.props:
+                    fix = NoFix(f"target group '{tg_id}' lists Targets, which TargetType ip would have to name by IP")
+                else:
+                    fix = Fix("set TargetType: ip",
+                              [Set(tg.prop_path("TargetType") if tuple(b.path) == tg.path
+                                   else model.fix_path(tg.prop_path(), ("TargetType",), b), "ip") for b in wrong])
+                yield (br.path,
+                       f"Target group '{tg_id}' has TargetType instance{' (the default)' if 'TargetType' not in tg.props else ''}"
+                       f"{br.describe()}, but ECS service '{service.logical_id}' runs awsvpc tasks, which ECS "
+                       "can only register by IP address, so the service fails to create. Set TargetType: ip.", fix)

@@ -3,6 +3,7 @@ subnets that cannot reach an internet gateway."""
 
 from __future__ import annotations
 
+from ...fixes import Append, Fix, NoFix
 from ...model import TemplateModel
 from ...model.network import IGW, route_gateway, tables_reach_igw
 from ...model.props import bool_branches
@@ -20,6 +21,7 @@ class InternetGatewayRouting(BestPracticeRule):
     )
     tags = ["vpc", "internet-gateway", "networking"]
     resource_types = ("AWS::EC2::InternetGateway", "AWS::EC2::Route", "AWS::EC2::Subnet")
+    fixable = "safe"
 
     def findings(self, model: TemplateModel):
         attachments, unresolved = model.igw_attachments
@@ -35,10 +37,17 @@ class InternetGatewayRouting(BestPracticeRule):
             if not atts or any(model.created_after(route.logical_id, a.logical_id) for a in atts):
                 continue
             names = " or ".join(f"'{a.logical_id}'" for a in atts)
+            if len(atts) > 1:
+                fix = NoFix(f"internet gateway '{igw}' has several attachments: the route may need any of them")
+            elif atts[0].condition and atts[0].condition != route.condition:
+                fix = NoFix(f"attachment '{atts[0].logical_id}' exists only when condition '{atts[0].condition}' "
+                            "is true, and a DependsOn on it fails when it is not created")
+            else:
+                fix = Fix(f"add DependsOn: {atts[0].logical_id}", [Append(route.path + ("DependsOn",), str(atts[0].logical_id))])
             yield (route.path,
                    f"Route '{route.logical_id}' goes through internet gateway '{igw}' but is not created after "
                    f"its attachment {names}: CloudFormation may create the route first, and it fails because the "
-                   f"gateway is not yet attached to the VPC. Add DependsOn: {atts[0].logical_id} to the route.")
+                   f"gateway is not yet attached to the VPC. Add DependsOn: {atts[0].logical_id} to the route.", fix)
         for subnet in model.of_type("AWS::EC2::Subnet"):
             tables = model.subnet_route_tables.get(subnet.logical_id, [])
             if not tables or tables_reach_igw(model, tables) is not False:

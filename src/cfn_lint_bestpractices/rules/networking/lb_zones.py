@@ -3,6 +3,7 @@ cross-zone load balancing."""
 
 from __future__ import annotations
 
+from ...fixes import Append, Fix, NoFix, Set
 from ...model import TemplateModel
 from ...model.props import bool_branches, list_branches, str_branches
 
@@ -70,6 +71,29 @@ class LoadBalancerCrossZone(BestPracticeRule):
     )
     tags = ["elb", "availability"]
     resource_types = ("AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer")
+    fixable = "unsafe"
+    _UNSAFE = ("traffic then crosses Availability Zones (inter-zone data transfer is charged for Network and "
+               "Gateway Load Balancers), and zonal isolation is lost")
+
+    def _elbv2_fix(self, model: TemplateModel, lb, state: str, path):
+        kinds = str_branches(model, lb, "Type", default="application")
+        if any(k.value not in ("network", "gateway") for k in kinds):
+            return NoFix(f"'{lb.logical_id}' is not a Network or Gateway Load Balancer in every scenario")
+        if state == "off":
+            if path is None:
+                return NoFix("the attribute's Value is computed: change it where it comes from")
+            return Fix(f"set {CROSS_ZONE} to 'true'", [Set(path, "true")], unsafe=self._UNSAFE)
+        raw = lb.props.get("LoadBalancerAttributes")
+        if raw is not None and not isinstance(raw, list):
+            return NoFix("LoadBalancerAttributes is computed (an intrinsic function): add the attribute there")
+        return Fix(f"add LoadBalancerAttributes {CROSS_ZONE}: 'true'",
+                   [Append(lb.prop_path("LoadBalancerAttributes"), {"Key": CROSS_ZONE, "Value": "true"})],
+                   unsafe=self._UNSAFE)
+
+    def _clb_fix(self, model: TemplateModel, lb, br):
+        path = (lb.prop_path("CrossZone") if tuple(br.path) == lb.path
+                else model.fix_path(lb.prop_path(), ("CrossZone",), br))
+        return Fix("set CrossZone: true", [Set(path, True)], unsafe=self._UNSAFE)
 
     def findings(self, model: TemplateModel):
         if any(self._setting(model, tg, "TargetGroupAttributes")[0] in ("on", None)
@@ -85,13 +109,15 @@ class LoadBalancerCrossZone(BestPracticeRule):
                    f"{kinds[0].value.capitalize()} Load Balancer '{lb.logical_id}' leaves cross-zone load balancing "
                    f"off {how}{kinds[0].describe()}: each zone's targets get that zone's share of traffic "
                    f"however many there are. Set LoadBalancerAttributes Key: {CROSS_ZONE}, Value: 'true' "
-                   "(inter-zone data transfer is charged), or keep it off on purpose for zonal isolation.")
+                   "(inter-zone data transfer is charged), or keep it off on purpose for zonal isolation.",
+                   self._elbv2_fix(model, lb, state, path))
         for lb in model.of_type(CLB):
             for br in bool_branches(model, lb, "CrossZone", default=False):
                 if br.value is False:
                     yield (br.path,
                            f"Classic Load Balancer '{lb.logical_id}' has cross-zone load balancing off{br.describe()}: "
-                           "each zone's instances get that zone's share of traffic. Set CrossZone: true.")
+                           "each zone's instances get that zone's share of traffic. Set CrossZone: true.",
+                           self._clb_fix(model, lb, br))
 
     @staticmethod
     def _setting(model: TemplateModel, res, key: str) -> tuple[str | None, tuple | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...fixes import NoFix
 from ...model import TemplateModel
 from ...model.lambda_config import int_branches
 from ...model.rds import DB_INSTANCE, in_cluster, is_replica_or_restore
@@ -28,7 +29,8 @@ class RdsStorageAutoscalingOff(BestPracticeRule):
                 yield (br.path,
                        f"DB instance '{db.logical_id}' has {br.value} GiB of storage{br.describe()} and no "
                        "MaxAllocatedStorage, so storage autoscaling is off and a full disk stops writes. Set "
-                       "MaxAllocatedStorage to the most storage you will pay for (at least 10% above AllocatedStorage).")
+                       "MaxAllocatedStorage to the most storage you will pay for (at least 10% above AllocatedStorage).",
+                       NoFix("the ceiling is the most storage you will pay for: a choice"))
                 break
 
 
@@ -54,4 +56,6 @@ class RdsStorageCeiling(BestPracticeRule):
                        f"DB instance '{db.logical_id}' sets MaxAllocatedStorage {ceiling.value} GiB with AllocatedStorage "
                        f"{allocated.value} GiB{merged.describe()}: RDS rejects a ceiling less than 10% above the "
                        "allocated storage, so the stack fails. Raise MaxAllocatedStorage, or remove it to turn "
-                       "autoscaling off.")
+                       "autoscaling off.",
+                       NoFix("raising the ceiling (by how much: the most storage you will pay for) or removing it "
+                             "is a choice"))

@@ -6,6 +6,7 @@ import itertools
 import re
 from typing import Any
 
+from ...fixes import Append, Fix, NoFix, Set
 from ...model import ABSENT, UNKNOWN, TemplateModel, as_bool, as_list, show
 from ...model.values import Branch, merge_conditions
 from ...model.policies import statements
@@ -30,6 +31,7 @@ class S3SecureTransport(BestPracticeRule):
     )
     tags = ["s3", "encryption", "security"]
     resource_types = ("AWS::S3::Bucket", "AWS::S3::BucketPolicy")
+    fixable = "unsafe"
 
     # -- one statement ------------------------------------------------------------------------
     def _values(self, model: TemplateModel, node: Any) -> list | None:
@@ -137,7 +139,7 @@ class S3SecureTransport(BestPracticeRule):
                 yield (bucket.path,
                        f"S3 bucket '{bucket.logical_id}' has no bucket policy, so it accepts requests over plain "
                        "HTTP. Add an AWS::S3::BucketPolicy with a statement that denies s3:* to Principal '*' on "
-                       "the bucket and its objects when aws:SecureTransport is false.")
+                       "the bucket and its objects when aws:SecureTransport is false.", self._new_policy_fix(model, bucket))
                 continue
             failures = []
             for p in policies:
@@ -152,4 +154,65 @@ class S3SecureTransport(BestPracticeRule):
             yield (policy.prop_path("PolicyDocument"),
                    f"Bucket policy '{policy.logical_id}' of S3 bucket '{bucket.logical_id}' does not deny requests "
                    f"over plain HTTP{when}: no statement denies s3:* to Principal '*' on both '{show(arn)}' and "
-                   f"'{show(arn)}/*' when aws:SecureTransport is false.{note} Add such a Deny statement.")
+                   f"'{show(arn)}/*' when aws:SecureTransport is false.{note} Add such a Deny statement.",
+                   self._statement_fix(model, bucket, policies))
+
+    # -- the fix ------------------------------------------------------------------------------
+    _UNSAFE = "every request over plain HTTP is denied: clients that use http:// fail"
+
+    @staticmethod
+    def _deny(bucket, sid: str | None) -> dict:
+        stmt = {"Sid": sid} if sid else {}
+        stmt.update({
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [{"Fn::GetAtt": [str(bucket.logical_id), "Arn"]}, {"Fn::Sub": f"${{{bucket.logical_id}.Arn}}/*"}],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        })
+        return stmt
+
+    @staticmethod
+    def _website(bucket) -> NoFix | None:
+        if "WebsiteConfiguration" in bucket.props:
+            return NoFix(f"bucket '{bucket.logical_id}' hosts a website, whose endpoint serves HTTP only: "
+                         "a Deny on plain HTTP would take it down (serve it through CloudFront first)")
+        return None
+
+    def _new_policy_fix(self, model: TemplateModel, bucket):
+        refused = self._website(bucket)
+        if refused:
+            return refused
+        name, n = f"{bucket.logical_id}Policy", 2
+        taken = {str(k) for section in ("Resources", "Parameters", "Outputs", "Conditions", "Mappings")
+                 if isinstance(model.template.get(section), dict) for k in model.template[section]}
+        while name in taken:
+            name, n = f"{bucket.logical_id}Policy{n}", n + 1
+        resource = {"Type": "AWS::S3::BucketPolicy"}
+        if bucket.condition:
+            resource["Condition"] = str(bucket.condition)
+        resource["Properties"] = {
+            "Bucket": {"Ref": str(bucket.logical_id)},
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [self._deny(bucket, "DenyInsecureTransport")]},
+        }
+        return Fix(f"add bucket policy {name} that denies plain HTTP", [Set(("Resources", name), resource)],
+                   unsafe=self._UNSAFE)
+
+    def _statement_fix(self, model: TemplateModel, bucket, policies):
+        refused = self._website(bucket)
+        if refused:
+            return refused
+        if len(policies) != 1:
+            return NoFix(f"bucket '{bucket.logical_id}' has several bucket policies; S3 keeps only one")
+        policy = policies[0]
+        document = policy.props.get("PolicyDocument")
+        listed = document.get("Statement") if isinstance(document, dict) else None
+        if (not isinstance(document, dict) or any(str(k).startswith("Fn::") for k in document)
+                or not isinstance(listed, (list, dict))
+                or (isinstance(listed, dict) and any(str(k).startswith("Fn::") for k in listed))):
+            return NoFix(f"the PolicyDocument of '{policy.logical_id}' is not a literal statement list in the template")
+        sids = {str(st.get("Sid")) for st in (listed if isinstance(listed, list) else [listed]) if isinstance(st, dict)}
+        sid = "DenyInsecureTransport" if "DenyInsecureTransport" not in sids else None
+        return Fix("add a statement that denies plain HTTP",
+                   [Append(policy.prop_path("PolicyDocument", "Statement"), self._deny(bucket, sid))],
+                   unsafe=self._UNSAFE)

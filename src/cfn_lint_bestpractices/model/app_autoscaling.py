@@ -1,0 +1,119 @@
+"""Application Auto Scaling scalable targets, and the in-template resources they scale (ECS services,
+DynamoDB tables and indexes). Added for W9731, W9815 and W9816."""
+
+from __future__ import annotations
+
+from .template import Resource, TemplateModel
+from .values import TOKEN_OPEN, tokens_in
+
+SCALABLE_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
+ECS_SERVICE = "AWS::ECS::Service"
+DDB_TABLES = ("AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable")
+
+
+def _targets(model: TemplateModel, namespace: str) -> tuple[list[tuple[Resource, str, str | None]], bool]:
+    """(target, ResourceId, ScalableDimension or None when unknown) for the scalable targets of a
+    service namespace, and whether some target's namespace or resource id cannot be known."""
+    out: list[tuple[Resource, str, str | None]] = []
+    unresolved = False
+    for target in model.of_type(SCALABLE_TARGET):
+        ns = model.one(target.props.get("ServiceNamespace"))
+        if not isinstance(ns, str) or TOKEN_OPEN in ns:
+            unresolved = True
+            continue
+        if ns != namespace:
+            continue
+        rid = model.one(target.props.get("ResourceId"))
+        if not isinstance(rid, str):
+            unresolved = True
+            continue
+        dim = model.one(target.props.get("ScalableDimension"))
+        out.append((target, rid, dim if isinstance(dim, str) and TOKEN_OPEN not in dim else None))
+    return out, unresolved
+
+
+def _literal_name(model: TemplateModel, res: Resource, prop: str) -> str | None:
+    value = model.one(res.props.get(prop))
+    return value if isinstance(value, str) and TOKEN_OPEN not in value else None
+
+
+def ecs_service_targets(model: TemplateModel) -> tuple[dict[str, list[Resource]], bool]:
+    """ECS service logical id -> the scalable targets of its DesiredCount, and whether some ecs target
+    names a service we cannot tell."""
+
+    def build():
+        targets, unresolved = _targets(model, "ecs")
+        by_name = {}
+        for svc in model.of_type(ECS_SERVICE):
+            name = _literal_name(model, svc, "ServiceName")
+            if name:
+                by_name.setdefault(name, svc.logical_id)
+        out: dict[str, list[Resource]] = {}
+        for target, rid, dim in targets:
+            if dim not in (None, "ecs:service:DesiredCount"):
+                continue
+            hits = [r for r in model.refers_to(rid) if model.resources[r].type == ECS_SERVICE]
+            if not hits:
+                last = rid.rsplit("/", 1)[-1]
+                if TOKEN_OPEN in last:
+                    if not any(t.split(".", 1)[0] in model.resources for t in tokens_in(last)):
+                        unresolved = True
+                    continue
+                if last in by_name:
+                    hits = [by_name[last]]
+            for hit in hits:
+                out.setdefault(hit, []).append(target)
+        return out, unresolved
+
+    return model.memo("app_autoscaling.ecs", build)
+
+
+def dynamodb_targets(model: TemplateModel) -> tuple[dict[tuple[str, str | None], set[str]], bool]:
+    """(table logical id, index name or None for the table) -> the dimensions scaled ('read',
+    'write'; both when the dimension is unknown), and whether some dynamodb target names a table we
+    cannot tell (then any table may be scaled)."""
+
+    def build():
+        targets, unresolved = _targets(model, "dynamodb")
+        by_name = {}
+        for table in model.of_type(*DDB_TABLES):
+            name = _literal_name(model, table, "TableName")
+            if name:
+                by_name.setdefault(name, table.logical_id)
+        out: dict[tuple[str, str | None], set[str]] = {}
+        for _, rid, dim in targets:
+            parts = rid.split("/")
+            if len(parts) < 2 or parts[0] != "table":
+                unresolved = True
+                continue
+            tname = parts[1]
+            table = None
+            toks = tokens_in(tname)
+            if len(toks) == 1 and tname == TOKEN_OPEN + toks[0] + "\u27e7":
+                base = toks[0].split(".", 1)[0]
+                if base in model.resources and model.resources[base].type in DDB_TABLES:
+                    table = base
+            elif TOKEN_OPEN not in tname:
+                table = by_name.get(tname)
+                if table is None:
+                    continue  # a table of another stack
+            if table is None:
+                unresolved = True
+                continue
+            index = None
+            if len(parts) >= 4 and parts[2] == "index":
+                index = "/".join(parts[3:])
+                if TOKEN_OPEN in index:
+                    index = "*"
+            if dim is None:
+                kinds = {"read", "write"}
+            elif dim.endswith("ReadCapacityUnits"):
+                kinds = {"read"}
+            elif dim.endswith("WriteCapacityUnits"):
+                kinds = {"write"}
+            else:
+                continue
+            out.setdefault((table, index), set()).update(kinds)
+        return out, unresolved
+
+    return model.memo("app_autoscaling.dynamodb", build)

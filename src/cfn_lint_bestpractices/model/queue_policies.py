@@ -1,0 +1,58 @@
+"""Which queue and topic policies of a template name which in-template queue or topic, and whether one
+lets a service principal act. Shared by rules that ask "may this AWS service send here?"."""
+
+from __future__ import annotations
+
+from .policies import grants_service, statements
+from .template import Resource, TemplateModel
+from .values import UNKNOWN
+
+QUEUE_TYPE, TOPIC_TYPE = "AWS::SQS::Queue", "AWS::SNS::Topic"
+
+# actions that let a service deliver to each kind of destination
+DELIVERY_ACTIONS = {QUEUE_TYPE: ("sqs:sendmessage", "sqs:*", "*"), TOPIC_TYPE: ("sns:publish", "sns:*", "*")}
+
+
+def destination_policies(model: TemplateModel) -> tuple[dict[str, list[Resource]], bool]:
+    """destination -> the policy resources naming it, and whether some policy names a queue or topic
+    that cannot be resolved (then it might be the one that grants access to any destination)."""
+
+    def build():
+        out: dict[str, list[Resource]] = {}
+        unresolved = False
+        for rtype, prop, dtype in (("AWS::SQS::QueuePolicy", "Queues", QUEUE_TYPE),
+                                   ("AWS::SNS::TopicPolicy", "Topics", TOPIC_TYPE),
+                                   ("AWS::SNS::TopicInlinePolicy", "TopicArn", TOPIC_TYPE),
+                                   ("AWS::SQS::QueueInlinePolicy", "Queue", QUEUE_TYPE)):
+            for policy in model.of_type(rtype):
+                for item in model.elements(policy.props.get(prop)):
+                    dest = model.lookup(item.value, (dtype,))
+                    if dest:
+                        out.setdefault(dest, []).append(policy)
+                    elif item.value is UNKNOWN or not isinstance(item.value, str):
+                        unresolved = True
+        return out, unresolved
+
+    return model.memo("queue_policies.destination_policies", build)
+
+
+def policy_allows(model: TemplateModel, policy: Resource, service: str, actions: tuple) -> bool | None:
+    """Whether some Allow statement of the policy lets the service principal take one of the actions
+    (lower case); None when the document cannot be read."""
+    found = statements(model, model.prop(policy, "PolicyDocument"))
+    if found is None:
+        return None
+    for stmt in found:
+        if stmt.effect(model) != "Allow":
+            continue
+        granted = grants_service(model, stmt, service)
+        if granted is None:
+            return None
+        if not granted:
+            continue
+        names = stmt.strings(model, "Action")
+        if names is None:
+            return None
+        if any(a.lower() in actions for a in names):
+            return True
+    return False

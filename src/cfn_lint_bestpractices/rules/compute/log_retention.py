@@ -1,0 +1,158 @@
+"""W9520: CloudWatch log groups whose events never expire: declared without RetentionInDays, or created
+implicitly by Lambda for a function whose log group the template does not declare."""
+
+from __future__ import annotations
+
+from ...fixes import Fix, NoFix, Set
+from ...model import ABSENT, TemplateModel
+from ...model.values import show
+from .._base import BestPracticeRule
+
+LOG_GROUP = "AWS::Logs::LogGroup"
+# CDK's `logRetention` writes this custom resource; it sets the retention of the group it names.
+LOG_RETENTION = "Custom::LogRetention"
+# ...and this singleton function, whose handler sets a retention on its own log group.
+CDK_LOG_RETENTION_FUNCTION = "LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a"
+# CloudWatch Logs accepts these RetentionInDays values only.
+RETENTION_VALUES = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+                    3288, 3653)
+
+
+def _group_names(model: TemplateModel):
+    """(names of in-template log groups and of CDK log-retention targets, whether some name cannot be known)."""
+    def build():
+        names: set = set()
+        unknown = False
+        for res in model.of_type(LOG_GROUP, LOG_RETENTION):
+            if "LogGroupName" not in res.props:
+                continue  # a generated name: not /aws/lambda/<function>
+            value = model.one(res.props.get("LogGroupName"))
+            if isinstance(value, str):
+                names.add(value)
+            elif value is not ABSENT:
+                unknown = True
+        return names, unknown
+    return model.memo("log_retention.group_names", build)
+
+
+class LogRetention(BestPracticeRule):
+    id = "W9520"
+    shortdesc = "CloudWatch log group whose events never expire"
+    description = (
+        "A CloudWatch Logs log group keeps its events forever unless it has a retention period, and storage is "
+        "billed per GB-month. Reported: an AWS::Logs::LogGroup without RetentionInDays (the group that Lambda "
+        "functions, API Gateway access logs or ECS awslogs write to), and, with check_functions, a Lambda "
+        "function (plain or SAM) whose log group the template does not declare: Lambda creates /aws/lambda/<name> on the first "
+        "invocation, with no retention, and the stack does not delete it. CDK's Custom::LogRetention counts "
+        "as a retention."
+    )
+    tags = ["logs", "cloudwatch", "lambda", "cost"]
+    resource_types = (LOG_GROUP, "AWS::Lambda::Function", "AWS::Serverless::Function")
+    fixable = "unsafe"
+    options = {
+        "check_functions": {
+            "default": False, "type": "boolean",
+            "description": ("Also report Lambda functions whose log group the template does not declare (Lambda "
+                            "creates it with no retention); off by default, as it fires on most SAM functions"),
+        },
+        "retention_in_days": {
+            "default": 365, "type": "integer",
+            "description": ("The RetentionInDays the automatic fix writes on a log group without one (a value "
+                            "CloudWatch Logs accepts; 0 for no automatic fix)"),
+        },
+    }
+
+    def findings(self, model: TemplateModel):
+        days = self.config.get("retention_in_days")
+        days = days if isinstance(days, int) and days in RETENTION_VALUES else None
+        retained, _ = self._retention_targets(model)
+        for group in model.of_type(LOG_GROUP):
+            if any(br.value == "DELIVERY" for br in model.prop(group, "LogGroupClass")):
+                continue  # Delivery-class groups have a fixed retention of their own
+            name = model.one(group.props.get("LogGroupName")) if "LogGroupName" in group.props else None
+            if isinstance(name, str) and name in retained:
+                continue
+            for br in model.prop(group, "RetentionInDays"):
+                if br.value is not ABSENT:
+                    continue
+                if days is None:
+                    fix = NoFix("the retention period is the team's choice: set the option retention_in_days")
+                else:
+                    fix = Fix(f"set RetentionInDays: {days}",
+                              [Set(model.fix_path(group.prop_path(), ("RetentionInDays",), br), days)],
+                              unsafe=f"CloudWatch Logs deletes the group's events older than {days} days")
+                label = f" ({show(name)})" if isinstance(name, str) else ""
+                yield (group.finding_path(br.path),
+                       f"Log group '{group.logical_id}'{label} has no RetentionInDays{br.describe()}: its events "
+                       "never expire and their storage is billed for ever. Set RetentionInDays to the period "
+                       "the team must keep these logs.", fix)
+                break
+        if not self.config.get("check_functions"):
+            return
+        yield from self._functions(model)
+
+    @staticmethod
+    def _retention_targets(model: TemplateModel):
+        def build():
+            names, unknown = set(), False
+            for res in model.of_type(LOG_RETENTION):
+                value = model.one(res.props.get("LogGroupName"))
+                if isinstance(value, str):
+                    names.add(value)
+                else:
+                    unknown = True
+            return names, unknown
+        return model.memo("log_retention.retention_targets", build)
+
+    @staticmethod
+    def _silent_roles(model: TemplateModel) -> set:
+        """In-template roles that certainly cannot write logs: no managed policy, no policy resource
+        attached, and inline policies that name neither a logs action nor a wildcard. Lambda cannot
+        create a log group for their functions."""
+        def build():
+            attached = set()
+            for pol in model.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+                roles = pol.props.get("Roles")
+                if roles is None:
+                    continue
+                text = repr(roles)
+                attached.update(r for r in model.resources if r in text)
+            out = set()
+            for role in model.of_type("AWS::IAM::Role"):
+                if role.logical_id in attached or role.props.get("ManagedPolicyArns"):
+                    continue
+                text = repr(role.props.get("Policies")).lower()
+                if "logs" not in text and "*" not in text and "fn::" not in text and "ref" not in text:
+                    out.add(role.logical_id)
+            return out
+        return model.memo("log_retention.silent_roles", build)
+
+    def _functions(self, model: TemplateModel):
+        names, unknown = _group_names(model)
+        if unknown:
+            return  # some log group's name cannot be known: it may be any function's
+        for fn in model.functions:
+            if fn.logical_id.startswith(CDK_LOG_RETENTION_FUNCTION):
+                continue
+            if "Role" in fn.props:
+                role = model.lookup_node(fn.props.get("Role"), ("AWS::IAM::Role",))
+                if role in self._silent_roles(model):
+                    continue  # its role cannot create the log group: nothing is logged
+            name = model.name_of(fn.logical_id)
+            if not isinstance(name, str):
+                continue
+            default = f"/aws/lambda/{name}"
+            if default in names:
+                continue
+            for br in model.prop(fn.resource, "LoggingConfig", "LogGroup"):
+                if br.value is not ABSENT:
+                    continue  # a log group of the template (judged above) or one the template does not know
+                yield (fn.resource.path,
+                       f"Function '{fn.logical_id}' has no log group in the template{br.describe()}: Lambda "
+                       f"creates {show(default)} on the first invocation with no retention, so its logs never "
+                       "expire, and deleting the stack leaves the group behind. Declare an AWS::Logs::LogGroup "
+                       "with RetentionInDays and name it in LoggingConfig.LogGroup (a new name works for a "
+                       "function already deployed; a group named like the existing /aws/lambda/ one would "
+                       "fail to create).",
+                       NoFix("the retention period and the new log group's name are the team's choice"))
+                break

@@ -1,0 +1,136 @@
+"""W9613: Lambda permissions and resource policies that let an AWS service, or anyone, act without a
+condition scoping who or what the request comes from (the confused deputy problem)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...model import ABSENT, UNKNOWN, TemplateModel, as_list, show
+from ...model.policies import statements
+from ...model.values import Branch
+from .._base import BestPracticeRule
+
+# Lambda::Permission properties that scope a grant to a source, an account or an organization
+PERMISSION_SCOPES = ("SourceArn", "SourceAccount", "PrincipalOrgID", "EventSourceToken")
+
+# (policy type, property holding the document, what the document protects)
+POLICIES = (
+    ("AWS::SQS::QueuePolicy", "PolicyDocument", "queue policy"),
+    ("AWS::SNS::TopicPolicy", "PolicyDocument", "topic policy"),
+    ("AWS::S3::BucketPolicy", "PolicyDocument", "bucket policy"),
+)
+
+
+def _is_service(value: Any) -> bool:
+    return isinstance(value, str) and value.endswith((".amazonaws.com", ".amazonaws.com.cn"))
+
+
+class ResourcePolicyScope(BestPracticeRule):
+    id = "W9613"
+    shortdesc = "Resource policy grant without a source condition"
+    description = (
+        "A Lambda permission for an AWS service principal without SourceArn or SourceAccount lets that service "
+        "invoke the function on behalf of resources in any account; a queue, topic, bucket or event bus policy "
+        "that allows a service principal or everyone (*) with no Condition does the same for the resource. Any "
+        "condition (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, ...) in any form counts as scoping; a "
+        "value that cannot be known is not reported. A bucket policy that lets everyone only s3:GetObject (a "
+        "public website) is left to the S3 rules."
+    )
+    tags = ["iam", "lambda", "sqs", "sns", "s3", "eventbridge", "policy", "security"]
+    resource_types = ("AWS::Lambda::Permission", "AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy",
+                      "AWS::S3::BucketPolicy", "AWS::Events::EventBusPolicy")
+
+    def findings(self, model: TemplateModel):
+        yield from self._permissions(model)
+        yield from self._documents(model)
+        yield from self._bus_policies(model)
+
+    # -- AWS::Lambda::Permission ------------------------------------------------------------------
+    def _permissions(self, model: TemplateModel):
+        for perm in model.of_type("AWS::Lambda::Permission"):
+            for principal in model.prop(perm, "Principal"):
+                value = principal.value
+                if not (_is_service(value) or value == "*"):
+                    continue
+                if value == "*" and "FunctionUrlAuthType" in perm.props:
+                    continue  # a function URL permission: its AuthType decides, not a source
+                scopes = [model.prop(perm, key) for key in PERMISSION_SCOPES]
+                open_in = None
+                for chosen, scenario in model.combine([principal], *scopes):
+                    if all(br.value is ABSENT for br in chosen[1:]):
+                        open_in = scenario
+                        break
+                if open_in is None:
+                    continue
+                who = f"the service {show(value)}" if value != "*" else "everyone (Principal *)"
+                yield (principal.path,
+                       f"Permission '{perm.logical_id}' lets {who} invoke the function{open_in.describe()} with "
+                       "neither SourceArn nor SourceAccount: resources in other accounts can then be set up to "
+                       "invoke it (the confused deputy problem). Set SourceArn to the resource that invokes it "
+                       "(and SourceAccount for S3 buckets).")
+
+    # -- queue, topic and bucket policies ---------------------------------------------------------
+    def _documents(self, model: TemplateModel):
+        for rtype, prop, kind in POLICIES:
+            for policy in model.of_type(rtype):
+                found = statements(model, model.prop(policy, prop))
+                if not found:
+                    continue
+                for i, stmt in enumerate(found):
+                    who = self._unscoped(model, stmt, bucket=rtype == "AWS::S3::BucketPolicy")
+                    if who:
+                        yield (policy.prop_path(prop),
+                               f"A statement of {kind} '{policy.logical_id}' allows {who}"
+                               f"{stmt.scenario.describe()} with no Condition: requests on behalf of resources "
+                               "or principals of any account are allowed (the confused deputy problem). Add a "
+                               "condition such as aws:SourceArn or aws:SourceAccount (or aws:PrincipalOrgID).")
+
+    @staticmethod
+    def _unscoped(model: TemplateModel, stmt, bucket: bool = False) -> str | None:
+        """What an Allow statement without a Condition grants to (a service, or everyone), else None."""
+        if stmt.effect(model) != "Allow" or "Condition" in stmt.raw:
+            return None
+        principal = stmt.field(model, "Principal")
+        if principal is UNKNOWN or principal is ABSENT:
+            return None
+        everyone = principal == "*" or (isinstance(principal, dict)
+                                        and "*" in [model.one(p) for p in as_list(principal.get("AWS", []))])
+        if everyone:
+            if bucket:
+                actions = stmt.strings(model, "Action")
+                if actions is None or all(a.lower() == "s3:getobject" for a in actions):
+                    return None  # a public website's read grant, or actions we cannot read
+            return "everyone (Principal *)"
+        if isinstance(principal, dict):
+            services = [model.one(p) for p in as_list(principal.get("Service", []))]
+            named = [s for s in services if _is_service(s)]
+            if named and UNKNOWN not in services:
+                return "the service " + ", ".join(show(n) for n in named)
+        return None
+
+    # -- AWS::Events::EventBusPolicy ---------------------------------------------------------------
+    def _bus_policies(self, model: TemplateModel):
+        for policy in model.of_type("AWS::Events::EventBusPolicy"):
+            if "Statement" in policy.props:
+                for br in model.prop(policy, "Statement"):
+                    if not isinstance(br.value, dict):
+                        continue
+                    found = statements(model, [Branch({"Statement": br.value}, br.conditions, br.path, br.params)])
+                    for stmt in found or []:
+                        who = self._unscoped(model, stmt)
+                        if who == "everyone (Principal *)":
+                            yield (br.path,
+                                   f"Event bus policy '{policy.logical_id}' lets everyone (Principal *) put events"
+                                   f"{stmt.scenario.describe()} with no Condition: any account can send events to "
+                                   "the bus. Add a Condition such as aws:PrincipalOrgID, or name the accounts.")
+                continue
+            for principal in model.prop(policy, "Principal"):
+                if principal.value != "*":
+                    continue
+                conditions = [c for c in model.prop(policy, "Condition") if c.value is not ABSENT
+                              and model.together(c, principal) is not None]
+                if not conditions:
+                    yield (principal.path,
+                           f"Event bus policy '{policy.logical_id}' lets everyone (Principal *) put events"
+                           f"{principal.describe()} with no Condition: any account can send events to the bus. "
+                           "Add a Condition (aws:PrincipalOrgID) or name the account.")

@@ -1,0 +1,122 @@
+"""W9721: REST methods that require an API key on an API that no usage plan of the template covers."""
+
+from __future__ import annotations
+
+from ...model import UNKNOWN, TemplateModel, as_bool
+from .._base import BestPracticeRule
+
+METHOD = "AWS::ApiGateway::Method"
+REST_API = "AWS::ApiGateway::RestApi"
+SAM_API = "AWS::Serverless::Api"
+SAM_FUNCTION = "AWS::Serverless::Function"
+USAGE_PLAN = "AWS::ApiGateway::UsagePlan"
+IMPLICIT = "ServerlessRestApi"  # the logical id SAM gives the implicit API
+
+
+class ApiKeyWithoutUsagePlan(BestPracticeRule):
+    id = "W9721"
+    shortdesc = "API key required but no usage plan covers the API"
+    description = (
+        "A method that requires an API key accepts only keys of a usage plan that lists the API's stage. When "
+        "no usage plan of the template covers the API (plain AWS::ApiGateway::UsagePlan ApiStages, or SAM "
+        "Auth.UsagePlan), every call gets 403 Forbidden, with or without a key, unless a plan in another stack "
+        "covers it."
+    )
+    tags = ["apigateway", "api-key", "usage-plan"]
+    resource_types = (METHOD, SAM_API, SAM_FUNCTION)
+
+    @staticmethod
+    def _covered(model: TemplateModel) -> set[str] | None:
+        """The APIs some usage plan of the template lists; None when a plan names an API we cannot resolve
+        (then it might be any of them)."""
+        out: set[str] = set()
+        for plan in model.of_type(USAGE_PLAN):
+            for entry in model.entries(plan, "ApiStages"):
+                for br in model.within(entry, "ApiId"):
+                    api = model.lookup(br.value, (REST_API, SAM_API)) if isinstance(br.value, str) else None
+                    if api is None and not (isinstance(br.value, str) and IMPLICIT in br.value):
+                        return None
+                    out.add(api or IMPLICIT)
+            if any(b.value is UNKNOWN for b in model.prop(plan, "ApiStages")):
+                return None
+        return out
+
+    def findings(self, model: TemplateModel):
+        covered = self._covered(model)
+        if covered is None:
+            return
+        yield from self._methods(model, covered)
+        yield from self._sam(model, covered)
+
+    def _methods(self, model: TemplateModel, covered: set[str]):
+        first: dict[str, tuple] = {}
+        count: dict[str, int] = {}
+        for res in model.of_type(METHOD):
+            api = model.lookup_node(res.props.get("RestApiId"), (REST_API,))
+            if api is None or api in covered:
+                continue
+            for br in model.bools(res, "ApiKeyRequired"):
+                if br.value:
+                    first.setdefault(api, (br, res))
+                    count[api] = count.get(api, 0) + 1
+                    break
+        for api, (br, res) in first.items():
+            others = count[api] - 1
+            also = f" (and {others} more method{'s' if others > 1 else ''})" if others else ""
+            yield (br.path,
+                   f"Method '{res.logical_id}'{also} of REST API '{api}' requires an API key{br.describe()}, but no "
+                   "usage plan of this template lists a stage of that API: API Gateway accepts only keys of a usage "
+                   "plan that covers the stage, so every call gets 403 Forbidden unless a plan in another stack "
+                   "covers it. Add an AWS::ApiGateway::UsagePlan with ApiStages (ApiId and Stage of this API) and "
+                   "an AWS::ApiGateway::UsagePlanKey for each API key.")
+
+    def _sam(self, model: TemplateModel, covered: set[str]):
+        globals_ = model.template.get("Globals")
+        global_auth = globals_.get("Api", {}).get("Auth") if isinstance(globals_, dict) and \
+            isinstance(globals_.get("Api"), dict) else None
+        if isinstance(global_auth, dict) and "UsagePlan" in global_auth:
+            return  # Globals give every API a usage plan setting
+        needs: dict[str, tuple] = {}
+        apis = {api.logical_id: api for api in model.of_type(SAM_API)}
+        for api in apis.values():
+            auth = model.one(api.props.get("Auth")) if "Auth" in api.props else {}
+            if isinstance(auth, dict) and as_bool(auth.get("ApiKeyRequired")):
+                needs.setdefault(api.logical_id, (api.prop_path("Auth", "ApiKeyRequired"), f"SAM API '{api.logical_id}'"))
+        for res, name, kind, props, base in model.sam_events:
+            if kind != "Api" or not isinstance(props, dict):
+                continue
+            auth = model.one(props.get("Auth")) if "Auth" in props else {}
+            if not isinstance(auth, dict) or not as_bool(auth.get("ApiKeyRequired")):
+                continue
+            if "RestApiId" in props:
+                api_id = model.lookup_node(props["RestApiId"], (SAM_API,))
+                if api_id is None:
+                    continue
+            else:
+                api_id = IMPLICIT
+            needs.setdefault(api_id, (base + ("Auth", "ApiKeyRequired"),
+                                      f"Api event '{name}' of function '{res.logical_id}'"))
+        for api_id, (path, who) in needs.items():
+            if api_id in covered:
+                continue
+            api = apis.get(api_id)
+            if api is not None:
+                auth = model.one(api.props.get("Auth")) if "Auth" in api.props else {}
+                if not isinstance(auth, dict):
+                    continue
+                plan = model.one(auth.get("UsagePlan")) if "UsagePlan" in auth else None
+                if plan is UNKNOWN:
+                    continue
+                create = model.one(plan.get("CreateUsagePlan")) if isinstance(plan, dict) else None
+                if isinstance(plan, dict) and create != "NONE":
+                    continue  # PER_API, SHARED, or a value we cannot know
+                what = "Auth.UsagePlan.CreateUsagePlan is NONE" if create == "NONE" else "it has no Auth.UsagePlan"
+                target = f"'{api_id}'"
+            else:
+                what, target = "it has no usage plan (set Globals.Api.Auth.UsagePlan)", "the implicit API"
+            yield (path,
+                   f"{who} requires an API key, but {target} gets no usage plan: {what}, and no "
+                   "AWS::ApiGateway::UsagePlan of this template lists it. API Gateway accepts only keys of a usage "
+                   "plan that covers the stage, so every call gets 403 Forbidden unless a plan in another stack covers "
+                   "it. Set Auth.UsagePlan.CreateUsagePlan: "
+                   "PER_API (or SHARED) on the API.")

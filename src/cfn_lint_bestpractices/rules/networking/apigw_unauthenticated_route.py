@@ -1,0 +1,194 @@
+"""W9720: an API Gateway method or route that anyone can call (no authorizer, no API key)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ...model import ABSENT, UNKNOWN, TemplateModel, as_bool, as_list
+from ...model.values import whole_reference
+from .._base import BestPracticeRule
+
+METHOD = "AWS::ApiGateway::Method"
+ROUTE = "AWS::ApiGatewayV2::Route"
+SAM_FUNCTION = "AWS::Serverless::Function"
+REST_API = "AWS::ApiGateway::RestApi"
+V2_API = "AWS::ApiGatewayV2::Api"
+SAM_API = "AWS::Serverless::Api"
+SAM_HTTP_API = "AWS::Serverless::HttpApi"
+
+
+class UnauthenticatedRoute(BestPracticeRule):
+    id = "W9720"
+    shortdesc = "API Gateway method or route without authorization"
+    description = (
+        "A REST method with AuthorizationType NONE (the default) and no API key, an HTTP API route or a WebSocket "
+        "$connect route with AuthorizationType NONE (the default), or a SAM Api/HttpApi event without an authorizer "
+        "(Authorizer: NONE, or no DefaultAuthorizer): anyone on the internet can call it. CORS preflight (OPTIONS), "
+        "private REST APIs and APIs with a resource policy are not reported; public endpoints can be exempted."
+    )
+    tags = ["apigateway", "security", "authorization"]
+    resource_types = (METHOD, ROUTE, SAM_FUNCTION)
+    options = {
+        "exempt_paths": {
+            "default": [], "type": "list", "itemtype": "string", "format": "regex",
+            "description": "Regular expressions; resource paths (such as /health) that are public on purpose",
+        },
+        "exempt_resources": {
+            "default": [], "type": "list", "itemtype": "string", "format": "regex",
+            "description": "Regular expressions; methods, routes or functions (logical ids) that are public on purpose",
+        },
+    }
+
+    def _exempt(self, logical_id: str, path: Any) -> bool:
+        if any(re.fullmatch(p, logical_id) for p in self.config.get("exempt_resources") or []):
+            return True
+        return isinstance(path, str) and any(re.fullmatch(p, path) for p in self.config.get("exempt_paths") or [])
+
+    def findings(self, model: TemplateModel):
+        yield from self._methods(model)
+        yield from self._routes(model)
+        yield from self._sam_events(model)
+
+    # -- REST: AWS::ApiGateway::Method --------------------------------------------------------
+    @staticmethod
+    def _rest_path(model: TemplateModel, node: Any, depth: int = 0) -> str | None:
+        ref = whole_reference(model.one(node))
+        if ref is None or depth > 20:
+            return None
+        target, attr = ref
+        if attr == "RootResourceId":
+            return "/"
+        res = model.resources.get(target)
+        if attr or res is None or res.type != "AWS::ApiGateway::Resource":
+            return None
+        parent = UnauthenticatedRoute._rest_path(model, res.props.get("ParentId"), depth + 1)
+        part = model.one(res.props.get("PathPart"))
+        if parent is None or not isinstance(part, str):
+            return None
+        return parent.rstrip("/") + "/" + part
+
+    @staticmethod
+    def _private_or_policy(model: TemplateModel, api) -> bool:
+        """Whether a REST API (plain or SAM) may restrict who calls it: PRIVATE, a resource policy, or
+        an endpoint type that cannot be known."""
+        if "Policy" in api.props:
+            return True
+        auth = api.props.get("Auth")
+        if isinstance(auth, dict) and "ResourcePolicy" in auth:
+            return True
+        key = ("EndpointConfiguration", "Types") if api.type == REST_API else ("EndpointConfiguration",)
+        for br in model.prop(api, *key):
+            value = br.value.get("Type") if isinstance(br.value, dict) else br.value
+            if value is ABSENT:
+                continue
+            items = [model.one(v) for v in as_list(value)] if value is not UNKNOWN else [UNKNOWN]
+            if any(v == "PRIVATE" or v is UNKNOWN for v in items):
+                return True
+        return False
+
+    def _methods(self, model: TemplateModel):
+        for res in model.of_type(METHOD):
+            api_id = model.lookup_node(res.props.get("RestApiId"), (REST_API,))
+            api = model.resources.get(api_id) if api_id else None
+            if api is None or self._private_or_policy(model, api):
+                continue
+            path = self._rest_path(model, res.props.get("ResourceId"))
+            if self._exempt(res.logical_id, path):
+                continue
+            verbs = model.strings(res, "HttpMethod")
+            auths = model.strings(res, "AuthorizationType", default="NONE")
+            keys = model.bools(res, "ApiKeyRequired", default=False)
+            for (verb, auth, key), both in model.combine(verbs, auths, keys):
+                if verb.value.upper() == "OPTIONS" or auth.value != "NONE" or key.value:
+                    continue
+                where = f"{verb.value.upper()} {path}" if path else verb.value.upper()
+                yield (auth.path,
+                       f"Method '{res.logical_id}' ({where}) of REST API '{api.logical_id}' has AuthorizationType "
+                       f"NONE{' (the default)' if auth.path == res.path else ''} and no API key{both.describe()}: "
+                       "anyone can call it. Set AuthorizationType (AWS_IAM, COGNITO_USER_POOLS or CUSTOM with an "
+                       "AuthorizerId), or list it in exempt_paths if it is public on purpose.")
+                break
+
+    # -- HTTP and WebSocket APIs: AWS::ApiGatewayV2::Route --------------------------------------
+    def _routes(self, model: TemplateModel):
+        for res in model.of_type(ROUTE):
+            api_id = model.lookup_node(res.props.get("ApiId"), (V2_API,))
+            api = model.resources.get(api_id) if api_id else None
+            protocol = model.one(api.props.get("ProtocolType")) if api else None
+            key = model.one(res.props.get("RouteKey"))
+            if protocol not in ("HTTP", "WEBSOCKET") or not isinstance(key, str):
+                continue
+            if protocol == "WEBSOCKET" and key != "$connect":
+                continue  # only the $connect route of a WebSocket API takes an authorizer
+            verb, _, path = key.partition(" ")
+            if verb.upper() == "OPTIONS" or self._exempt(res.logical_id, path or key):
+                continue
+            auths = model.strings(res, "AuthorizationType", default="NONE")
+            keys = model.bools(res, "ApiKeyRequired", default=False)
+            for (auth, needs_key), both in model.combine(auths, keys):
+                if auth.value != "NONE" or (protocol == "WEBSOCKET" and needs_key.value):
+                    continue
+                kind = "WebSocket API" if protocol == "WEBSOCKET" else "HTTP API"
+                types = ("AWS_IAM, or CUSTOM with an AuthorizerId" if protocol == "WEBSOCKET"
+                         else "AWS_IAM, or JWT or CUSTOM with an AuthorizerId")
+                yield (auth.path,
+                       f"Route '{res.logical_id}' ({key}) of {kind} '{api.logical_id}' has AuthorizationType NONE"
+                       f"{' (the default)' if auth.path == res.path else ''}{both.describe()}: anyone can call it. "
+                       f"Set AuthorizationType ({types}), or list it in "
+                       "exempt_paths if it is public on purpose.")
+                break
+
+    # -- SAM: Api and HttpApi events of AWS::Serverless::Function -------------------------------
+    def _sam_events(self, model: TemplateModel):
+        globals_ = model.template.get("Globals")
+        globals_ = globals_ if isinstance(globals_, dict) else {}
+        for res, name, kind, props, base in model.sam_events:
+            if kind not in ("Api", "HttpApi") or res.type != SAM_FUNCTION or not isinstance(props, dict):
+                continue
+            method = model.one(props.get("Method"))
+            path = model.one(props.get("Path"))
+            if not isinstance(method, str) or method.upper() == "OPTIONS" or self._exempt(res.logical_id, path):
+                continue
+            api_key = "RestApiId" if kind == "Api" else "ApiId"
+            api_type = SAM_API if kind == "Api" else SAM_HTTP_API
+            if api_key in props:
+                api_id = model.lookup_node(props[api_key], (api_type,))
+                api = model.resources.get(api_id) if api_id else None
+                if api is None:
+                    continue
+                api_auth = model.one(api.props["Auth"]) if "Auth" in api.props else ABSENT
+                api_name = f"'{api.logical_id}'"
+                if "DefinitionBody" in api.props or "DefinitionUri" in api.props:
+                    continue  # the OpenAPI document may carry the security
+                if kind == "Api" and self._private_or_policy(model, api):
+                    continue
+            else:
+                implicit = globals_.get("Api" if kind == "Api" else "HttpApi")
+                if isinstance(implicit, dict) and "Auth" in implicit:
+                    continue
+                api_auth, api_name = ABSENT, "the implicit API"
+            if api_auth is UNKNOWN or (api_auth is not ABSENT and not isinstance(api_auth, dict)):
+                continue
+            api_auth = api_auth if isinstance(api_auth, dict) else {}
+            event_auth = model.one(props["Auth"]) if "Auth" in props else ABSENT
+            if event_auth is UNKNOWN:
+                continue
+            event_auth = event_auth if isinstance(event_auth, dict) else {}
+            if as_bool(event_auth.get("ApiKeyRequired")) or as_bool(api_auth.get("ApiKeyRequired")):
+                continue
+            authorizer = event_auth.get("Authorizer", ABSENT)
+            if authorizer is ABSENT:
+                default = api_auth.get("DefaultAuthorizer", ABSENT)
+                if default is not ABSENT:
+                    continue
+                where, why = base[:-1], f"{api_name} has no DefaultAuthorizer and the event sets no Authorizer"
+            elif authorizer == "NONE":
+                where, why = base + ("Auth", "Authorizer"), "the event sets Authorizer: NONE"
+            else:
+                continue
+            yield (where,
+                   f"{kind} event '{name}' of function '{res.logical_id}' ({method.upper()} {path}) has no "
+                   f"authorization ({why}): anyone can call it. Set an Authorizer (or the API's "
+                   "Auth.DefaultAuthorizer, AWS_IAM included), or list the path in exempt_paths if it is public on "
+                   "purpose.")

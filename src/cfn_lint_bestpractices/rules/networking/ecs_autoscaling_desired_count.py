@@ -1,0 +1,57 @@
+"""W9731: an auto scaled ECS service that also sets DesiredCount."""
+
+from __future__ import annotations
+
+from ...fixes import Fix, NoFix, Remove
+from ...model import ABSENT, TemplateModel, show
+from ...model.app_autoscaling import ecs_service_targets
+from .._base import BestPracticeRule
+
+SERVICE = "AWS::ECS::Service"
+
+
+class EcsAutoScalingDesiredCount(BestPracticeRule):
+    id = "W9731"
+    shortdesc = "Auto scaled ECS service with a fixed DesiredCount"
+    description = (
+        "When Application Auto Scaling manages a service's desired count (a ScalableTarget on "
+        "ecs:service:DesiredCount), a DesiredCount in the template is sent again on every stack update that "
+        "touches the service, resetting the task count that scaling chose (a scaled-out service drops back). "
+        "Without DesiredCount, CloudFormation starts a new service with 1 task and leaves the count of an "
+        "existing service alone."
+    )
+    tags = ["ecs", "autoscaling", "availability"]
+    resource_types = (SERVICE,)
+    fixable = "unsafe"
+
+    def findings(self, model: TemplateModel):
+        services = model.of_type(SERVICE)
+        if not services:
+            return
+        targets, _ = ecs_service_targets(model)
+        for svc in services:
+            scaled = targets.get(svc.logical_id)
+            if not scaled or "DesiredCount" not in svc.props:
+                continue
+            target = scaled[0]
+            for br in model.prop(svc, "DesiredCount"):
+                if br.value is ABSENT:
+                    continue
+                both = model.together(br, model.exists(target))
+                if both is None:
+                    continue
+                written = svc.props["DesiredCount"]
+                if isinstance(written, dict):
+                    fix = NoFix("DesiredCount is chosen by a condition or a parameter; remove it by hand")
+                else:
+                    fix = Fix("remove DesiredCount", [Remove(svc.prop_path("DesiredCount"))],
+                              unsafe=("a new service then starts with 1 task until scaling raises it to "
+                                      "MinCapacity"))
+                value = show(br.value) if isinstance(br.value, (int, str)) else "set"
+                yield (br.path,
+                       f"ECS service '{svc.logical_id}' is scaled by '{target.logical_id}' (Application Auto "
+                       f"Scaling) but sets DesiredCount {value}{both.describe()}: every stack update that changes "
+                       "the service sets the task count back to this value, undoing what scaling chose (a "
+                       "scaled-out service loses tasks under load). Remove DesiredCount and let the scalable "
+                       "target's MinCapacity set the floor.", fix)
+                break

@@ -1,0 +1,119 @@
+"""W9722: a TLS endpoint (ALB/NLB listener, API Gateway custom domain, CloudFront) that accepts TLS 1.0/1.1."""
+
+from __future__ import annotations
+
+import re
+
+from ...fixes import Fix, Set
+from ...model import ABSENT, TemplateModel, as_bool, show
+from .._base import BestPracticeRule
+
+LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
+REST_DOMAIN = "AWS::ApiGateway::DomainName"
+HTTP_DOMAIN = "AWS::ApiGatewayV2::DomainName"
+DISTRIBUTION = "AWS::CloudFront::Distribution"
+SAM_APIS = ("AWS::Serverless::Api", "AWS::Serverless::HttpApi")
+
+# What CloudFormation, the CLI and the CDK give an HTTPS or TLS listener without SslPolicy.
+ELB_DEFAULT = "ELBSecurityPolicy-2016-08"
+ELB_RECOMMENDED = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+# Policies that accept TLS 1.0 or 1.1: the old named ones, and every -1-0- / -1-1- family member.
+_ELB_WEAK = re.compile(r"ELBSecurityPolicy-(2015-05|2016-08|FS-2018-06|(TLS13|TLS|FS)-1-[01]-.*)")
+CLOUDFRONT_WEAK = {"SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016"}
+CLOUDFRONT_RECOMMENDED = "TLSv1.2_2021"
+APIGW_WEAK = {"TLS_1_0"}
+APIGW_RECOMMENDED = "TLS_1_2"
+
+UNSAFE = "clients that only speak TLS 1.0 or 1.1 can no longer connect"
+
+
+class TlsMinimumVersion(BestPracticeRule):
+    id = "W9722"
+    shortdesc = "TLS endpoint accepts TLS 1.0 or 1.1"
+    description = (
+        "An HTTPS/TLS load balancer listener, an API Gateway custom domain or a CloudFront distribution whose "
+        "security policy accepts TLS 1.0 or 1.1. A listener without SslPolicy gets ELBSecurityPolicy-2016-08 "
+        "(TLS 1.0 to 1.2) when CloudFormation creates it. Use a TLS 1.2+ policy: "
+        "ELBSecurityPolicy-TLS13-1-2-2021-06, SecurityPolicy TLS_1_2, MinimumProtocolVersion TLSv1.2_2021."
+    )
+    tags = ["elb", "apigateway", "cloudfront", "tls", "security"]
+    resource_types = (LISTENER, REST_DOMAIN, HTTP_DOMAIN, DISTRIBUTION) + SAM_APIS
+    fixable = "unsafe"
+    options = {
+        "allowed_policies": {
+            "default": [], "type": "list", "itemtype": "string",
+            "description": ("Security policy names accepted even though they allow TLS 1.0 or 1.1 "
+                            "(for endpoints that must serve old clients)"),
+        },
+    }
+
+    def _allowed(self, name: str) -> bool:
+        return name in (self.config.get("allowed_policies") or [])
+
+    def findings(self, model: TemplateModel):
+        yield from self._listeners(model)
+        yield from self._domains(model)
+        yield from self._distributions(model)
+
+    def _listeners(self, model: TemplateModel):
+        for res in model.of_type(LISTENER):
+            protocols = model.strings(res, "Protocol")
+            policies = [b for b in model.prop(res, "SslPolicy") if b.value is ABSENT or isinstance(b.value, str)]
+            for (proto, pol), both in model.combine(protocols, policies):
+                name = ELB_DEFAULT if pol.value is ABSENT else pol.value
+                if proto.value not in ("HTTPS", "TLS") or self._allowed(name) or not _ELB_WEAK.fullmatch(name):
+                    continue
+                what = (f"has no SslPolicy, so it gets {ELB_DEFAULT}" if pol.value is ABSENT
+                        else f"uses SslPolicy {name}")
+                target = model.fix_path(res.prop_path(), ("SslPolicy",), pol)
+                fix = Fix(f"set SslPolicy: {ELB_RECOMMENDED}", [Set(target, ELB_RECOMMENDED)], unsafe=UNSAFE)
+                yield (res.finding_path(pol.path),
+                       f"{proto.value} listener '{res.logical_id}' {what}{both.describe()}, which accepts TLS "
+                       f"versions older than 1.2. Set SslPolicy: {ELB_RECOMMENDED} (TLS 1.2 and 1.3), or another TLS 1.2+ policy.",
+                       fix)
+
+    def _domains(self, model: TemplateModel):
+        for res in model.of_type(REST_DOMAIN):
+            for br in model.strings(res, "SecurityPolicy"):
+                if br.value in APIGW_WEAK and not self._allowed(br.value):
+                    yield (br.path, self._domain_message(res.logical_id, br), self._domain_fix(model, res.prop_path(), br))
+        for res in model.of_type(HTTP_DOMAIN):
+            for entry in model.entries(res, "DomainNameConfigurations"):
+                for br in model.within(entry, "SecurityPolicy"):
+                    if isinstance(br.value, str) and br.value in APIGW_WEAK and not self._allowed(br.value):
+                        yield (br.path, self._domain_message(res.logical_id, br),
+                               self._domain_fix(model, entry.path, br))
+        for res in model.of_type(*SAM_APIS):
+            for br in model.strings(res, "Domain", "SecurityPolicy"):
+                if br.value in APIGW_WEAK and not self._allowed(br.value):
+                    yield (br.path, self._domain_message(res.logical_id, br),
+                           self._domain_fix(model, res.prop_path("Domain"), br))
+
+    @staticmethod
+    def _domain_message(name: str, br) -> str:
+        return (f"API Gateway custom domain of '{name}' uses SecurityPolicy {show(br.value)}{br.describe()}, which "
+                f"accepts TLS versions older than 1.2. Set SecurityPolicy: {APIGW_RECOMMENDED}.")
+
+    @staticmethod
+    def _domain_fix(model: TemplateModel, base: tuple, br) -> Fix:
+        target = model.fix_path(base, ("SecurityPolicy",), br)
+        return Fix(f"set SecurityPolicy: {APIGW_RECOMMENDED}", [Set(target, APIGW_RECOMMENDED)], unsafe=UNSAFE)
+
+    def _distributions(self, model: TemplateModel):
+        for res in model.of_type(DISTRIBUTION):
+            base = ("DistributionConfig", "ViewerCertificate")
+            defaults = model.prop(res, *base, "CloudFrontDefaultCertificate")
+            versions = model.strings(res, *base, "MinimumProtocolVersion")
+            for (default, ver), both in model.combine(defaults, versions):
+                # the *.cloudfront.net certificate always negotiates TLSv1: the setting is ignored there
+                if default.value is not ABSENT and as_bool(default.value) is not False:
+                    continue
+                if ver.value not in CLOUDFRONT_WEAK or self._allowed(ver.value):
+                    continue
+                target = model.fix_path(res.prop_path(*base), ("MinimumProtocolVersion",), ver)
+                fix = Fix(f"set MinimumProtocolVersion: {CLOUDFRONT_RECOMMENDED}",
+                          [Set(target, CLOUDFRONT_RECOMMENDED)], unsafe=UNSAFE)
+                yield (ver.path,
+                       f"Distribution '{res.logical_id}' uses MinimumProtocolVersion {ver.value}{both.describe()}, "
+                       f"which lets viewers connect with TLS older than 1.2. Set MinimumProtocolVersion: "
+                       f"{CLOUDFRONT_RECOMMENDED}.", fix)

@@ -1,0 +1,77 @@
+"""W9815: a provisioned DynamoDB table or index whose capacity is not auto scaled."""
+
+from __future__ import annotations
+
+from ...model import ABSENT, Branch, TemplateModel
+from ...model.app_autoscaling import dynamodb_targets
+from .._base import EnvironmentDependentRule
+
+TABLE = "AWS::DynamoDB::Table"
+SIMPLE_TABLE = "AWS::Serverless::SimpleTable"
+
+
+class DynamoDbProvisionedAutoScaling(EnvironmentDependentRule):
+    id = "W9815"
+    shortdesc = "Provisioned DynamoDB capacity without auto scaling"
+    description = (
+        "A table in provisioned mode (BillingMode PROVISIONED, the default of AWS::DynamoDB::Table) serves the "
+        "read and write capacity units written in the template and throttles requests beyond them. Without an "
+        "Application Auto Scaling target on the table's (and each global secondary index's) read and write "
+        "capacity, growth in traffic means throttling until someone edits the template. Use auto scaling, or "
+        "PAY_PER_REQUEST. An environment choice: see exempt_resources and production_conditions."
+    )
+    tags = ["dynamodb", "capacity", "autoscaling"]
+    resource_types = (TABLE, SIMPLE_TABLE)
+
+    @staticmethod
+    def _missing(scaled: dict, key: tuple) -> list[str]:
+        have = scaled.get(key, set())
+        return [k for k in ("read", "write") if k not in have]
+
+    def findings(self, model: TemplateModel):
+        tables = model.of_type(TABLE, SIMPLE_TABLE)
+        if not tables:
+            return
+        scaled, unresolved = dynamodb_targets(model)
+        if unresolved:
+            return
+        for table in tables:
+            if self.exempt(table.logical_id):
+                continue
+            if table.type == SIMPLE_TABLE:
+                modes = [b for b in model.prop(table, "ProvisionedThroughput") if b.value is not ABSENT]
+                modes = [Branch("PROVISIONED", b.conditions, b.path, b.params) for b in modes]
+            else:
+                modes = [b for b in model.strings(table, "BillingMode", default="PROVISIONED")
+                         if b.value == "PROVISIONED"]
+            modes = [b for b in modes if not self.non_production(model, b)]
+            if not modes:
+                continue
+            scenario = modes[0]
+            missing = self._missing(scaled, (table.logical_id, None))
+            if missing:
+                where = table.prop_path("ProvisionedThroughput") if "ProvisionedThroughput" in table.props \
+                    else table.path
+                yield (where,
+                       f"Table '{table.logical_id}' uses provisioned capacity with no auto scaling of its "
+                       f"{' and '.join(missing)} capacity{scenario.describe()}: requests beyond the fixed capacity "
+                       "units are throttled when traffic grows. Add Application Auto Scaling targets and "
+                       "target-tracking policies for table/<name> (dynamodb:table:ReadCapacityUnits and "
+                       "WriteCapacityUnits), or set BillingMode: PAY_PER_REQUEST.")
+            if table.type != TABLE or (table.logical_id, "*") in scaled:
+                continue
+            for gsi in model.entries(table, "GlobalSecondaryIndexes"):
+                name = model.one(gsi.value.get("IndexName"))
+                if not isinstance(name, str) or "\u27e6" in name:
+                    continue
+                both = model.together(gsi, scenario)
+                if both is None:
+                    continue
+                missing = self._missing(scaled, (table.logical_id, name))
+                if missing:
+                    yield (gsi.path,
+                           f"Global secondary index '{name}' of table '{table.logical_id}' has provisioned capacity "
+                           f"with no auto scaling of its {' and '.join(missing)} capacity{both.describe()}: an "
+                           "index that runs out of write capacity throttles the table's writes too. Add scalable "
+                           f"targets for table/<name>/index/{name} (dynamodb:index:ReadCapacityUnits and "
+                           "WriteCapacityUnits), or set BillingMode: PAY_PER_REQUEST.")

@@ -1,0 +1,111 @@
+"""W9819: a Neptune cluster with a single DB instance, or whose bulk loader cannot reach Amazon S3."""
+
+from __future__ import annotations
+
+from ...model import TemplateModel
+from ...model.network import endpoint_covers
+from .._base import EnvironmentDependentRule
+
+CLUSTER = "AWS::Neptune::DBCluster"
+INSTANCE = "AWS::Neptune::DBInstance"
+SUBNET_GROUP = "AWS::Neptune::DBSubnetGroup"
+SUBNET = "AWS::EC2::Subnet"
+ENDPOINT = "AWS::EC2::VPCEndpoint"
+
+
+class NeptuneHighAvailability(EnvironmentDependentRule):
+    id = "W9819"
+    shortdesc = "Neptune cluster with one DB instance, or no S3 endpoint for its loader"
+    description = (
+        "A Neptune cluster whose only instance is the primary has no read replica to promote: when the "
+        "instance or its Availability Zone fails, Neptune recreates the primary, which takes longer than a "
+        "failover to a replica in another zone. Add a second DB instance to the cluster. A cluster with "
+        "AssociatedRoles (the IAM role the bulk loader uses to read Amazon S3) in subnets of an in-template VPC "
+        "that has no S3 VPC endpoint routed for those subnets cannot load: the Neptune loader reaches S3 only "
+        "through a VPC endpoint. The single-instance check is an environment choice: see exempt_resources and "
+        "production_conditions."
+    )
+    tags = ["neptune", "availability"]
+    resource_types = (CLUSTER,)
+
+    def _loader_without_endpoint(self, model: TemplateModel, cluster):
+        """(VPC, subnets) when the cluster's subnets are in an in-template VPC with no S3 VPC endpoint
+        that serves their route tables; None when that cannot be told or an endpoint serves them."""
+        group = model.lookup_node(cluster.props.get("DBSubnetGroupName"), (SUBNET_GROUP,))
+        if group is None:
+            return None
+        subnets = []
+        for br in model.lists(model.resources[group], "SubnetIds"):
+            for item in br.value:
+                subnet = model.lookup(item, (SUBNET,)) if isinstance(item, str) else None
+                if subnet is None:
+                    return None
+                subnets.append(subnet)
+        if not subnets:
+            return None
+        vpcs = {model.vpc_of(model.resources[s]) for s in subnets}
+        if len(vpcs) != 1 or None in vpcs:
+            return None
+        vpc = vpcs.pop()
+        for endpoint in model.of_type(ENDPOINT):
+            if model.vpc_of(endpoint) is None:
+                return None  # an endpoint in a VPC we cannot tell
+        endpoints = model.vpc_endpoints.get(vpc, [])
+        for subnet in subnets:
+            tables = model.subnet_route_tables.get(subnet, [])
+            if not tables:
+                return None  # the main route table, which the template does not show
+            for endpoint in endpoints:
+                covered = endpoint_covers(model, endpoint, "s3", tables)
+                if covered is None or covered:
+                    return None
+        return vpc, sorted(set(subnets))
+
+    def findings(self, model: TemplateModel):
+        clusters = model.of_type(CLUSTER)
+        if not clusters:
+            return
+        by_name = {}
+        for cluster in clusters:
+            name = model.one(cluster.props.get("DBClusterIdentifier"))
+            if isinstance(name, str) and "\u27e6" not in name:
+                by_name[name.lower()] = cluster.logical_id
+        members: dict[str, list] = {}
+        unresolved = False
+        for db in model.of_type(INSTANCE):
+            node = db.props.get("DBClusterIdentifier")
+            target = model.lookup_node(node, (CLUSTER,))
+            if target is None:
+                value = model.one(node)
+                if not isinstance(value, str) or "\u27e6" in value:
+                    unresolved = True  # an instance of a cluster we cannot tell: any cluster may have it
+                    continue
+                target = by_name.get(value.lower())
+            if target:
+                members.setdefault(target, []).append(db)
+        for cluster in clusters:
+            roles = model.lists(cluster, "AssociatedRoles")
+            if roles and all(br.value for br in roles):
+                found = self._loader_without_endpoint(model, cluster)
+                if found:
+                    vpc, subnets = found
+                    yield (cluster.prop_path("AssociatedRoles"),
+                           f"Neptune cluster '{cluster.logical_id}' has AssociatedRoles for loading from Amazon S3, "
+                           f"but VPC '{vpc}' has no S3 VPC endpoint routed for its subnets ({', '.join(subnets)}): "
+                           "the Neptune bulk loader reaches S3 only through a VPC endpoint, so loads fail with "
+                           "'Unable to connect to S3 endpoint'. Add an AWS::EC2::VPCEndpoint for "
+                           "com.amazonaws.<region>.s3 (Gateway) with the route tables of these subnets.")
+        for cluster in clusters:
+            if unresolved or self.exempt(cluster.logical_id):
+                continue
+            instances = members.get(cluster.logical_id, [])
+            if len(instances) != 1 or instances[0].condition:
+                continue  # none here (added elsewhere), several, or one that exists only in some stacks
+            if self.non_production(model, model.exists(cluster)):
+                continue
+            yield (cluster.path,
+                   f"Neptune cluster '{cluster.logical_id}' has one DB instance ('{instances[0].logical_id}'): "
+                   "when it fails there is no read replica to fail over to, and the cluster is down until Neptune "
+                   "recreates the primary (typically within 10 minutes; promoting a replica typically takes under "
+                   "120 seconds). Add a second AWS::Neptune::DBInstance with this DBClusterIdentifier, "
+                   "in another Availability Zone.")
