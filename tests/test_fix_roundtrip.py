@@ -262,3 +262,19 @@ def test_a_node_shared_through_an_anchor_is_not_edited():
         doc.apply(Append(("Resources", "Bucket", "Properties", "Tags"), {"Key": "x", "Value": "y"}))
     with pytest.raises(EditRefused, match="anchor &tags"):
         doc.apply(Set(("Resources", "Bucket", "Properties", "Tags", 0, "Value"), "x"))
+
+
+def test_a_key_added_at_the_end_goes_before_the_next_resources_comment():
+    text = ("Resources:\n  Route:\n    Type: AWS::EC2::Route\n    Properties:\n      GatewayId: !Ref Gw   # eol\n"
+            "  # the attachment\n  Attach:\n    Type: AWS::EC2::VPCGatewayAttachment\n")
+    doc = Document(text, "yaml")
+    doc.apply(Append(("Resources", "Route", "DependsOn"), "Attach"))
+    assert doc.render() == text.replace("# eol\n", "# eol\n    DependsOn:\n    - Attach\n")
+
+
+def test_values_from_cfn_lint_nodes_are_written_as_plain_yaml():
+    from cfnlint.decode.node import str_node
+
+    doc = Document(YAML_TEXT, "yaml")
+    doc.apply(Append(("Resources", "Bucket", "DependsOn"), str_node("Key", (0, 0), (0, 3))))
+    assert "    - Key\n" in doc.render()

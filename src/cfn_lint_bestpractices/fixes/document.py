@@ -223,8 +223,9 @@ class Document:
         return seq
 
     def _node(self, value: Any) -> Any:
+        value = _plain_types(value)
         if self.fmt == "json":
-            return copy.deepcopy(value)
+            return value
         from ruamel.yaml.comments import CommentedMap, TaggedScalar
 
         if isinstance(value, dict):
@@ -271,6 +272,79 @@ def _ctag(name: str):
     from ruamel.yaml.tag import Tag
 
     return Tag(suffix=name)
+
+
+def _plain_types(value: Any) -> Any:
+    """A value with cfn-lint's node classes (str and dict subclasses that carry line marks) made
+    plain, so that the YAML writer can represent it."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, dict):
+        return {str(k): _plain_types(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_types(v) for v in value]
+    return value
+
+
+def _last_leaf(node: Any):
+    """(container, key) of the last scalar at the end of a block mapping or list (where ruamel keeps
+    the comment lines that follow it in the file), or None."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    found = None
+    while isinstance(node, (CommentedMap, CommentedSeq)) and len(node) and not node.fa.flow_style():
+        key = list(node.keys())[-1] if isinstance(node, CommentedMap) else len(node) - 1
+        found = (node, key)
+        node = node[key]
+    return found
+
+
+def _comment_slot(container: Any) -> int:
+    from ruamel.yaml.comments import CommentedMap
+
+    return 2 if isinstance(container, CommentedMap) else 0
+
+
+def _move_trailing_comment(mapping: Any, key: Any) -> None:
+    """A key added at the end of a mapping goes before the comment lines that followed the mapping's
+    last value (ruamel keeps them there; in the file they belong to what comes next)."""
+    from ruamel.yaml.tokens import CommentToken
+
+    keys = list(mapping.keys())
+    if len(keys) < 2 or keys[-1] != key:
+        return
+    old = _last_leaf(mapping[keys[-2]]) or (mapping, keys[-2])
+    new = _last_leaf(mapping[key]) or (mapping, key)
+    if old is None or new is None:
+        return
+    holder, hkey = old
+    entry = holder.ca.items.get(hkey)
+    slot = _comment_slot(holder)
+    token = entry[slot] if entry and len(entry) > slot else None
+    if token is None:
+        return
+    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+    if isinstance(holder[hkey], (LiteralScalarString, FoldedScalarString)):
+        head, tail = "", token.value  # a block scalar ends with its own newline
+    else:
+        head, _, tail = token.value.partition("\n")
+    if not tail.strip():
+        return
+    column = getattr(token, "column", 0) or 0
+    if head.strip():
+        entry[slot] = CommentToken(head + "\n", token.start_mark, None, column)
+    else:
+        entry[slot] = None
+    nholder, nkey = new
+    nentry = nholder.ca.items.setdefault(nkey, [None, None, None, None])
+    nentry[_comment_slot(nholder)] = CommentToken("\n" + tail, token.start_mark, None, 0)
 
 
 def _anchored(node: Any) -> bool:
@@ -356,7 +430,10 @@ def _get(container: Any, key: Any) -> Any:
 
 
 def _put(container: Any, key: Any, value: Any) -> None:
+    added = isinstance(container, dict) and key not in container
     container[key] = value
+    if added and hasattr(container, "ca"):
+        _move_trailing_comment(container, key)
 
 
 def _get_in(data: Any, path: tuple) -> Any:

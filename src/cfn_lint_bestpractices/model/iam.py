@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .policies import statements
+from .policies import CannotTell, allow_statements
 from .template import Function, TemplateModel
 from .values import ABSENT, UNKNOWN
 
@@ -52,17 +52,13 @@ _SAM_TEMPLATES = (
 )
 
 
-class _CannotTell(Exception):
-    pass
-
-
 def _action_service(action: Any) -> str | None:
     if not isinstance(action, str) or ":" not in action:
-        raise _CannotTell
+        raise CannotTell
     prefix, name = action.split(":", 1)
     prefix, name = prefix.lower(), name.lower()
     if prefix == "*" or not prefix:
-        raise _CannotTell
+        raise CannotTell
     side = _SERVICE_SIDE.get(prefix, set())
     if side is None or name in side:
         return None
@@ -70,18 +66,7 @@ def _action_service(action: Any) -> str | None:
 
 
 def _document_services(model: TemplateModel, document: Any, out: set) -> None:
-    found = statements(model, model.branches(document))
-    if found is None:
-        raise _CannotTell
-    for stmt in found:
-        effect = stmt.effect(model)
-        if effect == "Deny":
-            continue
-        if effect != "Allow" or "NotAction" in stmt.raw:
-            raise _CannotTell
-        actions = stmt.strings(model, "Action")
-        if actions is None:
-            raise _CannotTell
+    for _, actions in allow_statements(model, document):
         for action in actions:
             svc = _action_service(action)
             if svc:
@@ -93,14 +78,14 @@ def _managed(model: TemplateModel, node: Any, out: set) -> None:
     managed policy that only serves the Lambda service."""
     value = model.resolver.one(node)
     if not isinstance(value, str):
-        raise _CannotTell
+        raise CannotTell
     own = model.lookup(value, ("AWS::IAM::ManagedPolicy",))
     if own:
         _document_services(model, model.resources[own].props.get("PolicyDocument", ABSENT), out)
         return
     name = value.rsplit("/", 1)[-1].lower()
     if name not in _SERVICE_SIDE_MANAGED:
-        raise _CannotTell
+        raise CannotTell
 
 
 def _sam_policies(model: TemplateModel, node: Any, out: set) -> None:
@@ -118,16 +103,16 @@ def _sam_policies(model: TemplateModel, node: Any, out: set) -> None:
                         out.add(svc)
                     break
             else:
-                raise _CannotTell
+                raise CannotTell
         else:
-            raise _CannotTell
+            raise CannotTell
 
 
 def _role_services(model: TemplateModel, role_id: str, out: set) -> None:
     role = model.resources[role_id]
     for policy in model.elements(role.props.get("Policies", ABSENT)):
         if not isinstance(policy.value, dict):
-            raise _CannotTell
+            raise CannotTell
         _document_services(model, policy.value.get("PolicyDocument", ABSENT), out)
     for arn in model.elements(role.props.get("ManagedPolicyArns", ABSENT)):
         _managed(model, arn.value, out)
@@ -152,7 +137,7 @@ def function_services(model: TemplateModel, fn: Function) -> set[str] | None:
             _sam_policies(model, fn.props.get("Policies", ABSENT), out)
         else:
             return None
-    except _CannotTell:
+    except CannotTell:
         return None
     return out
 

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 from .s3 import s3_notifications
 from .template import Resource, TemplateModel, arn_resource_name
-from .values import ABSENT, Branch, as_bool, is_literal, show
+from .values import ABSENT, Branch, as_bool, is_literal, node_at, show
 
 QUEUE_TYPE, TOPIC_TYPE = "AWS::SQS::Queue", "AWS::SNS::Topic"
 QUEUE = (QUEUE_TYPE,)
@@ -24,18 +24,10 @@ SERVICE_PRINCIPALS = {"sns": "sns.amazonaws.com", "s3": "s3.amazonaws.com", "eve
 _DEAD_LETTER_KEYS = {"deadLetterTargetArn", "DeadLetterConfig", "DeadLetterQueue", "OnFailure"}
 
 
-def _node_at(node: Any, path: tuple) -> Any:
-    for key in path:
-        try:
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return node
-
-
-def redrive_targets(model: TemplateModel, res: Resource, *prop_keys: Any) -> Iterator[tuple[Branch, Any]]:
-    """(branch of deadLetterTargetArn, raw node or None) for a RedrivePolicy given as a map or as the
-    older JSON text, at `prop_keys` below the resource's properties."""
+def redrive_field(model: TemplateModel, res: Resource, field: str, *prop_keys: Any) -> Iterator[tuple[Branch, Any]]:
+    """(branch of `field`, raw node or None) for a RedrivePolicy given as a map or as the older JSON
+    text, at `prop_keys` below the resource's properties. In the JSON text the field is read only
+    where present, and its branch has the text's path."""
     for rp in model.prop(res, *prop_keys):
         policy = rp.value
         if isinstance(policy, str):
@@ -43,15 +35,21 @@ def redrive_targets(model: TemplateModel, res: Resource, *prop_keys: Any) -> Ite
                 policy = json.loads(policy)
             except ValueError:
                 continue
-            if isinstance(policy, dict) and "deadLetterTargetArn" in policy:
-                yield Branch(policy["deadLetterTargetArn"], rp.conditions, rp.path, rp.params), None
+            if isinstance(policy, dict) and field in policy:
+                yield Branch(policy[field], rp.conditions, rp.path, rp.params), None
             continue
         if not isinstance(policy, dict):
             continue
-        for br in model.get(policy, "deadLetterTargetArn"):
+        for br in model.get(policy, field):
             both = model.together(br, rp)
             if both is not None:
-                yield Branch(br.value, both.conditions, rp.path + br.path, both.params), _node_at(policy, br.path)
+                yield Branch(br.value, both.conditions, rp.path + br.path, both.params), node_at(policy, br.path)
+
+
+def redrive_targets(model: TemplateModel, res: Resource, *prop_keys: Any) -> Iterator[tuple[Branch, Any]]:
+    """(branch of deadLetterTargetArn, raw node or None) for a RedrivePolicy given as a map or as the
+    older JSON text, at `prop_keys` below the resource's properties."""
+    return redrive_field(model, res, "deadLetterTargetArn", *prop_keys)
 
 
 def dead_letter_queues(model: TemplateModel) -> set[str]:

@@ -4,7 +4,7 @@ each statement in the scenario in which it holds. One reader for every rule that
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 from .template import TemplateModel
 from .values import ABSENT, UNKNOWN, Branch, as_list
@@ -61,6 +61,32 @@ def statements(model: TemplateModel, documents: list[Branch]) -> list[Statement]
                     if both is not None:
                         out.append(Statement(st.value, both))
     return out
+
+
+class CannotTell(Exception):
+    """Raised by `allow_statements` (and the readers built on it) when the template does not tell."""
+
+
+def allow_statements(model: TemplateModel, document: Any,
+                     refuse: tuple[str, ...] = ("NotAction",)) -> Iterator[tuple[Statement, list[str]]]:
+    """(statement, its Action names) for each Allow statement of a policy document node, Deny
+    statements skipped. Raises CannotTell, when reached, for a document or statement that cannot be
+    read, an Effect neither Allow nor Deny, an Allow statement with one of the `refuse` keys, or an
+    Action that is not a known string; lazily, so a caller that stops early is not refused by a
+    later statement."""
+    found = statements(model, model.branches(document))
+    if found is None:
+        raise CannotTell
+    for stmt in found:
+        effect = stmt.effect(model)
+        if effect == "Deny":
+            continue
+        if effect != "Allow" or any(key in stmt.raw for key in refuse):
+            raise CannotTell
+        actions = stmt.strings(model, "Action")
+        if actions is None:
+            raise CannotTell
+        yield stmt, actions
 
 
 def grants_service(model: TemplateModel, stmt: Statement, service: str) -> bool | None:

@@ -13,17 +13,23 @@ QUEUE_TYPE, TOPIC_TYPE = "AWS::SQS::Queue", "AWS::SNS::Topic"
 DELIVERY_ACTIONS = {QUEUE_TYPE: ("sqs:sendmessage", "sqs:*", "*"), TOPIC_TYPE: ("sns:publish", "sns:*", "*")}
 
 
-def destination_policies(model: TemplateModel) -> tuple[dict[str, list[Resource]], bool]:
+# policy resource type -> the property naming its queue(s) or topic(s), and what that names
+POLICY_TARGETS = {"AWS::SQS::QueuePolicy": ("Queues", QUEUE_TYPE), "AWS::SNS::TopicPolicy": ("Topics", TOPIC_TYPE),
+                  "AWS::SNS::TopicInlinePolicy": ("TopicArn", TOPIC_TYPE),
+                  "AWS::SQS::QueueInlinePolicy": ("Queue", QUEUE_TYPE)}
+
+
+def destination_policies(model: TemplateModel, policy_types: tuple[str, ...] = tuple(POLICY_TARGETS)
+                         ) -> tuple[dict[str, list[Resource]], bool]:
     """destination -> the policy resources naming it, and whether some policy names a queue or topic
-    that cannot be resolved (then it might be the one that grants access to any destination)."""
+    that cannot be resolved (then it might be the one that grants access to any destination). Only
+    policies of `policy_types` (keys of POLICY_TARGETS; every kind by default) are read."""
 
     def build():
         out: dict[str, list[Resource]] = {}
         unresolved = False
-        for rtype, prop, dtype in (("AWS::SQS::QueuePolicy", "Queues", QUEUE_TYPE),
-                                   ("AWS::SNS::TopicPolicy", "Topics", TOPIC_TYPE),
-                                   ("AWS::SNS::TopicInlinePolicy", "TopicArn", TOPIC_TYPE),
-                                   ("AWS::SQS::QueueInlinePolicy", "Queue", QUEUE_TYPE)):
+        for rtype in policy_types:
+            prop, dtype = POLICY_TARGETS[rtype]
             for policy in model.of_type(rtype):
                 for item in model.elements(policy.props.get(prop)):
                     dest = model.lookup(item.value, (dtype,))
@@ -33,7 +39,7 @@ def destination_policies(model: TemplateModel) -> tuple[dict[str, list[Resource]
                         unresolved = True
         return out, unresolved
 
-    return model.memo("queue_policies.destination_policies", build)
+    return model.memo(f"queue_policies.destination_policies{policy_types}", build)
 
 
 def policy_allows(model: TemplateModel, policy: Resource, service: str, actions: tuple) -> bool | None:

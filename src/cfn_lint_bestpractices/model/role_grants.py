@@ -8,15 +8,11 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import Any
 
-from .policies import statements
+from .policies import CannotTell, allow_statements
 from .template import TemplateModel, arn_resource_name
 from .values import ABSENT, UNKNOWN, is_literal
 
 POLICY_TYPES = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy")
-
-
-class _CannotTell(Exception):
-    pass
 
 
 def _covers_action(pattern: str, action: str) -> bool:
@@ -40,19 +36,10 @@ def _covers_resource(model: TemplateModel, value: str, target: str) -> bool:
 
 
 def _document_allows(model: TemplateModel, document: Any, action: str, target: str) -> bool:
-    found = statements(model, model.branches(document))
-    if found is None:
-        raise _CannotTell
-    for stmt in found:
-        effect = stmt.effect(model)
-        if effect == "Deny":
-            continue
-        if effect != "Allow" or "NotAction" in stmt.raw or "NotResource" in stmt.raw:
-            raise _CannotTell
-        actions = stmt.strings(model, "Action")
+    for stmt, actions in allow_statements(model, document, ("NotAction", "NotResource")):
         resources = stmt.strings(model, "Resource")
-        if actions is None or resources is None:
-            raise _CannotTell
+        if resources is None:
+            raise CannotTell
         if any(_covers_action(a, action) for a in actions) and \
                 any(_covers_resource(model, r, target) for r in resources):
             return True
@@ -66,13 +53,13 @@ def role_allows(model: TemplateModel, role_id: str, action: str, target: str) ->
     try:
         for policy in model.elements(role.props.get("Policies", ABSENT)):
             if not isinstance(policy.value, dict):
-                raise _CannotTell
+                raise CannotTell
             if _document_allows(model, policy.value.get("PolicyDocument", ABSENT), action, target):
                 return True
         for arn in model.elements(role.props.get("ManagedPolicyArns", ABSENT)):
             own = model.lookup(arn.value, ("AWS::IAM::ManagedPolicy",)) if isinstance(arn.value, str) else None
             if not own:
-                raise _CannotTell  # a managed policy the template does not show
+                raise CannotTell  # a managed policy the template does not show
             if _document_allows(model, model.resources[own].props.get("PolicyDocument", ABSENT), action, target):
                 return True
         for src, _ in model.references.get(role_id, []):
@@ -90,7 +77,7 @@ def role_allows(model: TemplateModel, role_id: str, action: str, target: str) ->
                     if isinstance(value, str) and model.refers_to(value):
                         continue  # by Ref: found through the references above
                     if not (is_literal(value) and is_literal(own_name) and value != own_name):
-                        raise _CannotTell
-    except _CannotTell:
+                        raise CannotTell
+    except CannotTell:
         return None
     return False

@@ -169,6 +169,17 @@ def as_bool(value: Any) -> bool | None:
     return None
 
 
+def node_at(node: Any, path: tuple) -> Any:
+    """The raw node at `path` below `node` (e.g. the template and a branch's path), None when the
+    path does not lead anywhere."""
+    for key in path:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
 def intrinsic(node: Any) -> tuple[str, Any] | tuple[None, None]:
     """('Fn::X', args) for a one-key intrinsic map, else (None, None)."""
     if isinstance(node, dict) and len(node) == 1:

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ...fixes import Fix, NoFix, Remove, Set
 from ...model import TemplateModel, as_bool
 from ...model.messaging import QUEUE_TYPE
+from ...model.values import node_at
 from .._base import BestPracticeRule
 
 NO_VALUE = {"Ref": "AWS::NoValue"}
-
-
-def _node(template: dict, path: tuple) -> Any:
-    node: Any = template
-    for key in path:
-        try:
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return node
 
 
 class SqsFifoQueueFalse(BestPracticeRule):
@@ -42,7 +31,7 @@ class SqsFifoQueueFalse(BestPracticeRule):
             for br in model.prop(queue, "FifoQueue"):
                 if as_bool(br.value) is not False:
                     continue
-                raw = _node(model.template, br.path)
+                raw = node_at(model.template, br.path)
                 message = (f"Queue '{queue.logical_id}' sets FifoQueue to false{br.describe()}: SQS accepts "
                            "FifoQueue only as true, so creating the queue fails with 'Unknown Attribute "
                            "FifoQueue'. A standard queue leaves FifoQueue out")

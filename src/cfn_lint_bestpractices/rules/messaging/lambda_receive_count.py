@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from ...model import TemplateModel, as_int
 from ...model.values import Branch
-from ...model.messaging import QUEUE, queue_consumers
+from ...model.messaging import QUEUE, queue_consumers, redrive_field
 from .._base import BestPracticeRule
 
 
@@ -54,21 +52,7 @@ class LambdaQueueReceiveCount(BestPracticeRule):
     @staticmethod
     def _receive_counts(model: TemplateModel, queue):
         """maxReceiveCount per branch of the RedrivePolicy (a map or the older JSON text), where known."""
-        for rp in model.prop(queue, "RedrivePolicy"):
-            policy = rp.value
-            if isinstance(policy, str):
-                try:
-                    policy = json.loads(policy)
-                except ValueError:
-                    continue
-                count = as_int(policy.get("maxReceiveCount")) if isinstance(policy, dict) else None
-                if count is not None:
-                    yield Branch(count, rp.conditions, rp.path, rp.params)
-                continue
-            if not isinstance(policy, dict):
-                continue
-            for br in model.get(policy, "maxReceiveCount"):
-                count = as_int(br.value)
-                both = model.together(br, rp)
-                if count is not None and both is not None:
-                    yield Branch(count, both.conditions, rp.path + br.path, both.params)
+        for br, _ in redrive_field(model, queue, "maxReceiveCount", "RedrivePolicy"):
+            count = as_int(br.value)
+            if count is not None:
+                yield Branch(count, br.conditions, br.path, br.params)

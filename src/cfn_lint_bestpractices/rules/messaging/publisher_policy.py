@@ -4,14 +4,14 @@ from __future__ import annotations
 
 
 from ...fixes import Append, Fix, NoFix
-from ...model import ABSENT, UNKNOWN, TemplateModel, as_list
-from ...model.messaging import QUEUE_TYPE as QUEUE, TOPIC_TYPE as TOPIC, publisher_edges
-from ...model.policies import grants_service, statements
+from ...model import TemplateModel
+from ...model.messaging import QUEUE_TYPE as QUEUE, publisher_edges
+from ...model.queue_policies import DELIVERY_ACTIONS, destination_policies, policy_allows
 from ...model.template import Resource
 from .._base import BestPracticeRule
 
-# what the publisher needs on each kind of destination
-ACTIONS = {QUEUE: ("sqs:sendmessage", "sqs:*", "*"), TOPIC: ("sns:publish", "sns:*", "*")}
+# the policies read: an AWS::SQS::QueueInlinePolicy is not (yet) taken as granting delivery here
+POLICY_TYPES = ("AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy", "AWS::SNS::TopicInlinePolicy")
 
 
 class PublisherResourcePolicy(BestPracticeRule):
@@ -27,44 +27,6 @@ class PublisherResourcePolicy(BestPracticeRule):
     resource_types = ("AWS::SNS::Subscription", "AWS::S3::Bucket", "AWS::Events::Rule")
     fixable = "safe"
 
-    # -- the destination's policies ------------------------------------------------------------
-    @staticmethod
-    def _policies(model: TemplateModel) -> tuple[dict[str, list[Resource]], bool]:
-        """destination -> policy resources naming it, and whether some policy names what we cannot resolve."""
-        out: dict[str, list[Resource]] = {}
-        unresolved = False
-        for rtype, prop, dtype in (("AWS::SQS::QueuePolicy", "Queues", QUEUE), ("AWS::SNS::TopicPolicy", "Topics", TOPIC),
-                                   ("AWS::SNS::TopicInlinePolicy", "TopicArn", TOPIC)):
-            for policy in model.of_type(rtype):
-                for item in model.elements(policy.props.get(prop)):
-                    dest = model.lookup(item.value, (dtype,))
-                    if dest:
-                        out.setdefault(dest, []).append(policy)
-                    elif item.value is UNKNOWN or not isinstance(item.value, str):
-                        unresolved = True
-        return out, unresolved
-
-    @staticmethod
-    def _allows(model: TemplateModel, policy: Resource, service: str, actions: tuple) -> bool | None:
-        """Whether some statement allows the service to act; None when the document cannot be read."""
-        found = statements(model, model.prop(policy, "PolicyDocument"))
-        if found is None:
-            return None
-        for stmt in found:
-            if stmt.effect(model) != "Allow":
-                continue
-            granted = grants_service(model, stmt, service)
-            if granted is None:
-                return None
-            if not granted:
-                continue
-            names = stmt.strings(model, "Action")
-            if names is None:
-                return None
-            if any(a.lower() in actions for a in names):
-                return True
-        return False
-
     def findings(self, model: TemplateModel):
         edges = list(publisher_edges(model))
         if not edges:
@@ -73,13 +35,13 @@ class PublisherResourcePolicy(BestPracticeRule):
         if "*" in connected:
             return  # a connector to a destination we cannot name might be the one that grants it
         edges = [e for e in edges if e.dest not in connected]
-        policies, unresolved = self._policies(model)
+        policies, unresolved = destination_policies(model, POLICY_TYPES)
         if unresolved:
             return  # a policy for a queue or topic we cannot name might be the one that allows it
         for edge in edges:
             dest = model.resources[edge.dest]
             service = edge.service
-            verdicts = [self._allows(model, p, service, ACTIONS[dest.type]) for p in policies.get(edge.dest, [])]
+            verdicts = [policy_allows(model, p, service, DELIVERY_ACTIONS[dest.type]) for p in policies.get(edge.dest, [])]
             if None in verdicts:
                 continue
             kind = "queue" if dest.type == QUEUE else "topic"

@@ -2,44 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Iterator
 
 from ...model import ABSENT, TemplateModel, as_int
+from ...model.stepfunctions import STATE_MACHINE_TYPES as MACHINES, definition, execution_types, walk_states
 from .._base import BestPracticeRule
 
-MACHINES = ("AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine")
 EXPRESS_LIMIT = 300  # seconds: an Express execution runs for at most five minutes
 
 
 def _waits(states: Any, express: bool, path: tuple) -> Iterator[tuple[str, int, tuple]]:
     """(state name, seconds, path) for each Wait state with a literal Seconds that runs in an Express
     execution, through Parallel branches and Map processors (a distributed Map's EXPRESS children too)."""
-    if not isinstance(states, dict):
-        return
-    for name, state in states.items():
-        if not isinstance(state, dict):
-            continue
-        here = path + (name,)
-        kind = state.get("Type")
-        if kind == "Wait" and express:
+    for name, state, runs_express, here in walk_states(states, express, path):
+        if state.get("Type") == "Wait" and runs_express:
             seconds = as_int(state.get("Seconds"))
             if seconds is not None:
-                yield str(name), seconds, here + ("Seconds",)
-        elif kind == "Parallel" and isinstance(state.get("Branches"), list):
-            for i, branch in enumerate(state["Branches"]):
-                if isinstance(branch, dict):
-                    yield from _waits(branch.get("States"), express, here + ("Branches", i, "States"))
-        elif kind == "Map":
-            for key in ("ItemProcessor", "Iterator"):
-                processor = state.get(key)
-                if not isinstance(processor, dict):
-                    continue
-                child = express
-                config = processor.get("ProcessorConfig")
-                if isinstance(config, dict) and config.get("Mode") == "DISTRIBUTED":
-                    child = config.get("ExecutionType") == "EXPRESS"
-                yield from _waits(processor.get("States"), child, here + (key, "States"))
+                yield name, seconds, here + ("Seconds",)
 
 
 class ExpressLoggingAndDuration(BestPracticeRule):
@@ -63,32 +42,13 @@ class ExpressLoggingAndDuration(BestPracticeRule):
     def findings(self, model: TemplateModel):
         for machine in model.of_type(*MACHINES):
             sam = machine.type == "AWS::Serverless::StateMachine"
-            type_key = "Type" if sam else "StateMachineType"
-            parsed = self._definition(model, machine, sam)
-            for br in model.prop(machine, type_key):
-                kind = "STANDARD" if br.value is ABSENT else br.value
-                if not isinstance(kind, str):
-                    continue
+            parsed = definition(model, machine, sam_string=False)
+            for br, kind in execution_types(model, machine):
                 express = kind == "EXPRESS"
                 if express and self.config.get("check_logging", True):
                     yield from self._logging(model, machine, sam, br)
                 if parsed is not None:
                     yield from self._duration(machine, parsed, express, br)
-
-    @staticmethod
-    def _definition(model: TemplateModel, machine, sam: bool) -> tuple[dict, tuple, bool] | None:
-        key = "Definition" if sam or "Definition" in machine.props else None
-        if key and key in machine.props:
-            value = model.one(machine.props[key])
-            return (value, machine.prop_path(key), False) if isinstance(value, dict) else None
-        if not sam and "DefinitionString" in machine.props:
-            text = model.one(machine.props["DefinitionString"])
-            try:
-                value = json.loads(text) if isinstance(text, str) else None
-            except ValueError:
-                return None
-            return (value, machine.prop_path("DefinitionString"), True) if isinstance(value, dict) else None
-        return None
 
     @staticmethod
     def _logging(model: TemplateModel, machine, sam: bool, kind):
@@ -119,14 +79,14 @@ class ExpressLoggingAndDuration(BestPracticeRule):
 
     @staticmethod
     def _duration(machine, parsed: tuple, express: bool, kind):
-        definition, path, in_string = parsed
-        timeout = as_int(definition.get("TimeoutSeconds"))
+        document, path, in_string = parsed
+        timeout = as_int(document.get("TimeoutSeconds"))
         if express and timeout is not None and timeout > EXPRESS_LIMIT:
             yield (path if in_string else path + ("TimeoutSeconds",),
                    f"Express state machine '{machine.logical_id}' sets TimeoutSeconds {timeout}{kind.describe()}, but "
                    "an Express execution stops after five minutes (300 seconds). Lower it to at most 300, or use a "
                    "STANDARD state machine.")
-        for name, seconds, wait_path in _waits(definition.get("States"), express, path + ("States",)):
+        for name, seconds, wait_path in _waits(document.get("States"), express, path + ("States",)):
             if seconds > EXPRESS_LIMIT:
                 where = "this Express state machine" if express else "an Express child workflow of a distributed Map"
                 yield (path if in_string else wait_path,
