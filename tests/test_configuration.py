@@ -20,7 +20,8 @@ CASES = sorted(fixture_config().items())
 
 
 def findings(cwd: Path, *args: str) -> list[tuple]:
-    proc = subprocess.run([str(COMMAND), "--format", "json", *args, "--", "t.yaml"], cwd=cwd,
+    # informational findings are in the snapshots too
+    proc = subprocess.run([str(COMMAND), "--format", "json", "--include-checks", "I", *args, "--", "t.yaml"], cwd=cwd,
                           capture_output=True, text=True, timeout=300)
     assert "Traceback" not in proc.stderr, proc.stderr
     return sorted((f["Rule"]["Id"], f["Location"]["Start"]["LineNumber"], f["Message"])
@@ -49,7 +50,12 @@ def test_option_through_each_channel(tmp_path, key, config, channel):
         (tmp_path / ".cfnlintrc").write_text(yaml.safe_dump({"configure_rules": config}))
     else:
         # a top-level Metadata section, written in flow style so the rest of the text stays as it is
-        text = f"Metadata:\n  cfn-lint:\n    config:\n      configure_rules: {json.dumps(config)}\n" + text
+        if key.endswith(".json"):
+            data = json.loads(text)
+            data["Metadata"] = {"cfn-lint": {"config": {"configure_rules": config}}}
+            text = json.dumps(data, indent=1)
+        else:
+            text = f"Metadata:\n  cfn-lint:\n    config:\n      configure_rules: {json.dumps(config)}\n" + text
     (tmp_path / "t.yaml").write_text(text)
     got = findings(tmp_path, *args)
     if channel == "template-metadata":

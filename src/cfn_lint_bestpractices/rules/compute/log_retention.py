@@ -82,10 +82,12 @@ class LogRetention(BestPracticeRule):
                               [Set(model.fix_path(group.prop_path(), ("RetentionInDays",), br), days)],
                               unsafe=f"CloudWatch Logs deletes the group's events older than {days} days")
                 label = f" ({show(name)})" if isinstance(name, str) else ""
+                offer = (f" (`cfn-lint-bestpractices fix --unsafe` writes {days}, the option retention_in_days)"
+                         if days is not None else "")
                 yield (group.finding_path(br.path),
                        f"Log group '{group.logical_id}'{label} has no RetentionInDays{br.describe()}: its events "
                        "never expire and their storage is billed for ever. Set RetentionInDays to the period "
-                       "the team must keep these logs.", fix)
+                       f"the team must keep these logs{offer}.", fix)
                 break
         if not self.config.get("check_functions"):
             return

@@ -99,8 +99,9 @@ class NeptuneHighAvailability(EnvironmentDependentRule):
             if unresolved or self.exempt(cluster.logical_id):
                 continue
             instances = members.get(cluster.logical_id, [])
-            if len(instances) != 1 or instances[0].condition:
-                continue  # none here (added elsewhere), several, or one that exists only in some stacks
+            if len(instances) != 1 or instances[0].condition not in (None, cluster.condition):
+                # none here (added elsewhere), several, or one that exists only in some of the cluster's stacks
+                continue
             if self.non_production(model, model.exists(cluster)):
                 continue
             yield (cluster.path,
