@@ -1,16 +1,16 @@
 """Where a template's policy documents are, and their statements with the path of each one.
 
-The shared reader (`policies.statements`) gives statements with their scenarios; the IAM rules also
-need to point at the statement, so `located_statements` returns each statement's absolute path too.
+The statements themselves are read by `policies.located_statements` (re-exported here), which keeps each
+statement's absolute path so that the IAM rules can point at it.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from .policies import Statement
+from .policies import located_statements
 from .template import Resource, TemplateModel
-from .values import ABSENT, UNKNOWN, Branch, as_list
+from .values import Branch, as_list
 
 # Identity policies (what a principal may do): a document per resource, or a list of named policies.
 IDENTITY_DOCUMENT = {
@@ -81,37 +81,6 @@ def resource_documents(model: TemplateModel) -> Iterator[tuple[Resource, Branch]
         for res in model.of_type(rtype):
             for doc in model.prop(res, *keys):
                 yield res, doc
-
-
-def located_statements(model: TemplateModel, doc: Branch) -> list[tuple[Statement, tuple]] | None:
-    """The statements of one document branch (absolute path), each with its scenario and its
-    absolute path; None when the document or a statement cannot be read. An absent document has
-    none. Same reading as `policies.statements`, with the paths kept."""
-    out: list[tuple[Statement, tuple]] = []
-    if doc.value is ABSENT:
-        return out
-    if not isinstance(doc.value, dict):
-        return None
-    for listed in model.get(doc.value, "Statement"):
-        scope = model.together(Branch(None, listed.conditions, (), listed.params), doc)
-        if scope is None or listed.value is ABSENT:
-            continue
-        if listed.value is UNKNOWN or not isinstance(listed.value, (dict, list)):
-            return None
-        items = listed.value if isinstance(listed.value, list) else [listed.value]
-        for i, node in enumerate(items):
-            for st in model.branches(node):
-                if st.value is ABSENT:
-                    continue
-                if not isinstance(st.value, dict):
-                    return None
-                both = model.together(Branch(None, st.conditions, (), st.params), scope)
-                if both is None:
-                    continue
-                base = doc.path + listed.path
-                path = base + ((i,) if isinstance(listed.value, list) else ()) + st.path
-                out.append((Statement(st.value, both), path))
-    return out
 
 
 def text_in(node) -> Iterator[str]:

@@ -41,25 +41,41 @@ def statements(model: TemplateModel, documents: list[Branch]) -> list[Statement]
     (then nothing can be concluded from the policy). An absent document has no statements."""
     out: list[Statement] = []
     for doc in documents:
-        if doc.value is ABSENT:
-            continue
-        if not isinstance(doc.value, dict):
+        found = located_statements(model, doc)
+        if found is None:
             return None
-        for listed in model.get(doc.value, "Statement"):
-            scope = model.together(Branch(None, listed.conditions, (), listed.params), doc)
-            if scope is None or listed.value is ABSENT:
-                continue
-            if listed.value is UNKNOWN or not isinstance(listed.value, (dict, list)):
-                return None
-            for node in as_list(listed.value):
-                for st in model.branches(node):
-                    if st.value is ABSENT:
-                        continue
-                    if not isinstance(st.value, dict):
-                        return None
-                    both = model.together(Branch(None, st.conditions, (), st.params), scope)
-                    if both is not None:
-                        out.append(Statement(st.value, both))
+        out += [st for st, _ in found]
+    return out
+
+
+def located_statements(model: TemplateModel, doc: Branch) -> list[tuple[Statement, tuple]] | None:
+    """The statements of one document branch (absolute path), each with its scenario and its
+    absolute path (for a finding that points at the statement); None when the document or a
+    statement cannot be read. An absent document has none."""
+    out: list[tuple[Statement, tuple]] = []
+    if doc.value is ABSENT:
+        return out
+    if not isinstance(doc.value, dict):
+        return None
+    for listed in model.get(doc.value, "Statement"):
+        scope = model.together(Branch(None, listed.conditions, (), listed.params), doc)
+        if scope is None or listed.value is ABSENT:
+            continue
+        if listed.value is UNKNOWN or not isinstance(listed.value, (dict, list)):
+            return None
+        items = listed.value if isinstance(listed.value, list) else [listed.value]
+        for i, node in enumerate(items):
+            for st in model.branches(node):
+                if st.value is ABSENT:
+                    continue
+                if not isinstance(st.value, dict):
+                    return None
+                both = model.together(Branch(None, st.conditions, (), st.params), scope)
+                if both is None:
+                    continue
+                base = doc.path + listed.path
+                path = base + ((i,) if isinstance(listed.value, list) else ()) + st.path
+                out.append((Statement(st.value, both), path))
     return out
 
 
