@@ -147,10 +147,11 @@ def option_value(args: list[str], i: int, name: str, eq: str, value: str) -> tup
     return args[i + 1], i + 1
 
 
-def take_options(args: list[str], valued: dict, flags: dict | None = None) -> list[str]:
+def take_options(args: list[str], valued: dict, flags: dict | None = None, other=None) -> list[str]:
     """Take the named options out of the arguments (before any "--"): each of `valued` with its value
     (`--name=value` or `--name value`) passed to its handler, each of `flags` calling its handler;
-    the rest, in order, is returned."""
+    `other(args, i, name, eq, value)`, when given, may take any other word (and those after it) and
+    returns the index of the last word it took, or None to leave it. The rest, in order, is returned."""
     flags = flags or {}
     rest: list[str] = []
     i = 0
@@ -166,7 +167,11 @@ def take_options(args: list[str], valued: dict, flags: dict | None = None) -> li
         elif arg in flags:
             flags[arg]()
         else:
-            rest.append(arg)
+            last = other(args, i, name, eq, value) if other else None
+            if last is None:
+                rest.append(arg)
+            else:
+                i = last
         i += 1
     return rest
 
@@ -174,35 +179,34 @@ def take_options(args: list[str], valued: dict, flags: dict | None = None) -> li
 def take_pack_options(args: list[str]) -> tuple[list[str], PackOptions]:
     """Take the pack's own options and -x out of the arguments (before any "--")."""
     opts = PackOptions()
-    rest: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            rest += args[i:]
-            break
-        name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if name in PACK_FLAGS:
-            value, i = option_value(args, i, name, eq, value)
+
+    def flag(name: str):
+        def take(value: str) -> None:
             if not value:
                 raise UsageError(f"{name} needs a value")
             setattr(opts, PACK_FLAGS[name], value)
-        elif name == "--skip-non-templates":
+        return take
+
+    def other(args: list[str], i: int, name: str, eq: str, value: str) -> int | None:
+        arg = args[i]
+        if name == "--skip-non-templates":
             opts.skip_non_templates = True
-        elif (arg.startswith("-x") and not arg.startswith("--")) or (name.startswith("--configure-") and _long(name, ["--configure-rule"])):
-            if eq or (arg.startswith("-x") and len(arg) > 2):
-                opts.rule_settings += _parse_settings(value if eq else arg[2:])
-            else:
-                j = i + 1
-                while j < len(args) and _SETTING.match(args[j]) and not args[j].startswith("-"):
-                    opts.rule_settings += _parse_settings(args[j])
-                    j += 1
-                if j == i + 1:
-                    raise UsageError(f"{arg} takes RULE:OPTION=VALUE, e.g. -x E9502:account_limit=3000")
-                i = j - 1
-        else:
-            rest.append(arg)
-        i += 1
+            return i
+        if not ((arg.startswith("-x") and not arg.startswith("--"))
+                or (name.startswith("--configure-") and _long(name, ["--configure-rule"]))):
+            return None
+        if eq or (arg.startswith("-x") and len(arg) > 2):
+            opts.rule_settings += _parse_settings(value if eq else arg[2:])
+            return i
+        j = i + 1
+        while j < len(args) and _SETTING.match(args[j]) and not args[j].startswith("-"):
+            opts.rule_settings += _parse_settings(args[j])
+            j += 1
+        if j == i + 1:
+            raise UsageError(f"{arg} takes RULE:OPTION=VALUE, e.g. -x E9502:account_limit=3000")
+        return j - 1
+
+    rest = take_options(args, {name: flag(name) for name in PACK_FLAGS}, other=other)
     return rest, opts
 
 
