@@ -42,8 +42,7 @@ test.after(() => {
 
 let runs = 0;
 /** Synthesize the app with these settings; CDK's own template validation only when asked (it costs seconds). */
-function synth(settings, { path: searchPath, builtin = false } = {}) {
-  const out = path.join(WORK, `out${runs += 1}`);
+function synth(settings, { path: searchPath, builtin = false, out = path.join(WORK, `out${runs += 1}`) } = {}) {
   const res = spawnSync(process.execPath, [APP], {
     encoding: 'utf8',
     env: {
@@ -59,7 +58,7 @@ function synth(settings, { path: searchPath, builtin = false } = {}) {
   const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) : undefined;
   const ours = report?.pluginReports.find((r) => r.pluginName === 'cfn-lint-bestpractices');
   const template = (stack) => fs.readFileSync(path.join(out, `${stack}.template.json`), 'utf8');
-  return { status: res.status, stderr: res.stderr, report, ours, template };
+  return { status: res.status, stderr: res.stderr, report, ours, template, out };
 }
 
 /** [rule, construct path, property paths] of each violating construct, sorted. */
@@ -145,6 +144,20 @@ test('failOn warning still fails after an acknowledgement elsewhere (CDK decides
   assert.deepStrictEqual(found(acked.ours.violations), [EXPECTED[3]]);
   assert.deepStrictEqual(acked.ours.suppressedViolations.map((v) => [v.ruleName, v.acknowledgedAt]),
     [['W9602', 'ShopApi/Jobs']]);
+});
+
+test('a baseline, rule options and ignored rules reach the pack', () => {
+  assert.ok(weak, 'runs after the weak-reference test, in its cdk.out');
+  const baseline = path.join(WORK, 'baseline.json');
+  const templates = fs.readdirSync(weak.out).filter((f) => f.endsWith('.template.json')).map((f) => path.join(weak.out, f));
+  const written = spawnSync(path.join(BIN, 'cfn-lint-bestpractices'),
+    ['--write-baseline', baseline, '--ignore-checks', 'W9804', 'E9502', 'W9505', '--', ...templates], { encoding: 'utf8' });
+  assert.equal(written.status, 0, written.stderr);
+  const again = synth({ props: { baseline, configure: { E9502: { account_limit: 3000 } }, ignore: ['W9505'] } },
+    { out: weak.out });
+  assert.equal(again.status, 0, again.stderr);
+  // W9602 is in the baseline; E9502 is within an account limit of 3000; W9505 is not run; W9804 is new
+  assert.deepStrictEqual(found(again.ours.violations), [EXPECTED[3]]);
 });
 
 test('stock cfn-lint findings on request; failOn none reports an error without failing', () => {
