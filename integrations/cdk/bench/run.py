@@ -43,7 +43,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--bin", default=str(PACKAGE.parent.parent / ".venv" / "bin"),
                         help="the folder holding cfn-lint-bestpractices")
+    parser.add_argument("--command", help="the plugin's command option (another pack to measure)")
     args = parser.parse_args()
+    if args.command:
+        for extra in CONFIGS.values():
+            if "BENCH_PROPS" in extra:
+                extra["BENCH_PROPS"] = json.dumps({**json.loads(extra["BENCH_PROPS"]), "command": args.command})
     base = {**os.environ, "PATH": f"{args.bin}{os.pathsep}{os.environ['PATH']}",
             "NODE_PATH": str(PACKAGE / "node_modules"), "BENCH_PLUGIN_MODULE": str(PACKAGE / "lib" / "index.js")}
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in CONFIGS}
