@@ -118,6 +118,11 @@ def test_no_templates_is_a_usage_error_not_a_read_of_standard_input(tmp_path):
     assert "E1001" not in proc.stderr and len(proc.stderr.splitlines()) == 1
 
 
+def test_options_that_do_not_lint_need_no_template(capsys, monkeypatch, tmp_path):
+    code, out, err = here(capsys, monkeypatch, tmp_path, "--list-rules")
+    assert code == 0 and "W9501" in out and "no templates" not in err
+
+
 def test_standard_input_when_asked_with_a_dash(tmp_path):
     proc = subprocess.run([str(COMMAND), "--format", "parseable", "-"], cwd=tmp_path, capture_output=True,
                           text=True, timeout=300, input=BAD)

@@ -403,6 +403,12 @@ def check_extras(config: Any) -> None:
             raise options.UsageError(f"--build-graph needs pydot: {options.EXTRAS['graph']}") from None
 
 
+def _no_lint(config: Any) -> bool:
+    """cfn-lint's options that do something else than lint (they need no template)."""
+    return any(getattr(config, name, False) for name in (
+        "listrules", "listtemplates", "update_specs", "patch_specs", "update_documentation", "update_iam_policies"))
+
+
 def make_pack_config(args: list[str]):
     """(cfn-lint's configuration with the pack's options, 0), or (None, exit code) when the
     arguments, a config file, the destinations or the templates' discovery are wrong (the reason has
@@ -444,7 +450,7 @@ def make_pack_config(args: list[str]):
     except discovery.DiscoveryError as err:
         print(f"cfn-lint-bestpractices: {err}", file=sys.stderr)
         return None, 1
-    if found is None and not config.deployment_files and not config.parameter_files:
+    if found is None and not config.deployment_files and not config.parameter_files and not _no_lint(config):
         print(f"cfn-lint-bestpractices: {no_templates_message(args)}", file=sys.stderr)
         return None, 1
     discovery.report(found, pack.changed_since)
@@ -503,6 +509,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError as err:  # an output format whose optional dependency is missing
         print(f"cfn-lint-bestpractices: {options.extras_hint(err)}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `... | head`: entry() ends quietly
+        raise
     except Exception as err:  # pylint: disable=broad-except
         print(f"cfn-lint-bestpractices: {type(err).__name__}: {err}", file=sys.stderr)
         return 1

@@ -40,7 +40,8 @@ def _location_uri(location: dict, root: str) -> None:
     """A SARIF artifactLocation made relative to the repository root (%SRCROOT%), or an absolute file
     URI (without a base) for a file outside it."""
     uri = location.get("uri")
-    if not uri or uri == "-":
+    if not uri or uri == "-":  # standard input: no file to point at
+        location.pop("uriBaseId", None)
         return
     rel = relative_file(uri, root)
     if rel.startswith("../") or os.path.isabs(rel):
