@@ -2,9 +2,10 @@
 left with a reason, the proof holds for each file (fixed findings gone, no new finding of any rule,
 stock cfn-lint's included), and fixing again changes nothing. Text preservation is proven on every
 fixed file: the fixed text differs from the original only at places the fixes wrote (see
-`outside_the_fixes`), `git apply` takes every diff and gives the fixed file byte for byte, and a file
-none of whose fixes was kept is left byte for byte. FIX_SWEEP_REPORT=file writes the figures (per rule:
-fixed, left and why)."""
+`outside_the_fixes`), `git apply` takes every diff and gives the fixed file byte for byte, a file none
+of whose fixes was kept is left byte for byte, and (on one fixed file in eight) the document restored
+after all its edits renders the original byte for byte, as a refused fix needs. FIX_SWEEP_REPORT=file
+writes the figures (per rule: fixed, left and why)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from corpus import CORPUS, corpus_rows, lint_with_pack
 from helpers import lint
 from cfn_lint_bestpractices.fixes import Fix
 from cfn_lint_bestpractices.fixes.command import Fixer
-from cfn_lint_bestpractices.fixes.document import SAM_GLOBALS
+from cfn_lint_bestpractices.fixes.document import SAM_GLOBALS, Document
 from cfn_lint_bestpractices.rules import ALL_RULES
 
 FIXABLE_RULES = [cls() for cls in ALL_RULES if cls.fixable]
@@ -115,7 +116,7 @@ def test_fixer_sweep_over_real_templates(tmp_path, monkeypatch):
     fixed = collections.Counter()
     left = collections.defaultdict(collections.Counter)
     problems = []
-    patches, written = [], {}
+    patches, written, restored = [], {}, 0
     # relative names, as a user in the repository gives them: the diffs then carry git's a/ and b/
     (tmp_path / "fix").mkdir()
     monkeypatch.chdir(tmp_path / "fix")
@@ -151,6 +152,17 @@ def test_fixer_sweep_over_real_templates(tmp_path, monkeypatch):
                 problems.append(f"{name}: changed outside its fixes at {outside[:2]}")
             patches.append(result.diff)
             written[copy] = text
+            if len(written) % 8 == 1:
+                # a refused fix restores the document from the original text: after every kept edit,
+                # a restore to the start renders the original byte for byte (on one fixed file in 8)
+                doc = Document.read(str(CORPUS / name))
+                for _, fix, _ in result.fixed:
+                    for edit in fix.edits:
+                        doc.apply(edit)
+                doc.restore(0)
+                if doc.render().encode("utf-8") != original:
+                    problems.append(f"{name}: a restore does not give the original text back")
+                restored += 1
         # idempotent: only the pack's rules offer fixes, so the pack alone says whether any is left
         again, _ = lint_with_pack(copy, FIXABLE_RULES)
         offered = [m for m in again if isinstance(getattr(m, "fix", None), Fix)]
@@ -162,7 +174,9 @@ def test_fixer_sweep_over_real_templates(tmp_path, monkeypatch):
         with open(os.environ["FIX_SWEEP_REPORT"], "w", encoding="utf-8") as handle:
             json.dump({"files": len(candidates), "fixed": fixed, "left": left}, handle, indent=1, sort_keys=True)
     assert not problems, "\n".join(problems[:20])
-    assert sum(fixed.values()) > 0
+    assert sum(fixed.values()) > 0 and restored > 20
+    # files whose fixes were all left (a value from a parameter, Fn::ForEach) were checked byte for byte
+    assert len(candidates) - len(written) > 0
     # every diff, on the original files: one `git apply` for them all, then each file is the fixed one
     check = tmp_path / "check"
     for copy in written:
