@@ -5,6 +5,7 @@
         --shard I/N     lint only the I-th of N shares of the files (for a CI matrix of N runners)
         --write-baseline FILE   record the current findings in FILE and exit 0
         --baseline FILE         report only the findings that FILE does not hold (see baseline.py)
+        --pack-only, --cache-dir DIR, --no-cache, --no-progress   (batch.py)
         (and the options in options.py: --changed-since, --sarif-file, --skip-non-templates, -x)
     cfn-lint-bestpractices fix [--diff] [--unsafe] [--select IDS] [--] templates...   apply fixes (fixes/command.py)
     cfn-lint-bestpractices rules [--markdown]                     list the pack's rules
@@ -17,9 +18,7 @@ and every other file keeps its findings. Output formats and exit codes are cfn-l
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -30,7 +29,7 @@ from cfnlint.rules.errors import ConfigError, ParseError
 from cfnlint.runner.cli import Runner, get_formatter
 from cfnlint.runner.template.runner import run_template_by_file_path
 
-from . import __version__, discovery, options
+from . import __version__, batch, discovery, options
 from .baseline import Baseline, from_options
 from .output import emit as emit_findings
 from .rules import ALL_RULES
@@ -42,6 +41,9 @@ LOGGER = logging.getLogger("cfnlint")
 class IsolatingRunner(Runner):
     """cfn-lint's runner, but a template on which cfn-lint raises costs only that template; with
     `jobs` > 1 the files are linted in worker processes, and `shard` (i, n) keeps every n-th file."""
+
+    run_template = staticmethod(run_template_by_file_path)  # one template's run (packonly.py has another)
+    speed = batch.SpeedOptions()  # --pack-only, the cache, the progress indicator
 
     def __init__(self, config: ConfigMixIn, argv: Sequence[str] = (), jobs: int = 1,
                  shard: tuple[int, int] | None = None, baseline: Baseline | None = None) -> None:
@@ -84,7 +86,7 @@ class IsolatingRunner(Runner):
 
     def lint_file(self, filename: str) -> list[Match]:
         try:
-            return list(run_template_by_file_path(filename, self.config, self.rules, self._ignore_bad_template()))
+            return list(self.run_template(filename, self.config, self.rules, self._ignore_bad_template()))
         except Exception as err:  # pylint: disable=broad-except
             return [Match.create(
                 filename=filename,
@@ -106,26 +108,7 @@ class IsolatingRunner(Runner):
         if self.config.deployment_files or self.config.parameter_files or not self.config.templates:
             yield from super().run()
             return
-        files = self.files()
-        if self.jobs > 1 and len(files) > 1:
-            yield from self._run_in_workers(files)
-            return
-        for filename in files:
-            yield from self.lint_file(filename)
-
-    def _run_in_workers(self, files: list[str]) -> Iterator[Match]:
-        # Workers send back plain rows, which become matches of this process's rules again, in the
-        # order of the files. A forked worker inherits this runner with its rules already loaded;
-        # under another start method each worker builds its own from the same arguments.
-        global _WORKER  # pylint: disable=global-statement
-        if multiprocessing.get_start_method() == "fork":
-            _WORKER, init, init_args = self, None, ()
-        else:
-            init, init_args = _start_worker, (self.argv,)
-        with ProcessPoolExecutor(min(self.jobs, len(files)), initializer=init, initargs=init_args) as pool:
-            for rows in pool.map(_lint_in_worker, files):
-                for row in rows:
-                    yield self._match_from_row(row)
+        yield from batch.lint_files(self, self.files())
 
     def _match_from_row(self, row: dict) -> Match:
         rule = self.rules.data.get(row["rule"]) or ParseError()
@@ -141,28 +124,6 @@ class _Found:
     def __init__(self, path: list) -> None:
         self.path = path
         self.path_string = "/".join(map(str, path))
-
-
-_WORKER: IsolatingRunner | None = None
-
-
-def _start_worker(argv: list[str]) -> None:
-    global _WORKER  # pylint: disable=global-statement
-    logging.disable(logging.WARNING)  # the parent reports; workers only lint
-    _WORKER = IsolatingRunner(options.make_config(*options.prepare(argv)), argv)
-
-
-def _lint_in_worker(filename: str) -> list[dict]:
-    assert _WORKER is not None
-    rows = []
-    for m in _WORKER.lint_file(filename):
-        path = getattr(m, "path", None)
-        # plain types only: cfn-lint's YAML string nodes do not pickle
-        rows.append({"rule": str(m.rule.id), "message": str(m.message), "filename": str(m.filename),
-                     "line": int(m.linenumber), "column": int(m.columnnumber), "line_end": int(m.linenumberend),
-                     "column_end": int(m.columnnumberend), "parent_id": m.parent_id and str(m.parent_id),
-                     "path": [p if isinstance(p, int) else str(p) for p in path] if path is not None else None})
-    return rows
 
 
 def rules_table() -> str:
@@ -291,6 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.asks_help(args):
         print(options.HELP)  # then cfn-lint's own help
     try:
+        args, speed = batch.take_options(args)
         args, jobs, shard, baseline = _own_options(args)
     except (ValueError, options.UsageError) as err:
         print(f"cfn-lint-bestpractices: {err}", file=sys.stderr)
@@ -301,7 +263,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     found = config.discovery()
     nothing_to_lint = found is not None and not found.files and not config.deployment_files
     try:
-        runner = IsolatingRunner(config, args, jobs, shard, baseline)
+        runner = batch.runner_class(speed)(config, args, jobs, shard, baseline)
+        runner.speed = speed
         if nothing_to_lint:  # every file skipped or unchanged: an empty report, exit 0
             runner._cli_output([])  # pylint: disable=protected-access
         runner.cli()
