@@ -15,3 +15,19 @@ os.environ[NO_CACHE_ENV] = "1"
 _CACHE_HOME = tempfile.mkdtemp(prefix="cfn-lint-bestpractices-test-cache-")
 os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
 atexit.register(shutil.rmtree, _CACHE_HOME, ignore_errors=True)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--full-corpus", action="store_true", default=False,
+                     help="also run the whole-corpus variants of sampled tests (minutes of CPU)")
+
+
+def pytest_collection_modifyitems(config, items):
+    # the whole-corpus variants are deselected (not skipped) unless asked for
+    if config.getoption("--full-corpus"):
+        return
+    kept = [item for item in items if "full_corpus" not in item.keywords]
+    dropped = [item for item in items if "full_corpus" in item.keywords]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

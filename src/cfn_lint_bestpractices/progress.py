@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 DELAY = 1.5  # seconds before anything is shown
+REDRAW = 0.1  # seconds between two redraws for the steps of one template
 
 
 def wanted(stream: Any = None) -> bool:
@@ -62,7 +63,7 @@ class Progress:
             self._bar.set_postfix_str(f"{self._file}: {text}" if self._file else text, refresh=False)
             now = time.monotonic()
             # tqdm's refresh draws at once: keep to its delay, and to ten redraws a second
-            if now - self._start >= DELAY and now - self._drawn >= 0.1:
+            if now - self._start >= DELAY and now - self._drawn >= REDRAW:
                 self._drawn = now
                 self._bar.refresh()
 
