@@ -168,7 +168,7 @@ class ResultCache:
     """Entries under `directory`, keyed by `key(filename, config_digest)`."""
 
     def __init__(self, directory: str | os.PathLike, config_digest: str,
-                 depends_on: Callable[[str], Iterable[str]] = dependencies) -> None:
+                 depends_on: Callable[[str], Iterable[str]] | None = None) -> None:
         self.directory = Path(directory) / f"v{FORMAT}"
         self.config_digest = config_digest
         self.depends_on = depends_on
@@ -184,7 +184,7 @@ class ResultCache:
         except OSError:
             return None
         parts = [self.config_digest, filename, _sha(content)]
-        for dependency in self.depends_on(filename):
+        for dependency in (self.depends_on or dependencies)(filename):
             parts += [str(dependency), file_digest(dependency)]
         return _sha("\0".join(parts).encode())
 
