@@ -13,7 +13,7 @@ stock cfn-lint's. It also checks that `--pack-only` reports exactly the pack's f
 the pack, and measures peak memory of `--jobs 2` against stock cfn-lint (see `memory`). Not a test:
 the machine is shared, so read medians and ratios, not seconds.
 
-cloudformation-validate (`pip install cloudformation-validate`, or this package's `bench` extra) has no
+cloudformation-validate (`pip install cloudformation-validate`) has no
 command line: a short driver builds its engine once and validates every file, in one process.
 Templates that make stock cfn-lint itself crash (the corpus's cfn-lint-crashers.txt) are left out,
 since one of them loses a whole stock run.

@@ -44,6 +44,7 @@ from cfnlint.graph import Graph
 from cfnlint.helpers import REGIONS, TRANSFORM_SAM, format_json_string
 from cfnlint.match import Match
 from cfnlint.rules import CloudFormationLintRule, Rules
+from cfnlint.rules._rule import _rule_match_to_match
 from cfnlint.rules.errors import ParseError, TransformError
 from cfnlint.runner.template import runner as cfn_runner
 from cfnlint.template.template import Template
@@ -249,6 +250,13 @@ def _has_resource_checks(rule: CloudFormationLintRule) -> bool:
         type(rule).matchall_resource_properties is not CloudFormationLintRule.matchall_resource_properties)
 
 
+def _matchall(rule: CloudFormationLintRule, filename: str | None, cfn: Template) -> Iterator[Match]:
+    """CloudFormationLintRule.matchall (its `matching("match")` wrapper) without the wrapper's two
+    clock readings and debug lines per rule and template."""
+    for result in rule.match(cfn):
+        yield from _rule_match_to_match(rule, filename, cfn, result)
+
+
 def run_rules(rules: Rules, filename: str | None, cfn: Template, config: ConfigMixIn) -> Iterator[Match]:
     """cfn-lint's Rules.run: configure and initialize every rule, run each, keep the matches of the
     enabled ones; the configuration is read once (it does not change during a template's run)."""
@@ -270,9 +278,14 @@ def run_rules(rules: Rules, filename: str | None, cfn: Template, config: ConfigM
             if parent_rule in rules.data:
                 rules.data[parent_rule].child_rules[rule_id] = rule
     count = len(rules.data)
+    showing = progress.current.enabled
     for number, (rule_id, rule) in enumerate(rules.data.items(), 1):
-        progress.step(f"rule {rule_id} ({number}/{count})")
-        for match in rules.run_check(rule.matchall, filename, rule_id, config, enabled, filename, cfn):
+        if showing:
+            progress.step(f"rule {rule_id} ({number}/{count})")
+        check = rule.matchall
+        if type(rule).matchall is CloudFormationLintRule.matchall:
+            check = functools.partial(_matchall, rule)
+        for match in rules.run_check(check, filename, rule_id, config, enabled, filename, cfn):
             if match.rule.id in enabled:
                 yield match
     checking = [(rule_id, rule) for rule_id, rule in rules.data.items() if _has_resource_checks(rule)]
