@@ -4,6 +4,7 @@ AWS's cloudformation-validate, each as one process over the same files, as a use
 
     python benchmarks/bench_speed.py                       # the corpus's `real` templates, 3 passes
     python benchmarks/bench_speed.py --kinds real,real-rendered --repeat 5
+    python benchmarks/bench_speed.py --every 3             # a third of them, spread over the corpus
     python benchmarks/bench_speed.py --smoke               # 12 templates, 1 pass: what CI runs
 
 Each configuration runs `--repeat` times, in an order that rotates from pass to pass so that machine
@@ -24,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -75,16 +75,18 @@ def configurations(files: list[str], cache_dir: str) -> dict[str, list[str]]:
     return out
 
 
+WRAPPER = ("import resource, subprocess, sys, time\n"
+           "start = time.perf_counter()\n"
+           "proc = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)\n"
+           "wall = time.perf_counter() - start\n"
+           "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+           "sys.stdout.write(f'{wall} {use.ru_utime + use.ru_stime} {use.ru_maxrss}\\n' + proc.stdout)\n")
+
+
 def run(command: list[str], cwd: Path) -> tuple[float, float, int, str]:
     """(wall s, cpu s, peak RSS KiB of its largest process, stdout) of one run in a fresh process."""
-    wrapper = ("import resource, subprocess, sys, time\n"
-               "start = time.perf_counter()\n"
-               "proc = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)\n"
-               "wall = time.perf_counter() - start\n"
-               "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-               "sys.stdout.write(f'{wall} {use.ru_utime + use.ru_stime} {use.ru_maxrss}\\n' + proc.stdout)\n")
     env = {k: v for k, v in os.environ.items() if k != "CFN_LINT_BESTPRACTICES_NO_CACHE"}
-    proc = subprocess.run([sys.executable, "-c", wrapper, *command], capture_output=True, text=True, cwd=cwd, env=env)
+    proc = subprocess.run([sys.executable, "-c", WRAPPER, *command], capture_output=True, text=True, cwd=cwd, env=env)
     head, _, output = proc.stdout.partition("\n")
     wall, cpu, rss = head.split()
     return float(wall), float(cpu), int(rss), output
@@ -99,10 +101,10 @@ def pack_lines(parseable: str, pack_only: bool) -> list[str]:
 
 
 def tree_pss(pid: int) -> int:
-    """The summed proportional set size (KiB) of a process and its descendants: shared pages (a forked
+    """The summed proportional set size (KiB) of a process's descendants: shared pages (a forked
     worker shares the parent's) are counted once across them, not once per process as RSS counts them."""
     total = 0
-    pending = [pid]
+    pending = _children(pid)
     while pending:
         current = pending.pop()
         try:
@@ -110,19 +112,29 @@ def tree_pss(pid: int) -> int:
                 if line.startswith("Pss:"):
                     total += int(line.split()[1])
                     break
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError):
             continue
+        pending += _children(current)
     return total
 
 
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            out += [int(c) for c in (task / "children").read_text().split()]
+    except (OSError, ValueError):
+        pass
+    return out
+
+
 def memory(command: list[str], cwd: Path) -> tuple[int, int]:
-    """(peak RSS of its largest process, peak summed PSS of its process tree), KiB, sampled every 50 ms
-    (Linux only for the PSS)."""
+    """(peak RSS of its largest process, peak summed PSS of all its processes sampled every 50 ms), KiB.
+    The command runs under a small wrapper process, which reports the RSS and is left out of the PSS."""
     peak = [0]
-    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={k: v for k, v in os.environ.items() if k != "CFN_LINT_BESTPRACTICES_NO_CACHE"})
+    env = {k: v for k, v in os.environ.items() if k != "CFN_LINT_BESTPRACTICES_NO_CACHE"}
+    proc = subprocess.Popen([sys.executable, "-c", WRAPPER, *command], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=env)
 
     def sample() -> None:
         while proc.poll() is None:
@@ -131,17 +143,16 @@ def memory(command: list[str], cwd: Path) -> tuple[int, int]:
 
     watcher = threading.Thread(target=sample)
     watcher.start()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    proc.wait()
+    out, _ = proc.communicate()
     watcher.join()
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return (rss if rss > before else before), peak[0]
+    return int(out.split("\n", 1)[0].split()[2]), peak[0]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kinds", default="real")
     parser.add_argument("--limit", type=int, default=0, help="only the first N templates (in manifest order)")
+    parser.add_argument("--every", type=int, default=1, help="only every N-th template (a spread subset)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--smoke", action="store_true", help="12 templates (or --limit), one pass, no memory runs (CI)")
     parser.add_argument("--no-memory", action="store_true")
@@ -152,6 +163,7 @@ def main() -> int:
     crashers = set((CORPUS / "cfn-lint-crashers.txt").read_text().split())
     rows = [r for r in corpus_rows(tuple(args.kinds.split(","))) if not r.get("dup_of")
             and r["local_path"] not in crashers]
+    rows = rows[:: args.every]
     if args.limit:
         rows = rows[: args.limit]
     files = [r["local_path"] for r in rows]

@@ -48,6 +48,12 @@ the pack's options:
   --write-baseline FILE    write the current findings to FILE as the baseline
   --sarif-file FILE        also write the findings as SARIF 2.1.0 to FILE (from the same run)
   --skip-non-templates     skip named files that are not templates too (globs always skip them)
+  --pack-only              run only the pack's rules: the pack's findings of a full run, in a
+                           fraction of its time (cfn-lint's own rules are not run)
+  --cache-dir DIR          keep the result cache in DIR (default: the user's cache folder,
+                           e.g. ~/.cache/cfn-lint-bestpractices); an unchanged template is not linted again
+  --no-cache               neither read nor write the result cache (or CFN_LINT_BESTPRACTICES_NO_CACHE=1)
+  --no-progress            no progress indicator (one is shown on a terminal for runs over 1.5 s)
   -x RULE:OPTION=VALUE     configure a rule; a list option takes VALUE,VALUE or a JSON list,
                            e.g. -x W9501:exempt_functions=Legacy.*,Batch or
                            -x 'W9501:exempt_functions=["a{{1,3}}", "b"]'; unknown options, values of the
