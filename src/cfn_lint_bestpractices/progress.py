@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from typing import Any
 
@@ -38,6 +39,7 @@ class Progress:
         self.enabled = enabled and total > 0
         self.total = total
         self._bar: Any = None
+        self._timer: Any = None
         self._file = ""
         self._start = time.monotonic()
         self._drawn = 0.0
@@ -49,6 +51,11 @@ class Progress:
                 return
             self._bar = tqdm(total=total, unit="template", delay=DELAY, file=sys.stderr, leave=False,
                              dynamic_ncols=True, desc="cfn-lint-bestpractices")
+            # a single long step (decoding a large template) would draw nothing until the next one:
+            # draw once when the delay is over, whatever the run is doing then
+            self._timer = threading.Timer(DELAY, self._draw)
+            self._timer.daemon = True
+            self._timer.start()
 
     def file(self, name: str) -> None:
         """A template is started (in this process)."""
@@ -67,12 +74,22 @@ class Progress:
                 self._drawn = now
                 self._bar.refresh()
 
+    def _draw(self) -> None:
+        bar = self._bar
+        if bar is not None:
+            try:
+                bar.refresh()
+            except Exception:  # pylint: disable=broad-except
+                pass  # closed meanwhile: nothing to show
+
     def advance(self, count: int = 1) -> None:
         if self._bar is not None:
             self._bar.set_postfix_str("", refresh=False)
             self._bar.update(count)
 
     def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
         if self._bar is not None:
             self._bar.close()
             self._bar = None
