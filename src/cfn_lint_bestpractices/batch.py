@@ -177,5 +177,7 @@ def _start_worker(argv: list[str], cls: type, speed: SpeedOptions) -> None:
 
 def _lint_in_worker(filename: str) -> tuple[list[dict], list[str]]:
     assert _WORKER is not None
+    if progress.current.enabled:  # a forked worker inherits the parent's indicator: only the parent draws
+        progress.current = progress.Progress(0, False)
     matches, used = _lint_counting_rules(_WORKER, filename)
     return [row(m) for m in matches], used
