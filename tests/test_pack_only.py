@@ -163,6 +163,22 @@ def command(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([str(COMMAND), *args], capture_output=True, text=True, cwd=cwd, timeout=600, env=env)
 
 
+def in_process(args: list[str], cwd: Path) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of the command run in this process (no interpreter start-up)."""
+    import contextlib
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(args)
+    finally:
+        os.chdir(here)
+    return code, out.getvalue(), err.getvalue()
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = tmp_path_factory.mktemp("project")
@@ -216,23 +232,22 @@ def test_every_format_names_the_same_findings(project):
     expected = [f for f in json.loads(full.stdout) if f["Rule"]["Id"] in PACK_IDS]
     assert expected
     for fmt in ("parseable", "sarif", "pretty"):
-        pack = command("--no-cache", "--pack-only", "--format", fmt, "t.yaml", cwd=project)
-        assert pack.returncode == exit_code(expected)
+        code, out, _ = in_process(["--no-cache", "--pack-only", "--format", fmt, "t.yaml"], project)
+        assert code == exit_code(expected)
         for finding in expected:
-            assert finding["Rule"]["Id"] in pack.stdout
+            assert finding["Rule"]["Id"] in out
         if fmt == "sarif":
-            results = json.loads(pack.stdout)["runs"][0]["results"]
+            results = json.loads(out)["runs"][0]["results"]
             assert sorted(r["ruleId"] for r in results) == sorted(f["Rule"]["Id"] for f in expected)
         if fmt == "parseable":
-            assert len(pack.stdout.splitlines()) == len(expected)
+            assert len(out.splitlines()) == len(expected)
 
 
 def test_baselines_and_changed_since_work_alike(project, tmp_path):
     baseline = tmp_path / "baseline.json"
-    write = command("--no-cache", "--pack-only", "--write-baseline", str(baseline), "t.yaml", cwd=project)
-    assert write.returncode == 0 and baseline.exists()
-    again = command("--no-cache", "--pack-only", "--baseline", str(baseline), "t.yaml", cwd=project)
-    assert again.returncode == 0 and again.stdout == ""
+    assert in_process(["--no-cache", "--pack-only", "--write-baseline", str(baseline), "t.yaml"], project)[0] == 0
+    assert baseline.exists()
+    assert in_process(["--no-cache", "--pack-only", "--baseline", str(baseline), "t.yaml"], project)[:2] == (0, "")
     repo = tmp_path / "repo"
     repo.mkdir()
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
@@ -241,14 +256,14 @@ def test_baselines_and_changed_since_work_alike(project, tmp_path):
     subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"],
                    check=True)
     (repo / "new.yaml").write_text(TEMPLATE)
-    changed = command("--no-cache", "--pack-only", "--format", "parseable", "--changed-since", "HEAD", "*.yaml",
-                      cwd=repo)
-    assert {line.split(":")[0] for line in changed.stdout.splitlines()} == {"new.yaml"}
+    _, out, _ = in_process(["--no-cache", "--pack-only", "--format", "parseable", "--changed-since", "HEAD",
+                            "*.yaml"], repo)
+    assert {line.split(":")[0] for line in out.splitlines()} == {"new.yaml"}
 
 
 def test_pack_only_is_a_usage_error_for_a_bad_setting_of_the_packs_own(project):
-    proc = command("--pack-only", "-x", "W9505:multiplier=lots", "t.yaml", cwd=project)
-    assert proc.returncode == 1 and "W9505:multiplier" in proc.stderr
+    code, _, err = in_process(["--pack-only", "-x", "W9505:multiplier=lots", "t.yaml"], project)
+    assert code == 1 and "W9505:multiplier" in err
 
 
 def test_a_huge_template_says_what_it_is_doing(tmp_path, capsys, monkeypatch):
