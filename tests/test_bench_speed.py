@@ -12,7 +12,7 @@ from helpers import ROOT
 
 
 def test_the_benchmark_runs_every_configuration():
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_speed.py"), "--smoke", "--limit", "5"],
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_speed.py"), "--smoke", "--limit", "3"],
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     table = proc.stdout.split("configuration", 1)[1]
