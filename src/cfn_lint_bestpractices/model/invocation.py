@@ -245,7 +245,8 @@ class Invocations:
             for target, path in m.list_items(rule, "Targets"):
                 add("events", f"{'schedule' if scheduled else 'EventBridge'} rule '{rule.logical_id}'", rule,
                     target.get("Arn"), path + ("Arn",), True, source_ids=(rule.logical_id,),
-                    needs_permission="RoleArn" not in target, details={"schedule": scheduled})
+                    needs_permission="RoleArn" not in target,
+                    details={"schedule": scheduled, "role": target.get("RoleArn"), "role_path": path + ("RoleArn",)})
         for sched in m.of_type("AWS::Scheduler::Schedule"):
             target_node = sched.props.get("Target")
             add("scheduler", f"schedule '{sched.logical_id}'", sched,
@@ -471,6 +472,7 @@ class Driver:
 
     label: str
     bounded: bool  # True: it cannot scale the function without limit (a schedule, a capped mapping)
+    service: str = ""  # the invoking service's principal prefix, for invokers (cognito-idp, apigateway, ...)
 
 
 def drivers(model: TemplateModel, function: str) -> list[Driver]:
@@ -479,7 +481,7 @@ def drivers(model: TemplateModel, function: str) -> list[Driver]:
     mapping (one batch per shard), is capped; APIs, load balancers, function URLs, S3, SNS, event
     patterns and uncapped SQS mappings scale with their traffic."""
     graph = invocations(model)
-    out = [Driver(inv.label, bool(inv.details.get("schedule"))) for inv in graph.of_function(function)]
+    out = [Driver(inv.label, bool(inv.details.get("schedule")), inv.service) for inv in graph.of_function(function)]
     for mapping in graph.mappings:
         if mapping.target is None or mapping.target.function != function or not mapping.kind:
             continue
@@ -497,3 +499,35 @@ def drivers(model: TemplateModel, function: str) -> list[Driver]:
     if res is not None and res.type == "AWS::Serverless::Function" and "FunctionUrlConfig" in res.props:
         out.append(Driver("its FunctionUrlConfig", False))
     return out
+
+
+# Resources that reference a handler without invoking it for anything but the stack itself.
+_PASSIVE_REFERRERS = ("AWS::Logs::LogGroup",)
+
+
+def _invoked_by_cloudformation(src_type: str, path: tuple) -> bool:
+    """A reference through which only CloudFormation invokes the function: a custom resource's
+    ServiceToken, or a macro's FunctionName (invoked while the template is transformed)."""
+    prop = path[3] if len(path) > 3 else None
+    if src_type == "AWS::CloudFormation::CustomResource" or src_type.startswith("Custom::"):
+        return prop == "ServiceToken"
+    return src_type == "AWS::CloudFormation::Macro" and prop == "FunctionName"
+
+
+def cloudformation_handlers(model: TemplateModel) -> set[str]:
+    """Functions only CloudFormation invokes (custom resources, macros), otherwise referenced only
+    from log groups. Moved here from W9501 for I9517."""
+    def build():
+        handlers = set()
+        for fn in model.functions:
+            service_token = False
+            other = False
+            for src, path in model.references.get(fn.logical_id, []):
+                if _invoked_by_cloudformation(model.resources[src].type, path):
+                    service_token = True
+                elif model.resources[src].type not in _PASSIVE_REFERRERS:
+                    other = True
+            if service_token and not other:
+                handlers.add(fn.logical_id)
+        return handlers
+    return model.memo("invocation.cloudformation_handlers", build)

@@ -154,11 +154,13 @@ def publisher_edges(model: TemplateModel, alarms: bool = False) -> Iterator[Edge
 
 
 # Resources through which an AWS service, not the application, publishes to a topic named in them:
-# alarms, trails, Config, Auto Scaling and database event notifications, budgets, notification rules,
+# alarms, trails, Config, Auto Scaling and database event notifications, Auto Scaling lifecycle hooks
+# (the standalone resource: the hook publishes through its RoleARN), budgets, notification rules,
 # EventBridge targets, S3 event notifications, backup vaults, stack notifications.
 SERVICE_PUBLISHER_TYPES = (
     "AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm", "AWS::CloudTrail::Trail",
-    "AWS::Config::DeliveryChannel", "AWS::AutoScaling::AutoScalingGroup", "AWS::RDS::EventSubscription",
+    "AWS::Config::DeliveryChannel", "AWS::AutoScaling::AutoScalingGroup", "AWS::AutoScaling::LifecycleHook",
+    "AWS::RDS::EventSubscription",
     "AWS::DMS::EventSubscription", "AWS::Redshift::EventSubscription", "AWS::DocDB::EventSubscription",
     "AWS::Neptune::EventSubscription", "AWS::ElastiCache::CacheCluster", "AWS::ElastiCache::ReplicationGroup",
     "AWS::Budgets::Budget", "AWS::CodeStarNotifications::NotificationRule", "AWS::Events::Rule",

@@ -154,6 +154,16 @@ class TemplateModel:
     def every_value(self, value: bool) -> None:
         self.resolver.every_value = bool(value)
 
+    @property
+    def conditions_at_defaults(self) -> bool:
+        """Whether a condition that compares a parameter with a Default is judged at that Default (a
+        warning about opt-in exposure) rather than in both branches; see `Resolver.defaults_besides`."""
+        return self.resolver.conditions_at_defaults
+
+    @conditions_at_defaults.setter
+    def conditions_at_defaults(self, value: bool) -> None:
+        self.resolver.conditions_at_defaults = bool(value)
+
     def together(self, *branches: Branch) -> Branch | None:
         """One scenario in which all the branches hold (value and path of the first), or None."""
         if not branches:
