@@ -172,11 +172,17 @@ SERVICE_PUBLISHER_TYPES = (
 
 
 def service_publishers(model: TemplateModel, topic: str) -> list[str]:
-    """The resources through which an AWS service publishes to an in-template topic."""
+    """The resources through which an AWS service publishes to an in-template topic: those that refer
+    to it (Ref, GetAtt, Sub), and the EventBridge targets, S3 notifications and alarm actions that
+    name it otherwise (a literal ARN built from its name)."""
     out = []
     for src, _ in model.references.get(topic, []):
         if model.resources[src].type in SERVICE_PUBLISHER_TYPES and src not in out:
             out.append(src)
+    edges = model.memo("messaging.publisher_edges_with_alarms", lambda: list(publisher_edges(model, alarms=True)))
+    for edge in edges:
+        if edge.dest == topic and edge.source.logical_id not in out:
+            out.append(edge.source.logical_id)
     return out
 
 
