@@ -197,6 +197,33 @@ def _is_aws_integration(model: TemplateModel, node: Any) -> bool:
     return str(model.resolver.one(node)).upper() in ("AWS", "AWS_PROXY")
 
 
+def _streams(model: TemplateModel, integration: Any) -> bool:
+    """A REST integration that streams its response (responseTransferMode STREAM, or Lambda's
+    response-streaming-invocations URI): API Gateway then waits up to 15 minutes, not 29 seconds."""
+    if not isinstance(integration, dict):
+        return False
+    mode = integration.get("ResponseTransferMode", integration.get("responseTransferMode"))
+    if model.resolver.one(mode) == "STREAM":
+        return True
+    uri = integration.get("Uri", integration.get("uri"))
+    return "/response-streaming-invocations" in repr(uri)
+
+
+def _sam_route_streams(model: TemplateModel, props: dict) -> bool:
+    """Whether a SAM Api event's route streams, by the integration its API's DefinitionBody gives it."""
+    api = model.lookup_node(props.get("RestApiId"), ("AWS::Serverless::Api",))
+    body = model.resources[api].props.get("DefinitionBody") if api else None
+    paths = body.get("paths") if isinstance(body, dict) else None
+    path, method = model.resolver.one(props.get("Path")), model.resolver.one(props.get("Method"))
+    if not isinstance(paths, dict) or not isinstance(path, str) or not isinstance(method, str):
+        return False
+    route = paths.get(path)
+    if not isinstance(route, dict):
+        return False
+    op = route.get("x-amazon-apigateway-any-method" if method.lower() == "any" else method.lower())
+    return isinstance(op, dict) and _streams(model, op.get("x-amazon-apigateway-integration"))
+
+
 def _api_function(value: Any) -> Any:
     """The function ARN inside an API Gateway integration URI (or the value itself)."""
     if isinstance(value, str) and "/functions/" in value:
@@ -287,7 +314,9 @@ class Invocations:
                 method.prop_path("Integration", "Uri"), False, _api_function,
                 needs_permission="Credentials" not in integration, source_ids=ids(api, method.logical_id),
                 details={"api": "REST", "timeout": integration.get("TimeoutInMillis"),
-                         "timeout_path": method.prop_path("Integration", "TimeoutInMillis")})
+                         "timeout_path": method.prop_path("Integration", "TimeoutInMillis"),
+                         "streaming": _streams(m, integration),
+                         "transfer_mode": integration.get("ResponseTransferMode")})
         for integ in m.of_type("AWS::ApiGatewayV2::Integration"):
             if not _is_aws_integration(m, integ.props.get("IntegrationType")):
                 continue
@@ -337,7 +366,8 @@ class Invocations:
                 details = {"schedule": etype in ("Schedule", "ScheduleV2")}
                 if etype in ("Api", "HttpApi") and isinstance(props, dict):
                     details = {"api": "REST" if etype == "Api" else "HTTP", "timeout": props.get("TimeoutInMillis"),
-                               "timeout_path": path + ("TimeoutInMillis",)}
+                               "timeout_path": path + ("TimeoutInMillis",),
+                               "streaming": etype == "Api" and _sam_route_streams(self.model, props)}
                 yield Invocation(service, f"{etype} event '{name}'", fn.resource, target, path[:-1], etype in SAM_ASYNC_EVENTS,
                                  needs_permission=False, details=details)
 
