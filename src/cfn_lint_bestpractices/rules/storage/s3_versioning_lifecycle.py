@@ -18,8 +18,8 @@ class S3VersioningLifecycle(BestPracticeRule):
         "In a versioned bucket every overwrite and every delete keeps the previous version as a noncurrent "
         "version, billed like any other object. Without an enabled lifecycle rule with "
         "NoncurrentVersionExpiration, S3 keeps them forever and the bucket's cost grows without bound. A "
-        "write-once bucket, whose policy denies deleting objects and versions to everyone, is not reported "
-        "(report_write_once)."
+        "write-once bucket, whose policy denies deleting objects and versions to everyone or whose Object Lock "
+        "keeps every version for a default retention period, is not reported (report_write_once)."
     )
     tags = ["s3", "versioning", "lifecycle", "cost"]
     resource_types = ("AWS::S3::Bucket",)
@@ -27,7 +27,8 @@ class S3VersioningLifecycle(BestPracticeRule):
         "report_write_once": {
             "default": False, "type": "boolean",
             "description": ("Also report versioned buckets whose bucket policy denies s3:DeleteObject and "
-                            "s3:DeleteObjectVersion to everyone (write-once archives keep their versions on purpose)"),
+                            "s3:DeleteObjectVersion to everyone, or whose Object Lock sets a default retention "
+                            "(write-once archives keep their versions on purpose)"),
         },
     }
 
@@ -75,6 +76,18 @@ class S3VersioningLifecycle(BestPracticeRule):
         return False
 
     @staticmethod
+    def _object_locked(model: TemplateModel, bucket) -> bool:
+        """Whether S3 Object Lock keeps every new object version for a default retention period (write
+        once, read many): the bucket's own WORM, as deliberate as a policy that denies deletes."""
+        config = bucket.props.get("ObjectLockConfiguration")
+        rule = config.get("Rule") if isinstance(config, dict) else None
+        retention = rule.get("DefaultRetention") if isinstance(rule, dict) else None
+        if not isinstance(retention, dict):
+            return False
+        return (model.one(bucket.props.get("ObjectLockEnabled")) in (True, "true", "True")
+                and model.one(retention.get("Mode")) in ("COMPLIANCE", "GOVERNANCE"))
+
+    @staticmethod
     def _uncovered(model: TemplateModel, scenario: Branch, expiring: list[Branch]) -> Branch | None:
         """A scenario within `scenario` in which none of the expiring rules exists, or None."""
         current = scenario
@@ -98,7 +111,7 @@ class S3VersioningLifecycle(BestPracticeRule):
     def findings(self, model: TemplateModel):
         write_once = bool(self.config.get("report_write_once"))
         for bucket in model.of_type(BUCKET):
-            if not write_once and self._write_once(model, bucket):
+            if not write_once and (self._write_once(model, bucket) or self._object_locked(model, bucket)):
                 continue
             for status in model.strings(bucket, "VersioningConfiguration", "Status"):
                 if status.value != "Enabled":
