@@ -60,3 +60,24 @@ def pack_findings(matches: list[Any]) -> list[dict]:
 
 def fixture_config() -> dict:
     return json.loads((FIXTURES / "config.json").read_text())
+
+
+def command_here(cwd: Path, args: list[str]):
+    """`cfn-lint-bestpractices ARGS` run in `cwd` inside this process (`main`, what the installed script
+    calls), as a CompletedProcess: the same findings, output and exit code, without a new interpreter
+    (which would cost more CPU than most runs' linting)."""
+    import contextlib
+    import io
+    import subprocess
+
+    from cfn_lint_bestpractices.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    before = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        os.chdir(before)
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())

@@ -23,7 +23,6 @@ from helpers import FIXTURES, ROOT
 VECTORS = json.loads((ROOT / "integrations" / "cdk" / "test" / "vectors.json").read_text(encoding="utf-8"))
 APP = ROOT / "tests" / "cdk-python-app" / "app.py"
 TEMPLATE = FIXTURES / "cdk-app" / "OrdersServerless.template.json"
-PAGE = "https://github.com/cfn-lint-bestpractices/cfn-lint-bestpractices/blob/main/rules/"
 
 
 @pytest.mark.parametrize("case", VECTORS["cases"], ids=[c["name"] for c in VECTORS["cases"]])
@@ -61,7 +60,7 @@ def test_lints_in_process_and_through_a_command_alike():
     table = next(v for v in report["violations"] if v["ruleName"] == "W9804")
     assert table["violatingResources"] == [{"resourceLogicalId": "OrdersTable315BB997",
                                            "templatePath": str(TEMPLATE), "locations": []}]
-    assert table["fix"] == PAGE + "W9804.md"
+    assert table["fix"] == cdk.page_hint("W9804") == "the rule's page: cfn-lint-bestpractices rule W9804"
     outside = cdk.run_pack([str(TEMPLATE)], pack_only=True, command=[sys.executable, "-m", "cfn_lint_bestpractices"])
     assert cdk.to_report(outside) == report
 
@@ -129,7 +128,7 @@ def test_python_app_weak_references_findings_at_construct_paths(cdk_site, tmp_pa
         ["W9804", "ShopData/OrdersTable/Resource", []],
     ]
     budget = next(v for v in ours["violations"] if v["ruleName"] == "E9502")
-    assert budget["severity"] == "error" and budget["suggestedFix"] == PAGE + "E9502.md"
+    assert budget["severity"] == "error" and budget["suggestedFix"] == cdk.page_hint("E9502")
     assert budget["violatingConstructs"][0]["constructFqn"] == "aws-cdk-lib.aws_lambda.CfnFunction"
     assert "ShopApi/Batch/Resource (Batch14E90808)" in stderr
     assert "Acknowledge with 'cfn-lint-bestpractices::E9502'" in stderr

@@ -251,7 +251,8 @@ def test_bad_rule_options_in_a_template_are_findings_on_that_template(capsys, mo
     lines = proc.stdout.splitlines()
     assert lines == [
         "configured.yaml:6:11:6:11:E0003:Metadata cfn-lint config configure_rules: rule W9501 has no option "
-        "'exempt_function' (its options: every_allowed_value, every_function, exempt_functions)",
+        "'exempt_function' (its options: every_allowed_value, every_function, exempt_functions, report_cognito_triggers, "
+        "test_conditions)",
         "configured.yaml:8:11:8:11:E0003:Metadata cfn-lint config configure_rules: E9502:account_limit takes a "
         "whole number, not 'lots'",
         "configured.yaml:9:9:9:9:E0003:Metadata cfn-lint config configure_rules: no rule 'X1234' to configure",

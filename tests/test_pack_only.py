@@ -304,4 +304,9 @@ def test_the_fast_path_is_what_the_sample_tested():
     assert packonly.fast_path()
     made = runner(True)
     assert set(made.rules.data) == PACK_IDS
-    assert made.run_template is packonly.run_template_by_file_path
+    # the runner decodes and lints with packonly's copies (what the sample compared with a full run)
+    assert made.decode is packonly.PackOnlyRunner.decode and made.run_decoded is packonly.PackOnlyRunner.run_decoded
+    template, matches = made.decode(str(ROOT / "examples" / "all-rules.yaml"))
+    assert not matches and type(template).__module__ == "cfnlint.decode.node"
+    found = list(made.run_decoded(str(ROOT / "examples" / "all-rules.yaml"), template, made.config, made.rules))
+    assert found and {str(m.rule.id) for m in found} <= PACK_IDS

@@ -39,11 +39,17 @@ from . import __version__
 NAME = "cfn-lint-bestpractices"
 INSTALL = "pip install cfn-lint-bestpractices"
 CDK_INSTALL = "pip install 'cfn-lint-bestpractices[cdk]'"
-# every page of the pack's rules lives here (rules/_base.py): it tells the pack's findings from stock cfn-lint's
-PACK_PAGES = "https://github.com/cfn-lint-bestpractices/cfn-lint-bestpractices/"
+# the pack's rule ids (E/W/I 9500-9899; cfn-lint's own rules have none there): they tell the pack's
+# findings from stock cfn-lint's (a rule's Source is its page only where the project has an address)
+PACK_ID = re.compile(r"^[EWI]9[5-8]\d\d$")
 SEVERITIES = ("error", "warning", "info")
 _RANK = {"info": 1, "warning": 2, "error": 3}
 _RUN_FAILURE = re.compile(r"^E000\d$")
+
+
+def page_hint(rule_id: str) -> str:
+    """Where to read a rule's page when the findings carry no address for it."""
+    return f"the rule's page: cfn-lint-bestpractices rule {rule_id}"
 
 
 class PackMissing(Exception):
@@ -86,7 +92,7 @@ def is_kept(match: Mapping[str, Any], include_stock_findings: bool) -> bool:
     if include_stock_findings:
         return True
     rule = match["Rule"]
-    return str(rule.get("Source") or "").startswith(PACK_PAGES) or is_run_failure(str(rule["Id"]))
+    return bool(PACK_ID.match(str(rule["Id"]))) or is_run_failure(str(rule["Id"]))
 
 
 def is_selected(rule_id: str, select: Optional[Sequence[str]]) -> bool:
@@ -123,8 +129,11 @@ def to_violation(match: Mapping[str, Any], cwd: Optional[str] = None,
         "severity": reported_severity(severity_of(match), fail_on),
         "violatingResources": [resource_of(match, template_path, stack_paths)],
     }
-    if rule.get("Source"):  # the message says what to change; the rule's page says why and shows the fix
+    # the message says what to change; the rule's page says why and shows the fix
+    if rule.get("Source"):
         violation["fix"] = str(rule["Source"])
+    elif PACK_ID.match(str(rule["Id"])):
+        violation["fix"] = page_hint(str(rule["Id"]))
     return violation
 
 

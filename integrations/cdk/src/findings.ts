@@ -53,9 +53,14 @@ export interface MappingOptions {
   readonly stackPaths?: ReadonlyMap<string, string>;
 }
 
-// Every page of the pack's rules lives here (rules/_base.py DOCS_URL): it tells the pack's findings
-// from stock cfn-lint's in the same JSON.
-export const PACK_PAGES = 'https://github.com/cfn-lint-bestpractices/cfn-lint-bestpractices/';
+// The pack's rule ids (E/W/I 9500-9899; cfn-lint's own rules have none there): they tell the pack's
+// findings from stock cfn-lint's (a rule's Source is its page only where the project has an address).
+export const PACK_ID = /^[EWI]9[5-8]\d\d$/;
+
+/** Where to read a rule's page when the findings carry no address for it. */
+export function pageHint(ruleId: string): string {
+  return `the rule's page: cfn-lint-bestpractices rule ${ruleId}`;
+}
 
 const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
 
@@ -91,7 +96,7 @@ export function reportedSeverity(severity: Severity, failOn: FailOn): Severity {
 /** A finding of the pack, or cfn-lint saying it could not lint a template (E0000-E0009): never dropped. */
 export function isKept(match: PackMatch, includeStockFindings: boolean): boolean {
   if (includeStockFindings) return true;
-  return (match.Rule.Source ?? '').startsWith(PACK_PAGES) || isRunFailure(match.Rule.Id);
+  return PACK_ID.test(match.Rule.Id) || isRunFailure(match.Rule.Id);
 }
 
 /** cfn-lint could not lint a template (E0000 parse, E0001 transform, E0002 rule crash, E0003 config). */
@@ -133,7 +138,8 @@ export function toViolation(match: PackMatch, options: MappingOptions = {}): Vio
     violatingResources: [resourceOf(match, templatePath, options.stackPaths)],
   };
   // the message says what to change; the rule's page says why and shows the fix
-  return match.Rule.Source ? { ...violation, fix: match.Rule.Source } : violation;
+  if (match.Rule.Source) return { ...violation, fix: match.Rule.Source };
+  return PACK_ID.test(match.Rule.Id) ? { ...violation, fix: pageHint(match.Rule.Id) } : violation;
 }
 
 export interface Mapped {

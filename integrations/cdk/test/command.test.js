@@ -9,7 +9,7 @@ const path = require('path');
 const { BestPracticesPlugin, PackMissingError } = require('../lib/index');
 
 const FAKE = [process.execPath, path.join(__dirname, 'fake-pack.js')];
-const PAGE = 'https://github.com/cfn-lint-bestpractices/cfn-lint-bestpractices/blob/main/rules/';
+const PAGE = 'https://example.com/cfn-lint-bestpractices/rules/';
 const API = '/app/cdk.out/ShopApi.template.json';
 const DATA = '/app/cdk.out/ShopData.template.json';
 
