@@ -9,7 +9,8 @@ from typing import Any, Iterable
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
-from ..model import TemplateModel, get_model
+from ..model import TemplateModel, get_models
+from ..model.report import keep_finding
 
 DOCS_URL = "https://github.com/cfn-lint-bestpractices/cfn-lint-bestpractices/blob/main/rules/{id}.md"
 
@@ -25,6 +26,23 @@ EVERY_ALLOWED_VALUE = {
     "default": False, "type": "boolean",
     "description": ("Judge every allowed value of a parameter, not only its Default (errors always do)"),
 }
+
+# The rules that relate resources to each other (see `BestPracticeRule.across_stacks`). The others judge
+# one resource at a time, or add up a template on purpose (E9502: "in this template").
+ACROSS_STACKS = frozenset({
+    # compute
+    "W9501", "E9503", "E9504", "W9505", "E9506", "W9507", "W9508", "E9509", "W9510", "W9511", "W9512",
+    "W9513", "E9514", "W9515", "I9517", "E9518", "E9519", "W9520",
+    # messaging
+    "E9601", "W9602", "W9603", "W9604", "E9605", "E9606", "E9607", "E9608", "E9610", "W9611", "E9612",
+    "W9613", "E9614", "W9615", "E9616",
+    # networking
+    "W9701", "W9702", "E9703", "W9704", "W9705", "W9706", "E9707", "W9708", "W9709", "I9710", "E9711",
+    "E9712", "E9713", "E9714", "E9715", "E9717", "W9718", "W9720", "W9721", "W9723", "W9724", "W9725",
+    "W9726", "E9728", "W9731", "I9723",
+    # storage
+    "W9801", "E9803", "W9807", "W9811", "W9814", "W9815", "W9816", "W9818", "W9819",
+})
 
 # A condition whose name says it is the opposite of production: IsNonProd, NotProduction, IsNotProd.
 _NEGATED = re.compile(r"(?i)(non|not)[-_]?prod")
@@ -42,6 +60,14 @@ class BestPracticeRule(CloudFormationLintRule):
 
     # name -> {"default": ..., "type": "integer"|"string"|"boolean"|"list", "itemtype": ..., "description": ...}
     options: dict[str, dict[str, Any]] = {}
+
+    @property
+    def across_stacks(self) -> bool:
+        """Whether the rule relates resources to each other: in an application it then also sees the
+        resources of the stacks connected to the linted one (a queue in another stack, the permission
+        there); its findings about those are theirs to report, and only findings about the linted
+        template's own resources are kept (model/report.py). Every rule reads values across stacks."""
+        return self.id in ACROSS_STACKS
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -66,14 +92,21 @@ class BestPracticeRule(CloudFormationLintRule):
 
     def match(self, cfn: Any) -> list[RuleMatch]:
         try:
-            model = get_model(cfn)
-            model.every_value = self.judges_every_value()
-            matches = []
-            for found in self.findings(model):
-                path, message = found[0], found[1]
-                fix = found[2] if len(found) > 2 else None
-                matches.append(RuleMatch(list(path), message, fix=fix) if fix is not None
-                               else RuleMatch(list(path), message))
+            matches, seen = [], set()
+            models = get_models(cfn, wide=self.across_stacks)
+            for model in models:
+                model.every_value = self.judges_every_value()
+                for found in self.findings(model):
+                    kept = keep_finding(self, model, found)
+                    if kept is None:
+                        continue
+                    if len(models) > 1:  # a template deployed by several parents: each finding once
+                        if (kept[0], kept[1]) in seen:
+                            continue
+                        seen.add((kept[0], kept[1]))
+                    path, message, fix = kept
+                    matches.append(RuleMatch(list(path), message, fix=fix) if fix is not None
+                                   else RuleMatch(list(path), message))
             return matches
         except Exception as err:  # pylint: disable=broad-except
             # A raising rule would turn into E0002 and fail the user's whole run; a rule pack must
