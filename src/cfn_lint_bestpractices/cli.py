@@ -30,7 +30,7 @@ from cfnlint.rules.errors import ConfigError, ParseError
 from cfnlint.runner.cli import Runner, get_formatter
 from cfnlint.runner.template.runner import run_template_by_file_path
 
-from . import __version__, discovery, options
+from . import __version__, app_run, discovery, options
 from .baseline import Baseline, from_options
 from .output import emit as emit_findings
 from .rules import ALL_RULES
@@ -84,7 +84,7 @@ class IsolatingRunner(Runner):
 
     def lint_file(self, filename: str) -> list[Match]:
         try:
-            return list(run_template_by_file_path(filename, self.config, self.rules, self._ignore_bad_template()))
+            return list(app_run.lint_file(filename, self.config, self.rules, self._ignore_bad_template()))
         except Exception as err:  # pylint: disable=broad-except
             return [Match.create(
                 filename=filename,
@@ -106,7 +106,7 @@ class IsolatingRunner(Runner):
         if self.config.deployment_files or self.config.parameter_files or not self.config.templates:
             yield from super().run()
             return
-        files = self.files()
+        files = app_run.prepare(self.files())  # one application for the run (and nested children)
         if self.jobs > 1 and len(files) > 1:
             yield from self._run_in_workers(files)
             return
@@ -130,9 +130,13 @@ class IsolatingRunner(Runner):
     def _match_from_row(self, row: dict) -> Match:
         rule = self.rules.data.get(row["rule"]) or ParseError()
         found = _Found(row["path"]) if row["path"] is not None else None
-        return Match(message=row["message"], rule=rule, filename=row["filename"], linenumber=row["line"],
-                     columnnumber=row["column"], linenumberend=row["line_end"],
-                     columnnumberend=row["column_end"], parent_id=row["parent_id"], rulematch_obj=found)
+        match = Match(message=row["message"], rule=rule, filename=row["filename"], linenumber=row["line"],
+                      columnnumber=row["column"], linenumberend=row["line_end"],
+                      columnnumberend=row["column_end"], parent_id=row["parent_id"], rulematch_obj=found)
+        for name in ("construct_path", "stable_message"):  # construct_paths.py
+            if row.get(name):
+                object.__setattr__(match, name, row[name])  # Match is frozen; cfn-lint adds attributes so too
+        return match
 
 
 class _Found:
@@ -161,7 +165,9 @@ def _lint_in_worker(filename: str) -> list[dict]:
         rows.append({"rule": str(m.rule.id), "message": str(m.message), "filename": str(m.filename),
                      "line": int(m.linenumber), "column": int(m.columnnumber), "line_end": int(m.linenumberend),
                      "column_end": int(m.columnnumberend), "parent_id": m.parent_id and str(m.parent_id),
-                     "path": [p if isinstance(p, int) else str(p) for p in path] if path is not None else None})
+                     "path": [p if isinstance(p, int) else str(p) for p in path] if path is not None else None,
+                     "construct_path": getattr(m, "construct_path", None),
+                     "stable_message": getattr(m, "stable_message", None)})
     return rows
 
 

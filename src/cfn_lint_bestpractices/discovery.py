@@ -25,6 +25,8 @@ from typing import Any
 
 from cfnlint.config import ConfigMixIn
 
+from .model.assembly import assembly_templates
+
 TEMPLATE_KEYS = ("Resources", "AWSTemplateFormatVersion", "Transform")
 # a top-level key of a YAML template: at the start of a line, perhaps quoted
 _YAML_KEY = re.compile(r"^[\"']?(?:Resources|AWSTemplateFormatVersion|Transform)[\"']?[ \t]*:", re.MULTILINE)
@@ -119,7 +121,9 @@ def discover(patterns: list[str], ignore: list[str], changed_since: str | None =
                     chosen.setdefault(path, False)
         else:
             found.found_any = True
-            chosen[os.path.normpath(pattern)] = True
+            stacks = assembly_templates(pattern)  # a CDK cloud assembly folder: its templates
+            for path in stacks or [pattern]:
+                chosen[os.path.normpath(path)] = True
     candidates = sorted(p for p in chosen if p not in ignored)
     if changed_since is not None:
         changed = changed_files(changed_since)

@@ -130,6 +130,21 @@ def _intrinsics(node: Any, names: tuple) -> Iterator[dict]:
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_/-]")
 
+# Resources that exist to attach a grant, a route or a rule to another resource. A rule judging a resource
+# of a connected stack also needs the attachments that a third stack makes to it (a VPC endpoint on the
+# network stack's route tables, written in an endpoints stack), so a wide model lists those too.
+ATTACHMENT_TYPES = frozenset({
+    "AWS::SQS::QueuePolicy", "AWS::SQS::QueueInlinePolicy", "AWS::SNS::TopicPolicy", "AWS::SNS::TopicInlinePolicy",
+    "AWS::S3::BucketPolicy", "AWS::Lambda::Permission", "AWS::Lambda::EventInvokeConfig",
+    "AWS::Lambda::EventSourceMapping", "AWS::SNS::Subscription", "AWS::Events::EventBusPolicy",
+    "AWS::EC2::VPCEndpoint", "AWS::EC2::Route", "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::VPCGatewayAttachment", "AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress",
+    "AWS::EC2::NetworkAclEntry", "AWS::EC2::SubnetNetworkAclAssociation", "AWS::EC2::FlowLog",
+    "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerRule",
+    "AWS::ApplicationAutoScaling::ScalableTarget", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy",
+    "AWS::KMS::Alias", "AWS::Logs::SubscriptionFilter", "Custom::S3BucketNotifications",
+})
+
 
 class Stack:
     """One stack of the application: a template, and where it sits (its parent and the link)."""
@@ -432,6 +447,40 @@ class Application:
         self._views[cache_key] = res
         return res
 
+    def attachments_into(self, stack: Stack) -> list[tuple[Stack, str]]:
+        """(stack, logical id) of the attachments (ATTACHMENT_TYPES) in other stacks that name a
+        resource of `stack`."""
+        index = self._views.get("attachments")
+        if index is None:
+            from .crossing import qualify, stacks_named
+
+            index = {}
+            for owner in self.stacks:
+                raw = owner.template.get("Resources") if isinstance(owner.template, dict) else None
+                for lid, (rtype, _, _) in owner.summary.resources.items():
+                    if rtype not in ATTACHMENT_TYPES or not isinstance(raw, dict) or not isinstance(raw.get(lid), dict):
+                        continue
+                    node = qualify(raw[lid].get("Properties"), owner, _Nobody, self)
+                    named = stacks_named([node]) | self._imported_keys(owner, node)
+                    for key in named - {owner.key}:
+                        index.setdefault(key, []).append((owner, lid))
+            self._views["attachments"] = index
+        return index.get(stack.key, [])
+
+    def _imported_keys(self, owner: Stack, node: Any) -> set[str]:
+        """The stacks whose exports the imports left in a qualified node may name (their names depend
+        on a parameter: every allowed value counts)."""
+        from .crossing import qualify, stacks_named
+
+        out: set[str] = set()
+        for found in _intrinsics(node, (IMPORT,)):
+            for name in self.static_names(owner, _unqualified(found[IMPORT], owner.key), every=True):
+                hit = self.exports.get(name)
+                if hit:
+                    out.add(hit[0].key)
+                    out |= stacks_named([qualify(self.output_of(*hit).value, hit[0], _Nobody, self)])
+        return out
+
     def resources_of(self, owner: Stack, viewer: Stack) -> list:
         """Every resource of `owner` as `viewer` sees it."""
         return [r for r in (self.remote_resource(viewer, qualified(lid, owner.key))
@@ -482,6 +531,18 @@ class _NobodyStack:
 
 
 _Nobody = _NobodyStack()
+
+
+def _unqualified(node: Any, key: str) -> Any:
+    """A node qualified for another viewer, with the names of stack `key` plain again (to resolve it in
+    that stack's own name resolver)."""
+    if isinstance(node, list):
+        return [_unqualified(n, key) for n in node]
+    if isinstance(node, dict):
+        return {_unqualified(k, key): _unqualified(v, key) for k, v in node.items()}
+    if isinstance(node, str):
+        return re.sub(re.escape(SEP + key) + r"(?![A-Za-z0-9_/-])", "", node)
+    return node
 
 
 def _real(path: str | None) -> str:

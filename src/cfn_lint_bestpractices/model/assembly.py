@@ -180,3 +180,22 @@ def _nested_name(logical_id: str, meta: dict) -> str:
             if part.endswith(".NestedStack"):
                 return part[: -len(".NestedStack")]
     return logical_id
+
+
+def assembly_templates(folder: str) -> list[str] | None:
+    """The templates a cloud assembly folder stands for on the command line (`cfn-lint-bestpractices
+    cdk.out`): each stack's template, in the folder and in its stages' folders, and the nested stack
+    templates CDK writes beside them. None when `folder` is not a cloud assembly."""
+    if not os.path.isdir(folder) or not is_assembly(folder):
+        return None
+    found = read_assembly(folder)
+    out = [s.file for s in found.stacks if os.path.isfile(s.file)]
+    for manifest in found.manifests:
+        here = os.path.dirname(manifest)
+        try:
+            names = sorted(os.listdir(here))
+        except OSError:
+            continue
+        out += [os.path.join(here, n) for n in names if n.endswith(".nested.template.json")]
+    rel = [os.path.relpath(p) if not os.path.isabs(folder) else p for p in out]
+    return sorted(dict.fromkeys(os.path.normpath(p) for p in rel))

@@ -109,6 +109,59 @@ def stacks_named(nodes: Any) -> set[str]:
     return out
 
 
+def expand(node: Any, stack: Stack, app: Application, depth: int = 0) -> Any:
+    """A node of `stack` itself with what crosses statically replaced by the value it reads (qualified):
+    an import of a known export, a Fn::GetStackOutput, a bound parameter, a child's output. The names
+    of `stack` stay plain. Reference indexes walk it, so that an import names its resource."""
+    if depth > MAX_DEPTH:
+        return node
+    if isinstance(node, list):
+        return [expand(item, stack, app, depth) for item in node]
+    if not isinstance(node, dict):
+        return node
+    name, args = intrinsic(node)
+    if name in ("Fn::ImportValue", "Fn::GetStackOutput"):
+        out = qualify(node, stack, _Alias(stack), app)
+        return node if intrinsic(out)[0] == name else _plain(out, stack)
+    if name == "Ref" and isinstance(args, str) and stack.binding(args) is not None:
+        return qualify(bound_value(stack, args), stack.parent, stack, app, depth + 1)
+    if name == "Fn::GetAtt":
+        parts = args.split(".", 1) if isinstance(args, str) else args
+        if isinstance(parts, list) and len(parts) == 2 and isinstance(parts[0], str):
+            out = _child_output(stack, parts[0], parts[1], stack, app, depth)
+            if out is not None:
+                return out
+        return node
+    if name is None:
+        return {k: expand(v, stack, app, depth) for k, v in node.items()}
+    return {name: expand(args, stack, app, depth)}
+
+
+class _Alias:
+    """`stack` seen from outside (its own names get qualified), to reuse `qualify` on its own nodes."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.key = ""
+        self.parent = None
+
+
+def _plain(node: Any, stack: Stack) -> Any:
+    """A node qualified for `_Alias(stack)` with `stack`'s own names plain again."""
+    suffix = SEP + stack.key
+    if isinstance(node, list):
+        return [_plain(n, stack) for n in node]
+    if isinstance(node, dict):
+        name, args = intrinsic(node)
+        if name == "Ref" and isinstance(args, str):
+            base, dot, rest = args.partition(".")
+            return {"Ref": (base[: -len(suffix)] if base.endswith(suffix) else base) + dot + rest}
+        if name == "Fn::GetAtt" and isinstance(args, list) and args and isinstance(args[0], str) \
+                and args[0].endswith(suffix):
+            return {"Fn::GetAtt": [args[0][: -len(suffix)]] + [_plain(a, stack) for a in args[1:]]}
+        return {k: _plain(v, stack) for k, v in node.items()}
+    return node
+
+
 def local_name(name: str, owner: Stack, viewer: Stack) -> str:
     return name if owner is viewer else qualified(name, owner.key)
 
@@ -490,12 +543,22 @@ class StackModel(TemplateModel):
         self.wide = wide
         app.set_scenarios(stack, self.scenarios)
         self.local_ids = frozenset(self.resources)
+        self._expanded: dict[str, Any] = {}
         self.scenarios = AppScenarios(self.scenarios, app, stack, lambda: self.every_value)
         self.resolver = AppResolver(self.template, region, self._render_ref, self.scenarios, app, stack, self)
         resources = RemoteResources(self.resources, app, stack)
         if wide:
-            for other in app.neighbours(stack):
-                for res in app.resources_of(other, stack):
+            neighbours = app.neighbours(stack)
+            shown = {stack.key} | {n.key for n in neighbours}
+            found = [r for other in neighbours for r in app.resources_of(other, stack)]
+            for other in neighbours:  # what third stacks attach to the neighbours' resources
+                for owner, lid in app.attachments_into(other):
+                    if owner.key not in shown:
+                        res = app.remote_resource(stack, qualified(lid, owner.key))
+                        if res is not None:
+                            found.append(res)
+            for res in found:
+                if not dict.__contains__(resources, res.logical_id):
                     dict.__setitem__(resources, res.logical_id, res)
                     self.by_type[res.type].append(res)
         self.resources = resources
@@ -526,6 +589,14 @@ class StackModel(TemplateModel):
         if key is None:
             return self.stack if logical_id in self.local_ids else None
         return self.app.by_key.get(key)
+
+    def scan_props(self, res: Resource) -> dict:
+        if SEP in res.logical_id:
+            return res.props  # another stack's, already qualified with what crosses resolved
+        hit = self._expanded.get(res.logical_id)
+        if hit is None:
+            hit = self._expanded[res.logical_id] = expand(res.props, self.stack, self.app)
+        return hit
 
     def is_local(self, res: Resource | str) -> bool:
         logical_id = res if isinstance(res, str) else res.logical_id

@@ -1,0 +1,71 @@
+"""The pack command's side of applications: one application for the run, each template parsed once.
+
+`prepare(files)` builds the run's application from the templates the command lints (model/locate.py
+says which templates take part), makes it the one every rule's model reads, says once on stderr which
+nested stacks cannot be followed, and returns the files to lint: the given ones and the local nested
+stack templates they bring. `lint_file` lints a template from the application's parse of it, so that
+cfn-lint does not decode it a second time.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from cfnlint.runner.template.runner import run_template_by_file_path
+
+from . import construct_paths
+from .model.application import Application
+from .model.locate import Parser, build_application, run_application, use_run
+
+
+def prepare(files: list[str], err: Any = None) -> list[str]:
+    if not files:
+        use_run(None)
+        return files
+    app = build_application(files, Parser())
+    use_run(app)
+    _say_unfollowed(app, err or sys.stderr)
+    given = {os.path.realpath(f) for f in files}
+    extra = []
+    for stack in app.stacks:
+        real = os.path.realpath(stack.file)
+        if stack.parent is not None and real not in given and os.path.realpath(stack.parent.file) in given:
+            given.add(real)
+            extra.append(os.path.relpath(stack.file) if not os.path.isabs(files[0]) else stack.file)
+    return list(files) + sorted(extra)
+
+
+def _say_unfollowed(app: Application, err: Any) -> None:
+    found = app.notices.unfollowed
+    if not found:
+        return
+    shown = ", ".join(f"{os.path.relpath(parent)}: {lid} ({where})" for parent, lid, where in found[:5])
+    more = ", ..." if len(found) > 5 else ""
+    noun = "nested stack" if len(found) == 1 else "nested stacks"
+    print(f"cfn-lint-bestpractices: {len(found)} {noun} cannot be followed, so their parameters and outputs "
+          f"are unknown: {shown}{more}", file=err)
+
+
+def lint_file(filename: str, config: Any, rules: Any, ignore_bad_template: bool) -> list[Any]:
+    """cfn-lint's run of one template (from the application's parse of it when it has one), each match
+    with the construct path of its resource (construct_paths.py)."""
+    app = run_application()
+    parser = getattr(app, "parser", None)
+    decoded = parser.take(filename) if parser is not None else None
+    if decoded is None:
+        decoded = Parser().decode(filename) if filename != "-" else None
+    if decoded is None:
+        return list(run_template_by_file_path(filename, config, rules, ignore_bad_template))
+    template, matches = decoded
+    if matches:
+        if ignore_bad_template or any("E0000".startswith(x) for x in config.ignore_checks):
+            matches = [m for m in matches if m.rule.id != "E0000"]
+        return list(matches)
+    from cfnlint.runner.template.runner import _run_template  # the step after decoding
+
+    found = list(_run_template(filename, template, config, rules))
+    stacks = app.stacks_of(filename) if app is not None else []
+    construct_paths.annotate(found, template, stacks[0] if stacks else None, app)
+    return found

@@ -1,0 +1,171 @@
+"""Applications: cloud assemblies, nested stacks and exported values linted as one system.
+
+Each app of fixtures/applications/ (see tests/applications.py) is linted through the pack's command; its
+pack findings must equal the snapshot beside it (UPDATE_SNAPSHOTS=1 regenerates; read the diff), every
+planted cross-stack problem must be among them and no correct cross-stack relation. Where the README
+says plain cfn-lint finds the application from a template's location, linting each template alone
+with plain cfn-lint must give that template's findings of the command.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+from applications import APPS, apps, command_findings, expectations, plain_findings, run_command, templates
+
+_RUNS: dict = {}
+
+
+def findings_of(app: str) -> list[dict]:
+    if app not in _RUNS:
+        _RUNS[app] = command_findings(app)
+    return _RUNS[app]
+
+
+@pytest.mark.parametrize("app", apps())
+def test_command_snapshot(app):
+    rows = findings_of(app)
+    snap = APPS / app / "snapshots" / "command.json"
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        snap.parent.mkdir(exist_ok=True)
+        snap.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert snap.exists(), f"no snapshot for {app}; run with UPDATE_SNAPSHOTS=1 and review it"
+    assert rows == json.loads(snap.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("app", apps())
+def test_planted_found_and_relations_silent(app):
+    spec = expectations(app)
+    found = {(r["rule"], r["file"], r["resource"]) for r in findings_of(app)}
+    assert spec["planted"], "an app without a planted problem proves nothing"
+    missing = [tuple(p) for p in spec["planted"] if tuple(p) not in found]
+    assert not missing, f"planted cross-stack problems not found: {missing}"
+    wrong = [tuple(s) for s in spec["silent"] if tuple(s) in found]
+    assert not wrong, f"correct cross-stack relations reported: {wrong}"
+
+
+@pytest.mark.parametrize("app", [a for a in apps() if expectations(a)["plain"]])
+def test_plain_cfn_lint_finds_the_application(app):
+    """Plain cfn-lint, one template at a time, reports what the command reports for each template."""
+    by_file: dict = {}
+    for row in findings_of(app):
+        by_file.setdefault(row["file"], []).append({k: row[k] for k in ("rule", "file", "resource", "line", "message")})
+    for file in templates(app):
+        assert plain_findings(app, file) == by_file.get(file, []), file
+
+
+def test_both_reference_modes_find_the_same_problems():
+    """Weak (Fn::GetStackOutput) and strong (Export/Fn::ImportValue) references: one system."""
+    def key(rows):
+        return sorted((r["rule"], r["file"], r["resource"], r["message"]) for r in rows)
+    assert key(findings_of("shop-weak")) == key(findings_of("shop-strong"))
+    weak = (APPS / "shop-weak" / "ShopServerless.template.json").read_text()
+    strong = (APPS / "shop-strong" / "ShopServerless.template.json").read_text()
+    assert "Fn::GetStackOutput" in weak and "Fn::ImportValue" not in weak
+    assert "Fn::ImportValue" in strong and "Fn::GetStackOutput" not in strong
+
+
+def test_a_relation_in_another_stack_is_what_silences(tmp_path):
+    """The traps are real: alone, the uploads stack's bucket has no policy denying plain HTTP (W9801);
+    without the parent's binding, the nested workers' reserved concurrency is their default 2 (W9512,
+    and W9511 on their mapping)."""
+    shutil.copy(APPS / "exports-literal" / "uploads.yaml", tmp_path / "uploads.yaml")
+    _, out, _ = run_command(["--format", "parseable", "--", "uploads.yaml"], tmp_path)
+    assert ":W9801:" in out
+    assert not any(r["rule"] == "W9801" for r in findings_of("exports-literal"))
+
+    family = tmp_path / "family"
+    shutil.copytree(APPS / "nested-yaml", family)
+    main = family / "main.yaml"
+    main.write_text(main.read_text().replace('        ReservedConcurrency: "20"\n', ""))
+    _, out, _ = run_command(["--format", "parseable", "--", "main.yaml"], family)
+    assert "nested/workers.yaml" in out and ":W9512:" in out and ":W9511:" in out
+    assert not any(r["rule"] in ("W9511", "W9512") for r in findings_of("nested-yaml"))
+
+
+def test_cloud_assembly_folder_is_its_templates():
+    from cfn_lint_bestpractices.model.assembly import assembly_templates
+
+    found = [os.path.relpath(p, APPS / "shop-weak") for p in assembly_templates(str(APPS / "shop-weak"))]
+    assert "ShopMessaging.template.json" in found
+    assert "ShopServerlessWorkers7CF5FF84.nested.template.json" in found
+    assert os.path.join("assembly-Staging", "StagingQueuesF222E645.template.json") in found
+    assert assembly_templates(str(APPS / "nested-yaml")) is None
+
+
+def test_nested_stack_on_s3_is_said_once():
+    code, out, err = run_command(["--format", "parseable", "--", "main.yaml"], APPS / "nested-yaml")
+    assert err.count("cannot be followed") == 1 and "Reporting (on S3)" in err
+    assert ":W9510:main.yaml/Workers/RefundsWorker: Lambda function 'RefundsWorker'" in out  # the local
+    # child is brought and linted, and its findings name the resource by its path from the root
+
+
+def test_construct_paths_in_every_format(tmp_path):
+    folder = APPS / "shop-weak"
+    sarif = tmp_path / "out.sarif"
+    _, out, _ = run_command(["--format", "json", "--sarif-file", str(sarif), "--", "ShopMessaging.template.json"],
+                            folder)
+    item = next(i for i in json.loads(out) if i["Rule"]["Id"] == "E9504")
+    assert item["ConstructPath"] == "ShopMessaging/OrdersQueue"
+    assert item["Message"].startswith("Queue 'OrdersQueue3DFA1D51'")  # cfn-lint's fields as they were
+    from cfn_lint_bestpractices.construct_paths import for_text
+    from cfnlint.formatters import ParseableFormatter
+    from cfnlint.rules import Match
+    from cfn_lint_bestpractices.rules import ALL_RULES
+
+    match = Match.create("Queue 'OrdersQueue3DFA1D51' ...", "ShopMessaging.template.json", ALL_RULES[0](), 27)
+    object.__setattr__(match, "construct_path", "ShopMessaging/OrdersQueue")
+    text = ParseableFormatter()._format(for_text([match], "parseable")[0])
+    assert text.endswith(":ShopMessaging/OrdersQueue: Queue 'OrdersQueue3DFA1D51' ...")
+    assert match.message == "Queue 'OrdersQueue3DFA1D51' ..."  # only the text's copy says it
+    results = json.loads(sarif.read_text())["runs"][0]["results"]
+    result = next(r for r in results if r["ruleId"] == "E9504")
+    location = result["locations"][0]
+    assert location["physicalLocation"]["artifactLocation"]["uri"].endswith("ShopMessaging.template.json")
+    assert location["logicalLocations"][0]["fullyQualifiedName"] == "ShopMessaging/OrdersQueue"
+
+
+def test_baseline_survives_a_changed_logical_id_hash(tmp_path):
+    """A CDK construct keeps its path when its logical id's hash changes: the finding is not new."""
+    app = tmp_path / "app"
+    shutil.copytree(APPS / "shop-weak", app)
+    baseline = tmp_path / "baseline.json"
+    code, _, err = run_command(["--write-baseline", str(baseline), "--", "ShopMessaging.template.json"], app)
+    assert code == 0, err
+    entries = json.loads(baseline.read_text())["entries"]
+    assert any(e["resource"] == "ShopMessaging/OrdersQueue" and e["rule"] == "E9504" for e in entries)
+    for path in app.rglob("*.template.json"):
+        path.write_text(path.read_text().replace("OrdersQueue3DFA1D51", "OrdersQueue0BADC0DE"))
+    code, out, err = run_command(["--baseline", str(baseline), "--format", "parseable", "--",
+                                  "ShopMessaging.template.json"], app)
+    assert out.strip() == "" and "no longer found" not in err, (out, err)
+
+
+def test_exempt_options_take_construct_paths():
+    assert any(r["rule"] == "I9723" and r["construct"] == "ShopNetwork/Vpc" for r in findings_of("shop-weak"))
+    base = ["--format", "parseable", "--include-checks", "I", "--", "ShopNetwork.template.json"]
+    _, out, _ = run_command(base, APPS / "shop-weak")
+    assert ":I9723:ShopNetwork/Vpc:" in out
+    _, out, _ = run_command(["-x", "I9723:exempt_resources=ShopNetwork/V.*"] + base, APPS / "shop-weak")
+    assert ":I9723:" not in out and ":E9711:" in out
+
+
+def test_resource_metadata_suppression_from_cdk(tmp_path):
+    """`worker.node.defaultChild.addMetadata('cfn-lint', {config: {ignore_checks: ['W9501']}})` in the
+    app: the synthesized resource carries it and the finding is suppressed; without it, it is reported."""
+    stage = APPS / "shop-weak" / "assembly-Staging"
+    template = json.loads((stage / "StagingConsumers70122A34.template.json").read_text())
+    worker = next(r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function")
+    assert worker["Metadata"]["cfn-lint"] == {"config": {"ignore_checks": ["W9501"]}}
+    assert not any(r["rule"] == "W9501" and "Staging" in r["file"] for r in findings_of("shop-weak"))
+    app = tmp_path / "app"
+    shutil.copytree(APPS / "shop-weak", app)
+    copy = app / "assembly-Staging" / "StagingConsumers70122A34.template.json"
+    del next(r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function")["Metadata"]["cfn-lint"]
+    copy.write_text(json.dumps(template, indent=1))
+    _, out, _ = run_command(["--format", "parseable", "--", str(copy.relative_to(app))], app)
+    assert ":W9501:Staging/Consumers/JobsWorker:" in out
