@@ -169,3 +169,98 @@ def test_resource_metadata_suppression_from_cdk(tmp_path):
     copy.write_text(json.dumps(template, indent=1))
     _, out, _ = run_command(["--format", "parseable", "--", str(copy.relative_to(app))], app)
     assert ":W9501:Staging/Consumers/JobsWorker:" in out
+
+
+def test_each_template_is_parsed_once(monkeypatch):
+    """The application's parse of a template is the one cfn-lint lints: a nested family of three
+    templates, each also read by the others' summaries, is decoded once each by the pack and the run
+    (cfn-lint's own nested-stack checks, E3043, read the children again: that is not the pack's)."""
+    import traceback
+
+    import cfnlint.decode
+
+    calls = []
+    real = cfnlint.decode.decode
+
+    def counting(file, *args, **kwargs):
+        frames = [f.filename for f in traceback.extract_stack()[:-1]]
+        if any("cfn_lint_bestpractices" in f or os.path.join("cfnlint", "runner") in f for f in frames) \
+                and not any(os.path.join("cfnlint", "rules") in f or os.path.join("cfnlint", "context") in f
+                            for f in frames):
+            calls.append(os.path.realpath(file))
+        return real(file, *args, **kwargs)
+
+    import cfnlint.runner.template.runner as runner
+
+    monkeypatch.setattr(cfnlint.decode, "decode", counting)
+    monkeypatch.setattr(runner, "decode", counting)  # the name cfn-lint's file runner imported
+    _, out, _ = run_command(["--format", "parseable", "--", "main.yaml"], APPS / "nested-yaml")
+    assert ":E9504:" in out
+    root = APPS / "nested-yaml"
+    assert sorted(calls) == sorted(os.path.realpath(root / f) for f in ("main.yaml", "network.yaml",
+                                                                         "nested/workers.yaml"))
+
+
+CHILD = """\
+Parameters:
+  Visibility: {Type: Number, Default: 400}
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: !Ref Visibility
+      RedrivePolicy: {deadLetterTargetArn: arn:aws:sqs:us-east-1:123456789012:dlq, maxReceiveCount: 5}
+Outputs:
+  QueueArn: {Value: !GetAtt Queue.Arn}
+"""
+
+PARENT = """\
+Resources:
+  Fast:
+    Type: AWS::CloudFormation::Stack
+    Properties: {TemplateURL: child.yaml, Parameters: {Visibility: "10"}}
+  Slow:
+    Type: AWS::CloudFormation::Stack
+    Properties: {TemplateURL: child.yaml, Parameters: {Visibility: "400"}}
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.13
+      Handler: index.handler
+      Role: !GetAtt Role.Arn
+      Timeout: 60
+      ReservedConcurrentExecutions: 10
+      Code: {ZipFile: "def handler(e, c): return e"}
+  FastMapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties: {EventSourceArn: !GetAtt Fast.Outputs.QueueArn, FunctionName: !Ref Worker}
+  SlowMapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties: {EventSourceArn: !GetAtt Slow.Outputs.QueueArn, FunctionName: !Ref Worker}
+"""
+
+
+def test_a_child_deployed_twice_is_judged_with_each_parents_binding(tmp_path):
+    (tmp_path / "main.yaml").write_text(PARENT)
+    (tmp_path / "child.yaml").write_text(CHILD)
+    _, out, _ = run_command(["--format", "parseable", "--", "main.yaml"], tmp_path)
+    found = [line for line in out.splitlines() if ":E9504:" in line]
+    assert len(found) == 1 and found[0].startswith("child.yaml:") and "10 s" in found[0], out
+    assert "main.yaml/Fast/Queue:" in found[0]
+
+
+def test_plain_cfn_lint_cannot_see_imports_between_separate_files():
+    """What the README says the plain route cannot see: independent stacks given as separate files."""
+    assert any(r["rule"] == "E9504" and r["file"] == "messaging.yaml" for r in findings_of("exports-literal"))
+    assert not any(r["rule"] == "E9504" for r in plain_findings("exports-literal", "messaging.yaml"))
+
+
+def test_jobs_give_the_findings_of_one_process():
+    _, one, _ = run_command(["--format", "parseable", "--", "main.yaml"], APPS / "nested-yaml")
+    _, two, _ = run_command(["--jobs", "2", "--format", "parseable", "--", "main.yaml"], APPS / "nested-yaml")
+    assert one == two and ":W9510:main.yaml/Workers/RefundsWorker:" in two

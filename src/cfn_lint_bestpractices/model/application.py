@@ -424,7 +424,8 @@ class Application:
 
     def remote_resource(self, viewer: Stack, key: str):
         """The Resource `Name@key` as `viewer` sees it: its properties with every name of its stack
-        qualified (and names of `viewer` plain), or None."""
+        qualified (and names of `viewer` plain), or None. One object serves every viewer whose names the
+        resource's values do not hold (most resources name only their own stack)."""
         base, owner_key = split_name(key)
         owner = self.by_key.get(owner_key) if owner_key else None
         if owner is None or owner is viewer:
@@ -432,20 +433,39 @@ class Application:
         cache_key = ("res", viewer.key, key)
         if cache_key in self._views:
             return self._views[cache_key]
-        from .crossing import qualify  # noqa: WPS433 (the two modules need each other)
+        shared, named = self._shared_resource(owner, base)
+        res = shared
+        if shared is not None and viewer.key in named:
+            from .crossing import qualify  # noqa: WPS433 (the two modules need each other)
+            from .template import Resource
+
+            node = self.template_for_views(owner)["Resources"][base]
+            props = qualify(node.get("Properties"), owner, viewer, self) if isinstance(node.get("Properties"), dict) else {}
+            res = Resource(key, shared.type, props if isinstance(props, dict) else {}, shared.condition)
+        self._views[cache_key] = res
+        return res
+
+    def _shared_resource(self, owner: Stack, base: str):
+        """(the resource qualified for a viewer it does not name, the stack keys its values name)."""
+        cache_key = ("shared", owner.key, base)
+        hit = self._views.get(cache_key)
+        if hit is not None:
+            return hit
+        from .crossing import qualify, stacks_named  # noqa: WPS433
         from .template import Resource
 
         raw = self.template_for_views(owner).get("Resources")
         node = raw.get(base) if isinstance(raw, dict) else None
-        res = None
+        hit = (None, set())
         if isinstance(node, dict) and isinstance(node.get("Type"), str):
             props = node.get("Properties")
-            props = qualify(props, owner, viewer, self) if isinstance(props, dict) else {}
+            props = qualify(props, owner, _Nobody, self) if isinstance(props, dict) else {}
             cond = node.get("Condition")
-            res = Resource(key, node["Type"], props if isinstance(props, dict) else {},
-                           qualified(cond, owner.key) if isinstance(cond, str) else None)
-        self._views[cache_key] = res
-        return res
+            hit = (Resource(qualified(base, owner.key), node["Type"], props if isinstance(props, dict) else {},
+                            qualified(cond, owner.key) if isinstance(cond, str) else None),
+                   stacks_named([props]))
+        self._views[cache_key] = hit
+        return hit
 
     def attachments_into(self, stack: Stack) -> list[tuple[Stack, str]]:
         """(stack, logical id) of the attachments (ATTACHMENT_TYPES) in other stacks that name a

@@ -176,7 +176,7 @@ def _roots_of(file: str, parser: Parser, depth: int = 0) -> list[str]:
 
 
 # -- the application of the run, or of a template's location ----------------------------------------
-_RUN: dict[str, Any] = {"app": None}
+_RUN: dict[str, Any] = {"app": None, "alone": False}
 _FOUND: dict[tuple, Application] = {}
 
 
@@ -189,10 +189,15 @@ def run_application() -> Application | None:
     return _RUN["app"]
 
 
+def lint_alone(flag: bool) -> None:
+    """Lint every template alone, as before applications (benchmarks/bench_applications.py compares)."""
+    _RUN["alone"] = bool(flag)
+
+
 def application_for(file: str | None) -> tuple[Application | None, list[Stack]]:
     """The application a linted template belongs to and its stacks there (several when more than one
     parent deploys it), or (None, [])."""
-    if not file or file == "-":
+    if not file or file == "-" or _RUN["alone"]:
         return None, []
     run = _RUN["app"]
     if run is not None:

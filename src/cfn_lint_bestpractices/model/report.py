@@ -9,7 +9,7 @@
 - The options that exempt resources (`exempt_resources`, `exempt_functions`) take regular expressions
   that fully match a logical id, as before, or a construct path (`ShopServerless/Legacy.*`): the
   resource's `Metadata.aws:cdk:path` without CDK's trailing `/Resource` or `/Default`, or for a resource
-  of a hand-written nested stack its path of nested stack names from the root.
+  of a hand-written nested stack its path of nested stack names from the root (`exempted`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from typing import Any
 
 from .application import SEP, trim_construct_path
 
-EXEMPTING_OPTIONS = ("exempt_resources", "exempt_functions")
 
 
 def construct_path(model: Any, logical_id: str) -> str | None:
@@ -40,13 +39,13 @@ def _subject(path: Any) -> str | None:
     return None
 
 
-def exempted(rule: Any, model: Any, logical_id: str) -> bool:
-    """Whether a resource-exempting option of the rule names the resource by its construct path."""
-    config = getattr(rule, "config", None) or {}
-    patterns = [p for name in EXEMPTING_OPTIONS for p in (config.get(name) or []) if isinstance(p, str)]
-    if not patterns:
-        return False
-    where = construct_path(model, logical_id)
+def exempted(patterns: Any, model: Any, logical_id: str) -> bool:
+    """Whether one of a resource-exempting option's patterns fully matches the resource's logical id
+    or its construct path."""
+    patterns = [p for p in (patterns or []) if isinstance(p, str)]
+    if any(re.fullmatch(p, logical_id) for p in patterns):
+        return True
+    where = construct_path(model, logical_id) if patterns and model is not None else None
     return bool(where) and any(re.fullmatch(p, where) for p in patterns)
 
 
@@ -56,8 +55,6 @@ def keep_finding(rule: Any, model: Any, found: tuple) -> tuple | None:
     fix = found[2] if len(found) > 2 else None
     subject = _subject(path)
     if subject is not None and SEP in subject:
-        return None
-    if subject is not None and exempted(rule, model, subject):
         return None
     app = getattr(model, "app", None)
     if app is not None:

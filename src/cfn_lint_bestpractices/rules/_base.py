@@ -10,7 +10,7 @@ from typing import Any, Iterable
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
 from ..model import TemplateModel, get_models
-from ..model.report import keep_finding
+from ..model.report import exempted, keep_finding
 
 DOCS_URL = "https://github.com/cfn-lint-bestpractices/cfn-lint-bestpractices/blob/main/rules/{id}.md"
 
@@ -54,6 +54,9 @@ class BestPracticeRule(CloudFormationLintRule):
     `fixes.Fix` (the edit that resolves this finding) or a `fixes.NoFix` (why there is none).
     The fix travels on cfn-lint's match as `match.fix`, for `cfn-lint-bestpractices fix`."""
 
+    # the model `findings` is reading (set by `match`), for the options that exempt resources
+    model: TemplateModel | None = None
+
     # whether findings carry a fix: "" (none), "safe", "unsafe" (it replaces a resource or changes
     # what the stack does) or "sometimes unsafe"; the page says the same on its "**Automatic fix:**" line
     fixable: str = ""
@@ -96,6 +99,7 @@ class BestPracticeRule(CloudFormationLintRule):
             models = get_models(cfn, wide=self.across_stacks)
             for model in models:
                 model.every_value = self.judges_every_value()
+                self.model = model  # what `exempt` reads construct paths from
                 for found in self.findings(model):
                     kept = keep_finding(self, model, found)
                     if kept is None:
@@ -126,7 +130,7 @@ class EnvironmentDependentRule(BestPracticeRule):
     options = {
         "exempt_resources": {
             "default": [], "type": "list", "itemtype": "string", "format": "regex",
-            "description": "Regular expressions; resources whose logical id matches one are not checked",
+            "description": "Regular expressions; resources whose logical id or CDK construct path matches one are not checked",
         },
         "production_conditions": {
             "default": "(?i).*prod.*", "type": "string", "format": "regex",
@@ -136,7 +140,8 @@ class EnvironmentDependentRule(BestPracticeRule):
     }
 
     def exempt(self, logical_id: str) -> bool:
-        return any(re.fullmatch(p, logical_id) for p in self.config.get("exempt_resources") or [])
+        """Whether `exempt_resources` names the resource by its logical id or its construct path."""
+        return exempted(self.config.get("exempt_resources"), getattr(self, "model", None), logical_id)
 
     def non_production(self, model: TemplateModel, scenario) -> bool:
         """Whether the scenario is a non-production one: it rules out a condition whose name means
