@@ -183,3 +183,27 @@ def test_trim_construct_path_like_cdk_users_name_constructs():
     assert trim_construct_path("Shop/Vpc/Default") == "Shop/Vpc"
     assert trim_construct_path("Shop/Resource") == "Shop/Resource"
     assert trim_construct_path("Shop/Handler") == "Shop/Handler"
+
+
+def test_values_that_cross_in_a_loop_end_unknown():
+    """Exports that import each other (names that depend on a parameter, resolved at each read), a
+    template that nests itself: unknown, never a crash."""
+    a = {"Parameters": {"P": {"Type": "String", "Default": "b"}},
+         "Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {
+             "VisibilityTimeout": {"Fn::ImportValue": {"Fn::Sub": "${P}-x"}}}}},
+         "Outputs": {"X": {"Value": {"Fn::ImportValue": {"Fn::Sub": "${P}-x"}}, "Export": {"Name": "a-x"}}}}
+    b = {"Parameters": {"P": {"Type": "String", "Default": "a"}},
+         "Outputs": {"X": {"Value": {"Fn::ImportValue": {"Fn::Sub": "${P}-x"}}, "Export": {"Name": "b-x"}}},
+         "Resources": {}}
+    app = app_of(a=a, b=b)
+    m = model(app, "a", wide=True)
+    assert [br.value for br in m.prop(m.resources["Q"], "VisibilityTimeout")] == [UNKNOWN]
+
+
+def test_a_template_that_nests_itself(tmp_path):
+    from cfn_lint_bestpractices.model.locate import build_application
+
+    (tmp_path / "self.yaml").write_text(
+        "Resources:\n  Me:\n    Type: AWS::CloudFormation::Stack\n    Properties: {TemplateURL: ./self.yaml}\n")
+    app = build_application([str(tmp_path / "self.yaml")])
+    assert [s.display for s in app.stacks] == ["self.yaml"]

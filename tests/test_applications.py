@@ -264,3 +264,29 @@ def test_jobs_give_the_findings_of_one_process():
     _, one, _ = run_command(["--format", "parseable", "--", "main.yaml"], APPS / "nested-yaml")
     _, two, _ = run_command(["--jobs", "2", "--format", "parseable", "--", "main.yaml"], APPS / "nested-yaml")
     assert one == two and ":W9510:main.yaml/Workers/RefundsWorker:" in two
+
+
+def test_bad_application_inputs_cost_only_themselves(tmp_path):
+    """A manifest that names missing templates or junk, a nested stack asset that is gone, a child that
+    does not parse or is no template: each gets cfn-lint's own finding, nothing raises, the rest is
+    linted."""
+    asm = tmp_path / "cdk.out"
+    asm.mkdir()
+    (asm / "manifest.json").write_text(json.dumps({"version": "48.0.0", "artifacts": {
+        "A": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "A.template.json"}},
+        "B": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "missing.template.json"}},
+        "C": {"type": "aws:cloudformation:stack", "properties": {}}, "D": "junk",
+        "S": {"type": "cdk:cloud-assembly", "properties": {"directoryName": "nowhere"}}}}))
+    (asm / "A.template.json").write_text(json.dumps({"Resources": {
+        "N": {"Type": "AWS::CloudFormation::Stack", "Metadata": {"aws:asset:path": "gone.nested.template.json"},
+              "Properties": {"TemplateURL": "https://s3.amazonaws.com/b/x.json"}},
+        "Q": {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": {"Fn::GetStackOutput": "bad"}}}},
+        "Outputs": {"O": "junk", "P": {"Value": {"Fn::ImportValue": [1, 2]}, "Export": {"Name": {"Ref": "Nope"}}}}}))
+    (tmp_path / "main.yaml").write_text("Resources:\n  Broken:\n    Type: AWS::CloudFormation::Stack\n"
+                                        "    Properties:\n      TemplateURL: ./broken.yaml\n      Parameters: [1, 2]\n"
+                                        "  Q:\n    Type: AWS::SQS::Queue\n")
+    (tmp_path / "broken.yaml").write_text("Resources:\n  X: [unclosed\n")
+    code, out, err = run_command(["--format", "parseable", "--", "cdk.out", "main.yaml"], tmp_path)
+    assert "Traceback" not in err and "cannot be followed" in err and "gone.nested.template.json" in err
+    assert "broken.yaml:3:1:3:2:E0000:" in out  # the child is brought, and cfn-lint says why it fails
+    assert "cdk.out/A.template.json:" in out and code == 6

@@ -28,12 +28,15 @@ def prepare(files: list[str], err: Any = None) -> list[str]:
     use_run(app)
     _say_unfollowed(app, err or sys.stderr)
     given = {os.path.realpath(f) for f in files}
-    extra = []
-    for stack in app.stacks:
-        real = os.path.realpath(stack.file)
-        if stack.parent is not None and real not in given and os.path.realpath(stack.parent.file) in given:
-            given.add(real)
-            extra.append(os.path.relpath(stack.file) if not os.path.isabs(files[0]) else stack.file)
+    extra: list[str] = []
+    todo = list(given)
+    while todo:  # the local children of the given templates, theirs, ... (those that do not parse too)
+        for child in app.child_files.get(todo.pop(), []):
+            real = os.path.realpath(child)
+            if real not in given:
+                given.add(real)
+                todo.append(real)
+                extra.append(os.path.relpath(child) if not os.path.isabs(files[0]) else child)
     return list(files) + sorted(extra)
 
 
@@ -59,10 +62,8 @@ def lint_file(filename: str, config: Any, rules: Any, ignore_bad_template: bool)
     if decoded is None:
         return list(run_template_by_file_path(filename, config, rules, ignore_bad_template))
     template, matches = decoded
-    if matches:
-        if ignore_bad_template or any("E0000".startswith(x) for x in config.ignore_checks):
-            matches = [m for m in matches if m.rule.id != "E0000"]
-        return list(matches)
+    if matches:  # a template that does not parse: cfn-lint says why, under the name it was given
+        return list(run_template_by_file_path(filename, config, rules, ignore_bad_template))
     from cfnlint.runner.template.runner import _run_template  # the step after decoding
 
     found = list(_run_template(filename, template, config, rules))

@@ -203,6 +203,7 @@ class Application:
         self._views: dict[tuple, Any] = {}
         self._scenarios: dict[str, Any] = {}
         self._copies: dict[str, dict] = {}
+        self.child_files: dict[str, list[str]] = {}  # parent file -> the local children it names
 
     # -- building ----------------------------------------------------------------------------
     def _key_for(self, display: str) -> str:
@@ -229,6 +230,8 @@ class Application:
                  parent: Stack | None = None, link: assembly.Link | None = None, depth: int = 0) -> Stack | None:
         """A stack and, recursively, the children of its nested stack links (`parse(file)` gives a
         parsed template or None)."""
+        if not os.path.isfile(file):
+            return None
         template = parse(file)
         if not isinstance(template, dict):
             return None
@@ -237,6 +240,7 @@ class Application:
             if child_link.child is None:
                 self.notices.unfollowed.append((file, child_link.logical_id, child_link.where))
                 continue
+            self.child_files.setdefault(_real(file), []).append(child_link.child)
             if depth >= 8 or any(_real(s.file) == _real(child_link.child) for s in self._ancestors(stack)):
                 continue  # a template that nests itself
             self.add_tree(f"{display}/{child_link.name}", child_link.child, parse, None, region, stack,

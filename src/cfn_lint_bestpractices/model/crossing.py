@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from .application import SEP, Application, Stack, qualified, split_name
@@ -83,8 +84,6 @@ def qualify(node: Any, owner: Stack, viewer: Stack, app: Application, depth: int
 
 def stacks_named(nodes: Any) -> set[str]:
     """The stack keys of the qualified names a node holds."""
-    import re
-
     out: set[str] = set()
     todo = [nodes]
     while todo:
@@ -241,8 +240,6 @@ def _qualify_sub(args: Any, owner: Stack, viewer: Stack, app: Application, depth
             return local_name(base, owner, viewer) + dot + attr
         return inner
 
-    import re
-
     new_text = re.sub(r"\$\{([^}]*)\}", lambda m: "${" + rename(m.group(1)) + "}", text)
     out_vars.update(extra)
     return {"Fn::Sub": [new_text, out_vars] if out_vars else new_text}
@@ -275,6 +272,7 @@ class AppResolver(Resolver):
         self.app = app
         self.stack = stack
         self.model = model
+        self._crossings = 0
 
     def _branches(self, node: Any, conds: tuple, every: bool) -> Iterator[Branch]:
         name, args = intrinsic(node)
@@ -302,8 +300,17 @@ class AppResolver(Resolver):
         yield from super()._branches(node, conds, every)
 
     def _read(self, node: Any, owner: Stack, conds: tuple, every: bool) -> Iterator[Branch]:
-        """Branches of a node of `owner`, read here."""
-        yield from self._branches(qualify(node, owner, self.stack, self.app), conds, every)
+        """Branches of a node of `owner`, read here. Values that cross again and again (an export that
+        imports itself through other stacks) end as unknown."""
+        if self._crossings >= MAX_DEPTH:
+            yield Branch(UNKNOWN, conds)
+            return
+        self._crossings += 1
+        try:
+            found = list(self._branches(qualify(node, owner, self.stack, self.app), conds, every))
+        finally:
+            self._crossings -= 1
+        yield from found
 
     def _import(self, args: Any, conds: tuple, every: bool) -> Iterator[Branch]:
         for br in self._branches(args, conds, every):
