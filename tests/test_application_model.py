@@ -207,3 +207,11 @@ def test_a_template_that_nests_itself(tmp_path):
         "Resources:\n  Me:\n    Type: AWS::CloudFormation::Stack\n    Properties: {TemplateURL: ./self.yaml}\n")
     app = build_application([str(tmp_path / "self.yaml")])
     assert [s.display for s in app.stacks] == ["self.yaml"]
+
+
+def test_an_export_name_two_stacks_make_is_unknown():
+    """Two templates of a run that export one name cannot both be deployed in one Region: an import of
+    that name could read either, so it stays unknown."""
+    app = app_of(dev=producer("orders-arn"), prod=producer("orders-arn"), cons=consumer("orders-arn"))
+    assert source_of(model(app, "cons"))[0].value is UNKNOWN
+    assert not app.connected(app.by_key["cons"])

@@ -57,7 +57,11 @@ def split_name(name: str) -> tuple[str, str | None]:
 
 def trim_construct_path(path: str) -> str:
     """A construct path as CDK users name the construct: `Stack/Queue/Resource` is the L1 resource
-    of `Stack/Queue`, `.../Default` likewise (the id CDK gives a construct's default child)."""
+    of `Stack/Queue`, `.../Default` likewise (the id CDK gives a construct's default child). `cdk diff`
+    names resources the same way (aws-cdk CLI 2.1149.0, `normalizedLogicalIdPath`: the last part dropped
+    when it is `Resource` or `Default` and something is left below the stack), except that it also drops
+    the stack, which a report of several stacks keeps. (CDK's policy-validation report prints the
+    path with `/Resource`.)"""
     for tail in ("/Resource", "/Default"):
         if path.endswith(tail) and path.count("/") > 1:
             return path[: -len(tail)]
@@ -191,7 +195,8 @@ class Notices:
 
 
 class Application:
-    """The stacks of one run and the edges between them. Build with `build(sources, parse)`."""
+    """The stacks of one run and the edges between them: `add`/`add_tree` each stack, then `finish`
+    (locate.build_application does it for a run or a template's location)."""
 
     def __init__(self) -> None:
         self.stacks: list[Stack] = []
@@ -217,6 +222,8 @@ class Application:
             region: str | None = None, parent: Stack | None = None, link: assembly.Link | None = None) -> Stack:
         summary = summarize(template, file)
         stack = Stack(self._key_for(display), display, file, template, summary, stack_name, region, parent, link)
+        if summary.has_globals:
+            self._copy_with_globals(stack)
         self.stacks.append(stack)
         self.by_key[stack.key] = stack
         self.by_file.setdefault(_real(file), []).append(stack)
@@ -256,14 +263,17 @@ class Application:
 
     def finish(self) -> "Application":
         """Index the exports and compute the edges between stacks."""
-        exports: dict[str, tuple[Stack, str]] = {}
+        exports: dict[str, tuple[Stack, str] | None] = {}
         for stack in self.stacks:
             for out_name, out in stack.summary.outputs.items():
                 if out.export is None:
                     continue
                 for name in self.static_names(stack, out.export, every=True):
-                    exports.setdefault(name, (stack, out_name))
-        self.exports = exports
+                    # CloudFormation keeps one export of a name per account and Region: two stacks of a
+                    # run that export one name are alternatives (two environments, two copies), and an
+                    # import of that name could read either, so it stays unknown
+                    exports[name] = None if name in exports and exports[name] != (stack, out_name) else (stack, out_name)
+        self.exports = {k: v for k, v in exports.items() if v is not None}
         edges: dict[str, set[str]] = {s.key: set() for s in self.stacks}
         consumes: dict[str, set[str]] = {s.key: set() for s in self.stacks}
 
@@ -414,17 +424,18 @@ class Application:
         of the run; reading the copy keeps what another stack sees independent of the order)."""
         if not stack.summary.has_globals:
             return stack.template
-        hit = self._copies.get(stack.key)
-        if hit is None:
-            hit = copy.deepcopy(stack.template)
-            if not getattr(stack.template, "_cfn_lint_bestpractices_merged", False):
-                try:
-                    from cfnlint.template.transforms._sam_globals import merge_globals
-                    merge_globals(hit)
-                except Exception:  # pylint: disable=broad-except
-                    pass
-            self._copies[stack.key] = hit
-        return hit
+        return self._copies.get(stack.key, stack.template)
+
+    def _copy_with_globals(self, stack: Stack) -> None:
+        """Taken when the stack is added, before cfn-lint lints (and merges into) the template."""
+        hit = copy.deepcopy(stack.template)
+        try:
+            from cfnlint.template.transforms._sam_globals import merge_globals
+
+            merge_globals(hit)
+        except Exception:  # pylint: disable=broad-except
+            pass  # cfn-lint's own module moved: the Globals stay unmerged for other stacks' views
+        self._copies[stack.key] = hit
 
     def remote_resource(self, viewer: Stack, key: str):
         """The Resource `Name@key` as `viewer` sees it: its properties with every name of its stack

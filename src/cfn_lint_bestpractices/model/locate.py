@@ -180,6 +180,24 @@ _RUN: dict[str, Any] = {"app": None, "alone": False}
 _FOUND: dict[tuple, Application] = {}
 
 
+_ALIASES: dict[str, str] = {}
+
+
+class linted_as:  # noqa: N801 (used as a context manager, like open)
+    """Lint `path` (a copy, such as the fixer's proof of a fixed text) as the template `original`: in
+    the application of `original`, as its stacks."""
+
+    def __init__(self, path: str, original: str) -> None:
+        self.key, self.original = os.path.realpath(path), original
+
+    def __enter__(self) -> "linted_as":
+        _ALIASES[self.key] = self.original
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        _ALIASES.pop(self.key, None)
+
+
 def use_run(app: Application | None) -> None:
     """The application of the pack command's run (None: find each template's from its location)."""
     _RUN["app"] = app
@@ -199,6 +217,7 @@ def application_for(file: str | None) -> tuple[Application | None, list[Stack]]:
     parent deploys it), or (None, [])."""
     if not file or file == "-" or _RUN["alone"]:
         return None, []
+    file = _ALIASES.get(os.path.realpath(file), file)
     run = _RUN["app"]
     if run is not None:
         stacks = run.stacks_of(file)
