@@ -215,3 +215,10 @@ def test_an_export_name_two_stacks_make_is_unknown():
     app = app_of(dev=producer("orders-arn"), prod=producer("orders-arn"), cons=consumer("orders-arn"))
     assert source_of(model(app, "cons"))[0].value is UNKNOWN
     assert not app.connected(app.by_key["cons"])
+
+
+def test_dependencies_are_the_connected_templates():
+    """What a result cache keys a template's findings on besides its own content (issue 27)."""
+    app = app_of(prod=producer("orders-arn"), cons=consumer("orders-arn"), other=producer("other-arn"))
+    assert app.dependencies("/nowhere/cons.yaml") == ["/nowhere/prod.yaml"]
+    assert app.dependencies("/nowhere/other.yaml") == []

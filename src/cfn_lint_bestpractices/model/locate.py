@@ -74,6 +74,8 @@ def build_application(files: Iterable[str], parser: Parser | None = None) -> App
     assemblies: dict[str, assembly.Assembly] = {}
     roots: list[str] = []
     for file in files:
+        if file == "-" or not os.path.isfile(file):  # stdin, or a path cfn-lint reports as missing
+            continue
         folder = assembly.find_assembly(file)
         if folder is not None and folder not in assemblies:
             assemblies[folder] = assembly.read_assembly(folder)
