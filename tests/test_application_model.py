@@ -222,3 +222,20 @@ def test_dependencies_are_the_connected_templates():
     app = app_of(prod=producer("orders-arn"), cons=consumer("orders-arn"), other=producer("other-arn"))
     assert app.dependencies("/nowhere/cons.yaml") == ["/nowhere/prod.yaml"]
     assert app.dependencies("/nowhere/other.yaml") == []
+
+
+def test_a_fix_in_another_template_is_no_fix_for_this_one():
+    from cfn_lint_bestpractices.fixes import Fix, NoFix, Set
+
+    app = app_of(prod=producer("orders-arn"), cons=consumer("orders-arn"))
+    m = model(app, "cons", wide=True)
+
+    class Rule:
+        config: dict = {}
+
+    fix = Fix("set VisibilityTimeout: 360", [Set(("Resources", "Queue@prod", "Properties", "VisibilityTimeout"), 360)])
+    _, _, kept = keep_finding(Rule(), m, (("Resources", "Mapping"), "m", fix))
+    assert isinstance(kept, NoFix) and kept.reason == ("the change is to 'Queue' in stack prod, another template: "
+                                                      "set VisibilityTimeout: 360")
+    local = Fix("x", [Set(("Resources", "Mapping", "Properties", "BatchSize"), 10)])
+    assert keep_finding(Rule(), m, (("Resources", "Mapping"), "m", local))[2] is local
