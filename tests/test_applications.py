@@ -12,6 +12,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -85,6 +88,44 @@ def test_a_relation_in_another_stack_is_what_silences(tmp_path):
     _, out, _ = run_command(["--format", "parseable", "--", "main.yaml"], family)
     assert "nested/workers.yaml" in out and ":W9512:" in out and ":W9511:" in out
     assert not any(r["rule"] in ("W9511", "W9512") for r in findings_of("nested-yaml"))
+
+
+# The relations of the CDK app that live in another stack than the resource they silence a finding on:
+# (template, logical id of the relation) -> the finding that appears without it (rule, template, resource).
+CDK_RELATIONS = {
+    ("ShopWeb.template.json", "ArchiveTlsOnly"): ("W9801", "ShopData.template.json", "ArchiveDA4CB258"),
+    ("ShopServerless.template.json", "ScheduleInvokePermission"):
+        ("E9503", "ShopWeb.template.json", "NightlyThumbnails"),
+    ("ShopNetwork.template.json", "VpcDynamoDbEndpoint564903D1"):
+        ("W9510", "ShopServerless.template.json", "StockSyncA2FD0341"),
+    ("ShopMessaging.template.json", "RefundsQueuePolicy230FBF96"):
+        ("E9606", "ShopMessaging.template.json", "RefundsQueueShopDataPartnerEventsBA7FD486BC96D831"),
+}
+
+
+@pytest.mark.parametrize("mode", ["weak", "strong"])
+def test_a_cdk_relation_in_another_stack_is_what_silences(tmp_path, mode):
+    """The CDK app's traps are real, in both reference modes: a bucket policy, an invoke permission, a
+    VPC endpoint and a queue policy written in another stack (or for another stack's topic) silence a
+    finding; without them, the finding appears in the template of the resource it is about."""
+    app = tmp_path / mode
+    shutil.copytree(APPS / f"shop-{mode}", app)
+    for file, logical_id in CDK_RELATIONS:
+        path = app / file
+        template = json.loads(path.read_text(encoding="utf-8"))
+        del template["Resources"][logical_id]
+        for res in template["Resources"].values():  # CDK orders a subscription after its queue policy
+            if isinstance(res.get("DependsOn"), list) and logical_id in res["DependsOn"]:
+                res["DependsOn"].remove(logical_id)
+        path.write_text(json.dumps(template, indent=1), encoding="utf-8")
+    code, out, err = run_command(["--format", "json", "--", "."], app)
+    assert code != 0, err
+    found = {(i["Rule"]["Id"], i["Filename"], i["Location"]["Path"][1]) for i in json.loads(out)
+             if len(i["Location"]["Path"]) > 1}
+    for expected in CDK_RELATIONS.values():
+        assert expected in found, expected
+    for expected in CDK_RELATIONS.values():
+        assert expected not in {(r["rule"], r["file"], r["resource"]) for r in findings_of(f"shop-{mode}")}
 
 
 def test_cloud_assembly_folder_is_its_templates():
@@ -292,3 +333,22 @@ def test_bad_application_inputs_cost_only_themselves(tmp_path):
     assert "Traceback" not in err and "cannot be followed" in err and "gone.nested.template.json" in err
     assert "broken.yaml:3:1:3:2:E0000:" in out  # the child is brought, and cfn-lint says why it fails
     assert "cdk.out/A.template.json:" in out and code == 6
+
+
+def test_real_cfn_lint_append_rules_follows_the_application():
+    """`cfn-lint --append-rules=cfn_lint_bestpractices.rules` itself (a separate process, as editors and CI
+    call it), one template at a time: a stack template of a cloud assembly (strong references), a CDK
+    nested stack template and a hand-written local nested stack each find their application from their
+    location; the relations in other stacks are seen and the parents' bindings judged."""
+    cfn_lint = Path(sys.executable).parent / "cfn-lint"
+    files = ["shop-strong/ShopMessaging.template.json", "shop-weak/ShopServerlessWorkers7CF5FF84.nested.template.json",
+             "nested-yaml/nested/workers.yaml"]
+    proc = subprocess.run([str(cfn_lint), "--append-rules=cfn_lint_bestpractices.rules", "--format", "json", "--",
+                           *files], capture_output=True, text=True, cwd=APPS)
+    assert proc.returncode in (2, 4, 6, 8, 10, 12, 14), proc.stderr
+    found = {(i["Rule"]["Id"], Path(i["Filename"]).as_posix(), i["Location"]["Path"][1])
+             for i in json.loads(proc.stdout) if len(i["Location"]["Path"]) > 1}
+    assert {("E9504", files[0], "OrdersQueue3DFA1D51"), ("E9601", files[0], "InvoicesQueue9AE6B222"),
+            ("E9607", files[0], "LedgerQueue842A8811"), ("W9510", files[2], "RefundsWorker")} <= found
+    # the parents bind the children's reserved concurrency: no W9511/W9512 on a child default
+    assert not {f for f in found if f[0] in ("W9511", "W9512")}

@@ -9,6 +9,8 @@
 'use strict';
 
 const cdk = require('aws-cdk-lib');
+const dynamodb = require('aws-cdk-lib/aws-dynamodb');
+const events = require('aws-cdk-lib/aws-events');
 const { Stack, Stage, NestedStack, Duration, RemovalPolicy, CfnParameter, CfnResource } = cdk;
 const ec2 = require('aws-cdk-lib/aws-ec2');
 const ecs = require('aws-cdk-lib/aws-ecs');
@@ -41,6 +43,17 @@ function fn(scope, id, props = {}) {
   });
 }
 
+// A function that reads a table's stream, retries a bounded number of times and sends what fails to a queue.
+function streamReader(scope, id, table, failures) {
+  const f = fn(scope, id);
+  f.addEventSource(new eventsources.DynamoEventSource(table, {
+    startingPosition: lambda.StartingPosition.LATEST,
+    retryAttempts: 3,
+    onFailure: new eventsources.SqsDlq(failures),
+  }));
+  return f;
+}
+
 // 1. The network: a VPC with public, private (NAT) and isolated subnets, and the public load balancer.
 class NetworkStack extends Stack {
   constructor(scope, id, props) {
@@ -54,6 +67,11 @@ class NetworkStack extends Stack {
         { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
         { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
       ],
+    });
+    // The isolated subnets reach DynamoDB (and only DynamoDB) through a gateway endpoint.
+    this.vpc.addGatewayEndpoint('DynamoDbEndpoint', {
+      service: ec2.GatewayVpcEndpointAwsService.DYNAMODB,
+      subnets: [{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
     });
     this.alb = new elbv2.ApplicationLoadBalancer(this, 'PublicAlb', { vpc: this.vpc, internetFacing: true });
     this.listener = this.alb.addListener('Http', {
@@ -119,6 +137,42 @@ class DataStack extends Stack {
     // PLANTED (E9607): the key of the ledger queue does not let SNS use it.
     this.ledgerKey = new kms.Key(this, 'LedgerKey', { description: 'Key of the ledger queue', enableKeyRotation: true });
     new DatabasesStack(this, 'Databases', { vpc: props.vpc });
+
+    // Dead-letter queues the messaging stack's queues redrive to.
+    this.archiveDlq = new sqs.Queue(this, 'ArchiveDlq', { retentionPeriod: Duration.days(14) });
+    this.shortDlq = new sqs.Queue(this, 'ShortDlq', { retentionPeriod: Duration.days(4) });
+    // A topic of partner events that the messaging stack's queues subscribe to.
+    this.partnerEvents = new sns.Topic(this, 'PartnerEvents');
+    // TRAP (W9507, W9818): a table with a stream read by two functions of two other stacks (one nested),
+    // both with failure handling.
+    this.sessions = new dynamodb.Table(this, 'Sessions', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    });
+    // PLANTED (W9818): a stream read by three functions in two other stacks.
+    this.activity = new dynamodb.Table(this, 'Activity', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      stream: dynamodb.StreamViewType.NEW_IMAGE,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    });
+    // PLANTED (E9608, reported on the serverless stack's mapping): a table without a stream whose
+    // stream another stack reads.
+    this.carts = new dynamodb.CfnTable(this, 'Carts', {
+      billingMode: 'PAY_PER_REQUEST',
+      attributeDefinitions: [{ attributeName: 'id', attributeType: 'S' }],
+      keySchema: [{ attributeName: 'id', keyType: 'HASH' }],
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    });
+    // TRAP (W9801): the archive bucket's HTTPS-only policy is written in the web stack.
+    this.archive = new s3.Bucket(this, 'Archive', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      versioned: true,
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
+    });
   }
 }
 
@@ -153,6 +207,35 @@ class MessagingStack extends Stack {
     });
     this.ledgerQueue.node.defaultChild.kmsMasterKeyId = props.ledgerKey.keyArn;
     events.addSubscription(new subs.SqsSubscription(this.ledgerQueue));
+
+    // TRAP (E9601, W9603): a standard queue whose dead-letter queue, in the data stack, is standard and
+    // keeps messages longer; and (E9606) it subscribes to the data stack's topic, and CDK writes the queue
+    // policy that lets that topic send here.
+    const refunds = new sqs.Queue(this, 'RefundsQueue', {
+      visibilityTimeout: Duration.seconds(360),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: props.archiveDlq, maxReceiveCount: 5 },
+    });
+    props.partnerEvents.addSubscription(new subs.SqsSubscription(refunds));
+    // PLANTED (W9603): keeps messages 7 days; its dead-letter queue in the data stack keeps them 4.
+    // PLANTED (E9606, reported on the subscription): subscribed to the data stack's topic, no queue policy.
+    const chargebacks = new sqs.Queue(this, 'ChargebacksQueue', {
+      visibilityTimeout: Duration.seconds(360),
+      retentionPeriod: Duration.days(7),
+      deadLetterQueue: { queue: props.shortDlq, maxReceiveCount: 5 },
+    });
+    new sns.CfnSubscription(this, 'ChargebacksSubscription', {
+      topicArn: props.partnerEvents.topicArn,
+      protocol: 'sqs',
+      endpoint: chargebacks.queueArn,
+    });
+    // PLANTED (E9601): a FIFO queue whose dead-letter queue, in the data stack, is a standard queue.
+    const invoices = new sqs.Queue(this, 'InvoicesQueue', {
+      fifo: true,
+      visibilityTimeout: Duration.seconds(360),
+      retentionPeriod: Duration.days(4),
+    });
+    invoices.node.defaultChild.redrivePolicy = { deadLetterTargetArn: props.archiveDlq.queueArn, maxReceiveCount: 5 };
   }
 }
 
@@ -177,6 +260,8 @@ class WorkersStack extends NestedStack {
     worker('PaymentsWorker', props.paymentsQueue);
     worker('AuditWorker', props.auditQueue);
     worker('LedgerWorker', props.ledgerQueue);
+    // TRAP (W9507, W9818): the second reader of the data stack's sessions stream, with failure handling.
+    streamReader(this, 'SessionWorker', props.sessions, props.failures);
   }
 }
 
@@ -188,6 +273,8 @@ class ServerlessStack extends Stack {
       paymentsQueue: props.paymentsQueue,
       auditQueue: props.auditQueue,
       ledgerQueue: props.ledgerQueue,
+      sessions: props.sessions,
+      failures: props.streamFailures,
       parameters: { WorkerConcurrency: '20' },
     });
     // TRAP (W9510): in the network stack's private subnets, whose route tables lead to its NAT gateway.
@@ -206,6 +293,38 @@ class ServerlessStack extends Stack {
     props.ordersQueue.grantSendMessages(priceFeed);
     // PLANTED (W9508): the web stack's bucket invokes it asynchronously; no dead-letter queue.
     this.thumbnailer = fn(this, 'Thumbnailer', { description: 'Makes thumbnails of uploaded images' });
+    // TRAP (E9503): the web stack's schedule invokes the thumbnailer; this permission, here, lets it.
+    new lambda.CfnPermission(this, 'ScheduleInvokePermission', {
+      action: 'lambda:InvokeFunction',
+      functionName: this.thumbnailer.functionArn,
+      principal: 'events.amazonaws.com',
+      sourceAccount: this.account,
+    });
+    // PLANTED (E9503, reported on the web stack's bucket): a bucket of the web stack notifies it, and no
+    // stack lets S3 invoke it.
+    this.reporter = fn(this, 'Reporter', { description: 'Indexes uploaded reports' });
+    // TRAP (W9510): in the network stack's isolated subnets, and it calls only DynamoDB, which the network
+    // stack's gateway endpoint serves.
+    const stockSync = fn(this, 'StockSync', {
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      description: 'Copies stock levels inside the VPC',
+    });
+    props.sessions.grantReadWriteData(stockSync);
+    // TRAP (W9818): the first reader of the data stack's sessions stream.
+    streamReader(this, 'SessionAudit', props.sessions, props.streamFailures);
+    // PLANTED (W9818): two of the three readers of the data stack's activity stream.
+    streamReader(this, 'ActivityFeed', props.activity, props.streamFailures);
+    streamReader(this, 'ActivityIndex', props.activity, props.streamFailures);
+    // The mapping of PLANTED (E9608): it reads the stream of the data stack's table without a stream.
+    const cartsWorker = fn(this, 'CartsWorker', { description: 'Follows cart changes' });
+    new lambda.CfnEventSourceMapping(this, 'CartsMapping', {
+      eventSourceArn: props.carts.attrStreamArn,
+      functionName: cartsWorker.functionName,
+      startingPosition: 'LATEST',
+      maximumRetryAttempts: 3,
+      destinationConfig: { onFailure: { destination: props.streamFailures.queueArn } },
+    });
   }
 }
 
@@ -223,6 +342,36 @@ class WebStack extends Stack {
     });
     uploads.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(props.thumbnailer),
       { prefix: 'images/' });
+    // PLANTED (E9503): notifies the serverless stack's reporter, which no permission lets S3 invoke.
+    new s3.CfnBucket(this, 'Reports', {
+      publicAccessBlockConfiguration: { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true,
+        restrictPublicBuckets: true },
+      notificationConfiguration: {
+        lambdaConfigurations: [{ event: 's3:ObjectCreated:*', function: props.reporter.functionArn }],
+      },
+    });
+    // TRAP (E9503): a schedule that invokes the serverless stack's thumbnailer, allowed there.
+    new events.CfnRule(this, 'NightlyThumbnails', {
+      scheduleExpression: 'cron(0 3 * * ? *)',
+      targets: [{ id: 'thumbnailer', arn: props.thumbnailer.functionArn }],
+    });
+    // TRAP (W9801): the data stack's archive bucket accepts only HTTPS, by this policy.
+    new s3.CfnBucketPolicy(this, 'ArchiveTlsOnly', {
+      bucket: props.archive.bucketName,
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [props.archive.bucketArn, `${props.archive.bucketArn}/*`],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }],
+      },
+    });
+    // PLANTED (W9818): the third reader of the data stack's activity stream.
+    streamReader(this, 'ActivityArchiver', props.activity, props.streamFailures);
 
     const cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
     const task = new ecs.FargateTaskDefinition(this, 'WebTask', { cpu: 256, memoryLimitMiB: 512 });
@@ -286,7 +435,14 @@ function build(app) {
   const env = { account: '123456789012', region: 'us-east-1' };
   const network = new NetworkStack(app, 'ShopNetwork', { env });
   const data = new DataStack(app, 'ShopData', { env, vpc: network.vpc });
-  const messaging = new MessagingStack(app, 'ShopMessaging', { env, queueKey: data.queueKey, ledgerKey: data.ledgerKey });
+  const messaging = new MessagingStack(app, 'ShopMessaging', {
+    env,
+    queueKey: data.queueKey,
+    ledgerKey: data.ledgerKey,
+    archiveDlq: data.archiveDlq,
+    shortDlq: data.shortDlq,
+    partnerEvents: data.partnerEvents,
+  });
   const serverless = new ServerlessStack(app, 'ShopServerless', {
     env,
     vpc: network.vpc,
@@ -294,6 +450,10 @@ function build(app) {
     paymentsQueue: messaging.paymentsQueue,
     auditQueue: messaging.auditQueue,
     ledgerQueue: messaging.ledgerQueue,
+    sessions: data.sessions,
+    activity: data.activity,
+    carts: data.carts,
+    streamFailures: data.archiveDlq,
   });
   new WebStack(app, 'ShopWeb', {
     env,
@@ -301,6 +461,10 @@ function build(app) {
     listener: network.listener,
     legacyTargets: network.legacyTargets,
     thumbnailer: serverless.thumbnailer,
+    reporter: serverless.reporter,
+    archive: data.archive,
+    activity: data.activity,
+    streamFailures: data.archiveDlq,
   });
   new StagingStage(app, 'Staging', { env });
   return app;

@@ -48,7 +48,14 @@ for (const mode of ['weak', 'strong']) {
     '--context', `${FLAG}=${mode}`],
   { cwd: HERE, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' } });
   const target = path.join(FIXTURES, `shop-${mode}`);
-  fs.rmSync(target, { recursive: true, force: true });
+  // replace the assembly, keep what the tests add beside it (expect.json, snapshots/)
+  if (fs.existsSync(target)) {
+    for (const entry of fs.readdirSync(target, { withFileTypes: true })) {
+      if ((entry.isDirectory() && entry.name.startsWith('assembly-')) || (entry.isFile() && keep(entry.name))) {
+        fs.rmSync(path.join(target, entry.name), { recursive: true, force: true });
+      }
+    }
+  }
   copyAssembly(outdir, target);
   fs.rmSync(outdir, { recursive: true, force: true });
   console.log(`wrote ${path.relative(process.cwd(), target)}`);

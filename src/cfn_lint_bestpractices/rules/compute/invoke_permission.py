@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...fixes import Append, Fix, NoFix
 from ...model import TemplateModel
+from ...model.crossing import is_local
 from ...model.invocation import invocations
 from ...model.values import capitalized
 from .._base import BestPracticeRule
@@ -51,9 +52,12 @@ class InvokePermissionMissing(BestPracticeRule):
             principal = f"{inv.service}.amazonaws.com"
             if grant is None:
                 if known:
+                    # across stacks, the permission was looked for in every stack of the application
+                    where = ("in the template" if is_local(model, inv.source) and is_local(model, inv.target.function)
+                             else "in any stack of the application")
                     yield (inv.path,
                            f"{capitalized(inv.label)} invokes function {inv.target.describe()}{inv.when}, but no "
-                           f"AWS::Lambda::Permission in the template lets {principal} invoke it: "
+                           f"AWS::Lambda::Permission {where} lets {principal} invoke it: "
                            f"{_EFFECT.get(inv.service, 'its invocations fail')}. Add an AWS::Lambda::Permission with "
                            f"Action lambda:InvokeFunction, Principal {principal}, FunctionName naming the same "
                            "function and qualifier as the invoker, and a SourceArn for this invoker.",
