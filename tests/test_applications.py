@@ -163,6 +163,22 @@ def test_construct_paths_in_every_format(tmp_path):
     assert location["logicalLocations"][0]["fullyQualifiedName"] == "ShopMessaging/OrdersQueue"
 
 
+def test_construct_paths_of_a_hand_written_nested_stack(tmp_path):
+    """A resource of a local nested stack is named by its path from the root in the default text format,
+    in SARIF's logicalLocation and in the baseline's fingerprint."""
+    sarif, baseline = tmp_path / "out.sarif", tmp_path / "baseline.json"
+    _, out, err = run_command(["--sarif-file", str(sarif), "--", "main.yaml"], APPS / "nested-yaml")
+    assert "\nW9510 main.yaml/Workers/RefundsWorker: Lambda function 'RefundsWorker' runs in a VPC" in out, (out, err)
+    result = next(r for r in json.loads(sarif.read_text())["runs"][0]["results"] if r["ruleId"] == "W9510")
+    location = result["locations"][0]
+    assert location["physicalLocation"]["artifactLocation"]["uri"].endswith("nested/workers.yaml")
+    assert location["logicalLocations"][0]["fullyQualifiedName"] == "main.yaml/Workers/RefundsWorker"
+    code, _, err = run_command(["--write-baseline", str(baseline), "--", "main.yaml"], APPS / "nested-yaml")
+    assert code == 0, err
+    entry = next(e for e in json.loads(baseline.read_text())["entries"] if e["rule"] == "W9510")
+    assert entry["resource"] == "main.yaml/Workers/RefundsWorker"
+
+
 def test_baseline_survives_a_changed_logical_id_hash(tmp_path):
     """A CDK construct keeps its path when its logical id's hash changes: the finding is not new."""
     app = tmp_path / "app"
