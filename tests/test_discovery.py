@@ -30,6 +30,16 @@ def linted(proc: subprocess.CompletedProcess) -> set[str]:
     return {f["Filename"] for f in json.loads(proc.stdout or "[]")}
 
 
+def here(capsys, monkeypatch, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """The command in this process (cheaper than a new one), in `cwd`, as a CompletedProcess."""
+    from cfn_lint_bestpractices.cli import main
+
+    monkeypatch.chdir(cwd)
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, captured.out, captured.err)
+
+
 @pytest.fixture()
 def repo(tmp_path):
     (tmp_path / "templates" / "nested").mkdir(parents=True)
@@ -165,3 +175,80 @@ def test_changed_since_a_bad_ref_is_a_usage_error(git_repo, ref):
 def test_changed_since_outside_git_is_a_usage_error(repo):
     proc = run(repo, "--changed-since", "main", "--", "**/*.yaml")
     assert proc.returncode == 1 and "--changed-since" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# --- globs and what git ignores (issue 23) ------------------------------------------------------------
+
+@pytest.fixture()
+def ignoring_repo(repo):
+    """The repository with what a real one holds beside its templates: node_modules/ and a CDK cdk.out/
+    (both in .gitignore), a file excluded by .git/info/exclude, and a tracked file that .gitignore
+    matches (tracked files are never ignored)."""
+    (repo / "node_modules" / "pkg").mkdir(parents=True)
+    (repo / "node_modules" / "pkg" / "package.json").write_text('{"name": "pkg"}\n')
+    (repo / "node_modules" / "pkg" / "stack.yaml").write_text(BAD)  # a template, but a dependency's
+    (repo / "cdk.out").mkdir()
+    (repo / "cdk.out" / "App.template.json").write_text(json.dumps({"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}))
+    (repo / "scratch.yaml").write_text(BAD)
+    (repo / "templates" / "kept.generated.yaml").write_text(BAD)
+    (repo / ".gitignore").write_text("node_modules/\ncdk.out/\n*.generated.yaml\n")
+    subprocess.run(GIT + ["init", "-q"], cwd=repo, check=True)
+    (repo / ".git" / "info" / "exclude").write_text("scratch.yaml\n")
+    subprocess.run(GIT + ["add", "."], cwd=repo, check=True)
+    subprocess.run(GIT + ["add", "-f", "templates/kept.generated.yaml"], cwd=repo, check=True)
+    subprocess.run(GIT + ["commit", "-qm", "start"], cwd=repo, check=True)
+    return repo
+
+
+def test_globs_leave_out_what_git_ignores(ignoring_repo, capsys, monkeypatch):
+    repo = ignoring_repo
+    proc = run(repo, "--format", "json", "--", "**/*.yaml", "**/*.json")
+    assert linted(proc) == TEMPLATES | {"templates/kept.generated.yaml"}, proc.stderr
+    assert "node_modules" not in proc.stderr and "cdk.out" not in proc.stderr  # not read, not even skipped
+    # named paths are always linted; --no-respect-gitignore lets the globs find everything
+    named = here(capsys, monkeypatch, repo, "--format", "json", "--", "cdk.out/App.template.json", "scratch.yaml")
+    assert linted(named) == {"cdk.out/App.template.json", "scratch.yaml"}
+
+
+def test_a_glob_that_finds_only_ignored_files_says_so(ignoring_repo, capsys, monkeypatch):
+    proc = here(capsys, monkeypatch, ignoring_repo, "--", "cdk.out/*.json", "node_modules/**/*.yaml")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "no files match 'cdk.out/*.json' but 1 that git ignores" in proc.stderr
+    assert "--no-respect-gitignore" in proc.stderr
+    # --no-respect-gitignore lets the globs find them
+    everything = here(capsys, monkeypatch, ignoring_repo, "--format", "json", "--no-respect-gitignore", "--",
+                      "cdk.out/*.json", "node_modules/**/*.yaml")
+    assert linted(everything) == {"cdk.out/App.template.json", "node_modules/pkg/stack.yaml"}
+
+
+def test_git_ignored_asks_git_once_and_keeps_paths_outside_the_work_tree(ignoring_repo, tmp_path_factory,
+                                                                         monkeypatch):
+    from cfn_lint_bestpractices import discovery
+
+    outside = tmp_path_factory.mktemp("outside") / "t.yaml"
+    outside.write_text(BAD)
+    calls = []
+    real = subprocess.run
+
+    def counting(cmd, *args, **kwargs):
+        calls.append(cmd[:2])
+        return real(cmd, *args, **kwargs)
+
+    monkeypatch.setattr(discovery.subprocess, "run", counting)
+    paths = ["node_modules/pkg/stack.yaml", "scratch.yaml", "templates/app.yaml", "templates/kept.generated.yaml",
+             str(outside)]
+    assert discovery.git_ignored(paths, cwd=str(ignoring_repo)) == {"node_modules/pkg/stack.yaml", "scratch.yaml"}
+    assert calls.count(["git", "check-ignore"]) == 1
+    # outside a git work tree nothing is ignored, and git is not asked to check anything
+    calls.clear()
+    assert discovery.git_ignored([str(outside)], cwd=str(outside.parent)) == set()
+    assert ["git", "check-ignore"] not in calls
+
+
+def test_outside_git_globs_find_everything(repo, capsys, monkeypatch):
+    (repo / "node_modules").mkdir()
+    (repo / "node_modules" / "stack.yaml").write_text(BAD)
+    (repo / ".gitignore").write_text("node_modules/\n")  # no repository: the file means nothing
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(repo.parent))
+    proc = here(capsys, monkeypatch, repo, "--format", "json", "--", "**/*.yaml")
+    assert "node_modules/stack.yaml" in linted(proc)

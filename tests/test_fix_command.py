@@ -35,16 +35,21 @@ def test_diff_prints_the_change_and_writes_nothing(capsys, bucket):
     assert bucket.read_bytes() == before
     assert out.startswith(f"--- {bucket}\n+++ {bucket}\n")
     assert "+            BucketKeyEnabled: true" in out
-    assert "would fix W9802" in err and "Would fix 2 findings in 1 file" in err
+    # by default one line of counts by reason; under --diff "would" everywhere
+    assert err.splitlines()[-1].startswith("Would fix 2 findings in 1 file; would leave ")
+    assert "from a parameter" in err and "W9802" not in err
     # what is left (W9801's findings, the parameter-driven W9802) is what the exit code says: warnings
     assert code == 4
-    assert "left  W9802" in err and "comes from 'BucketKey'" in err
+    code, _, err = run(capsys, "--diff", "--show-fixes", "--", str(bucket))
+    assert "would fix W9802 at 26:13" in err and "would leave W9802" in err and "comes from 'BucketKey'" in err
+    assert f"{bucket}: would fix 2, would leave " in err
+    assert " fixed" not in err and " left" not in err
 
 
 def test_fix_writes_in_place_and_a_second_run_changes_nothing(capsys, bucket):
     code, out, _ = run(capsys, "--", str(bucket))
     fixed = bucket.read_text()
-    assert "fixed W9802" in out and "Fixed 2 findings in 1 file" in out
+    assert "Fixed 2 findings in 1 file" in out
     assert fixed.count("BucketKeyEnabled: true") == 1 and "!If [Cheap, true, true]" in fixed
     assert fixed.splitlines()[0] == BUCKET.read_text().splitlines()[0]
     code2, out2, _ = run(capsys, "--", str(bucket))
@@ -55,9 +60,9 @@ def test_fix_writes_in_place_and_a_second_run_changes_nothing(capsys, bucket):
 
 def test_select_fixes_only_the_rules_named(capsys, bucket):
     before = bucket.read_bytes()
-    code, out, _ = run(capsys, "--select", "W9801", "--", str(bucket))
+    code, out, _ = run(capsys, "--select", "W9801", "--show-fixes", "--", str(bucket))
     assert bucket.read_bytes() == before
-    assert "W9802 at 26:13: not selected" in out
+    assert "left W9802 at 26:13: not selected" in out
     code, out, _ = run(capsys, "--select=W98", "--", str(bucket))
     assert bucket.read_bytes() != before
 
@@ -132,7 +137,7 @@ def test_a_fix_that_adds_a_finding_is_not_written(tmp_path):
     result = Fixer(_Runner(judge)).fix_file(str(path), write=True)
     assert path.read_text() == QUEUE
     assert not result.fixed
-    assert "fix not applied: it would add a finding: E3012 a new problem" in [why for _, why in result.left]
+    assert "fix not applied: it would add a finding: E3012 a new problem" in [why for _, why, _ in result.left]
 
 
 def test_a_fix_whose_finding_stays_is_not_written(tmp_path):

@@ -278,3 +278,141 @@ def test_values_from_cfn_lint_nodes_are_written_as_plain_yaml():
     doc = Document(YAML_TEXT, "yaml")
     doc.apply(Append(("Resources", "Bucket", "DependsOn"), str_node("Key", (0, 0), (0, 3))))
     assert "    - Key\n" in doc.render()
+
+
+# ---- issue 23: the file's quoting, the place of new lines, restores, mixed indentation --------------
+
+def test_new_strings_follow_the_files_quoting():
+    """A string that YAML must quote (a date, a word read as a boolean) gets the file's own quote; in a
+    file that quotes most of its strings, every new string does."""
+    double = 'Resources:\n  Q:\n    Type: "AWS::SQS::Queue"\n    Properties:\n      QueueName: "jobs"\n'
+    single = double.replace('"', "'")
+    plain = double.replace('"', "")
+    for text, quote in ((double, '"'), (single, "'")):
+        doc = Document(text, "yaml")
+        doc.apply(Set(("Resources", "Q", "Properties", "Day"), "2012-10-17"))
+        doc.apply(Set(("Resources", "Q", "Properties", "Flag"), "true"))
+        doc.apply(Set(("Resources", "Q", "Properties", "Name"), "orders"))
+        assert doc.render() == text + f"      Day: {quote}2012-10-17{quote}\n      Flag: {quote}true{quote}\n" \
+                                      f"      Name: {quote}orders{quote}\n"
+        assert doc.written("2012-10-17") == f"{quote}2012-10-17{quote}"
+    doc = Document(plain, "yaml")
+    doc.apply(Set(("Resources", "Q", "Properties", "Day"), "2012-10-17"))
+    doc.apply(Set(("Resources", "Q", "Properties", "Switch"), "on"))  # a YAML 1.1 boolean for cfn-lint
+    doc.apply(Set(("Resources", "Q", "Properties", "Name"), "orders"))
+    assert doc.render() == plain + "      Day: '2012-10-17'\n      Switch: 'on'\n      Name: orders\n"
+
+
+def test_a_restore_comes_back_to_the_users_text_byte_for_byte():
+    """A restore reads the original text again: comments and blank lines are all there."""
+    text = ("# head\nResources:\n\n  # the queue\n  Q:   # eol\n    Type: AWS::SQS::Queue\n\n    Properties:\n"
+            "      # delay\n      DelaySeconds: 5\n\n\n  B:\n    Type: AWS::S3::Bucket\n")
+    doc = Document(text, "yaml")
+    state = doc.snapshot()
+    doc.apply(Set(("Resources", "Q", "Properties", "DelaySeconds"), 0))
+    kept = doc.snapshot()
+    doc.apply(Set(("Resources", "B", "Properties", "X"), 1))
+    doc.restore(kept)
+    assert doc.render() == text.replace("DelaySeconds: 5", "DelaySeconds: 0")
+    doc.restore(state)
+    assert doc.render() == text
+    with pytest.raises(EditRefused):  # a refused edit that created a mapping on its way
+        doc.apply(Set(("Resources", "B", "Properties", "Tags", 0, "Key"), "x"))
+    doc.restore(state)
+    assert doc.render() == text
+
+
+POLICIES = """\
+Conditions:
+  IsProd: !Equals [!Ref AWS::Region, us-east-1]
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+        - Effect: Allow
+          Principal: {Service: lambda.amazonaws.com}
+          Action: sts:AssumeRole
+      Policies:
+        - PolicyName: read
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+            - Effect: Allow
+              Action: s3:GetObject
+              Resource: '*'
+
+        - !If
+          - IsProd
+          - PolicyName: write
+            PolicyDocument:
+              Statement:
+                  - Effect: Allow
+                    Action:
+                    - s3:PutObject
+                    Resource: '*'
+          - !Ref AWS::NoValue
+   
+  Next:
+    Type: AWS::SQS::Queue
+"""
+
+
+def test_version_inside_the_last_if_of_a_policies_list_touches_only_its_line():
+    """Item 5a(b): the list items around it, their mixed indentation, the blank line and the
+    whitespace-only line stay as written."""
+    doc = Document(POLICIES, "yaml")
+    doc.apply(Set(("Resources", "Role", "Properties", "Policies", 1, "Fn::If", 1, "PolicyDocument", "Version"),
+                  "2012-10-17", first=True))
+    assert doc.render() == POLICIES.replace("            PolicyDocument:\n              Statement:",
+                                            "            PolicyDocument:\n              Version: '2012-10-17'\n"
+                                            "              Statement:")
+
+
+def test_a_file_that_mixes_list_indentation_gets_each_edit_at_the_indentation_of_its_place():
+    """Item 5a(d): one list's dashes indented, another's not; a new item, a new key and a key added
+    first in a list item each land where their siblings are."""
+    text = """\
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      Tags:
+      - Key: team
+        Value: jobs
+      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+            - ServerSideEncryptionByDefault:
+                  SSEAlgorithm: aws:kms
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies:
+      - Statement:
+        - Effect: Allow
+          Action: s3:GetObject
+          Resource: '*'
+"""
+    doc = Document(text, "yaml")
+    doc.apply(Append(("Resources", "Bucket", "Properties", "Tags"), {"Key": "env", "Value": "prod"}))
+    doc.apply(Set(("Resources", "Bucket", "Properties", "BucketEncryption", "ServerSideEncryptionConfiguration", 0,
+                   "BucketKeyEnabled"), True))
+    doc.apply(Set(("Resources", "Fn", "Properties", "Policies", 0, "Version"), "2012-10-17", first=True))
+    assert doc.render() == text.replace(
+        "        Value: jobs\n", "        Value: jobs\n      - Key: env\n        Value: prod\n").replace(
+        "                  SSEAlgorithm: aws:kms\n",
+        "                  SSEAlgorithm: aws:kms\n              BucketKeyEnabled: true\n").replace(
+        "      - Statement:\n", "      - Version: '2012-10-17'\n        Statement:\n")
+
+
+def test_a_key_added_after_a_block_scalar_keeps_the_scalars_lines():
+    """Lines of a `|` block that look like blank lines or comments are the string's: new keys go after
+    them, and before the blank line and the comment that lead the next resource."""
+    text = ("Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code:\n        ZipFile: |\n"
+            "          def handler(event, context):\n\n              # nothing to do\n              return None\n\n"
+            "  # the next one\n  Next:\n    Type: AWS::SQS::Queue\n")
+    doc = Document(text, "yaml")
+    doc.apply(Set(("Resources", "Fn", "Properties", "Timeout"), 30))
+    assert doc.render() == text.replace("return None\n\n", "return None\n      Timeout: 30\n\n")

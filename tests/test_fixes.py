@@ -71,7 +71,7 @@ def test_fix_snapshot_and_proof(template, tmp_path):
     for m, _fix, _reason in result.fixed:
         assert after[_key(m)] < before[_key(m)], f"still reported after its fix: {m.message}"
     # a finding of this rule with a fix is either fixed or left with its reason
-    left_with_fix = [why for m, why in result.left if m.rule.id == rule_id and isinstance(getattr(m, "fix", None), Fix)]
+    left_with_fix = [why for m, why, _ in result.left if m.rule.id == rule_id and isinstance(getattr(m, "fix", None), Fix)]
     assert all(why for why in left_with_fix)
     # fixing twice changes nothing the second time
     again = fixer.fix_file(str(copy), write=True)

@@ -9,6 +9,7 @@ import pytest
 from cfnlint.helpers import create_rules
 
 import cfn_lint_bestpractices.rules as pack
+from cfn_lint_bestpractices import links
 from cfn_lint_bestpractices.rules import ALL_RULES
 from helpers import FIXTURES, RULE_PAGES, fixture_config, lint, pack_findings
 
@@ -47,7 +48,7 @@ def test_rule_lives_in_its_area(rule):
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_rule_metadata(rule):
     assert rule.shortdesc and rule.description and rule.tags
-    assert rule.source_url.endswith(f"/rules/{rule.id}.md")
+    assert rule.source_url == links.page_url(rule.id)  # the one place (tests/test_links.py)
     assert (RULE_PAGES / f"{rule.id}.md").is_file(), f"rules/{rule.id}.md is missing"
     for name, option in rule.config_definition.items():
         assert option.get("description"), f"{rule.id}:{name} has no description"

@@ -172,3 +172,163 @@ def test_list_options_reach_spawned_workers():
     alone = run(*args)
     assert spawned.stdout == alone.stdout and spawned.returncode == alone.returncode, spawned.stderr
     assert ":W9501:" not in alone.stdout and ":W9801:" in alone.stdout
+
+
+# --- JSON lists, template Metadata, the pack's options in .cfnlintrc (issue 23) --------------------------
+
+TABLE = """\
+Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+"""
+
+
+def here(capsys, monkeypatch, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """The command in this process (cheaper than a new one), in `cwd`, as a CompletedProcess."""
+    from cfn_lint_bestpractices.cli import main
+
+    monkeypatch.chdir(cwd)
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, captured.out, captured.err)
+
+
+def test_a_value_is_json_only_when_it_parses_as_a_json_list():
+    regex = {"type": "list", "itemtype": "string", "format": "regex"}
+    assert convert_option("W9804", "exempt_resources", "[T]able", regex) == ["[T]able"]
+    assert convert_option("W9804", "exempt_resources", "[T]able,Q[0-9]", regex) == ["[T]able", "Q[0-9]"]
+    assert convert_option("W9804", "exempt_resources", '["[T]able", "a{1,3}"]', regex) == ["[T]able", "a{1,3}"]
+    # neither a JSON list nor regular expressions: the message says both
+    with pytest.raises(UsageError, match=r"""'\["a"' is not a valid regular expression.*nor a JSON list"""):
+        convert_option("W9804", "exempt_resources", '["a", "b"', regex)
+    assert convert_option("W9823", "tags", "[Owner]", {"type": "list", "itemtype": "string"}) == ["[Owner]"]
+
+
+@pytest.mark.parametrize("where", ["-x", ".cfnlintrc", "Metadata"])
+def test_a_regex_that_starts_with_a_bracket_exempts_the_resource(capsys, monkeypatch, tmp_path, where):
+    template = TABLE
+    args = ["--format", "parseable"]
+    if where == "-x":
+        args += ["-x", "W9804:exempt_resources=[T]able"]
+    elif where == ".cfnlintrc":
+        (tmp_path / ".cfnlintrc").write_text("configure_rules:\n  W9804:\n    exempt_resources: '[T]able'\n")
+    else:
+        template = ("Metadata:\n  cfn-lint:\n    config:\n      configure_rules:\n        W9804:\n"
+                    "          exempt_resources: '[T]able'\n" + TABLE)
+    (tmp_path / "t.yaml").write_text(template)
+    (tmp_path / "plain.yaml").write_text(TABLE)
+    proc = here(capsys, monkeypatch, tmp_path, *args, "t.yaml")
+    assert proc.returncode == 0 and proc.stdout == "", proc.stdout + proc.stderr
+    if where == "Metadata":  # the template's own setting is its own
+        assert ":W9804:" in here(capsys, monkeypatch, tmp_path, *args, "plain.yaml").stdout
+
+
+METADATA_PROBLEMS = """\
+Metadata:
+  cfn-lint:
+    config:
+      configure_rules:
+        W9501:
+          exempt_function: [Legacy.*]
+        E9502:
+          account_limit: lots
+        X1234:
+          limit: 1
+        W9804:
+          exempt_resources: Other,Tab.*
+"""
+
+
+def test_bad_rule_options_in_a_template_are_findings_on_that_template(capsys, monkeypatch, tmp_path):
+    (tmp_path / "configured.yaml").write_text(METADATA_PROBLEMS + TABLE)
+    (tmp_path / "other.yaml").write_text(TABLE)
+    proc = here(capsys, monkeypatch, tmp_path, "--format", "parseable", "configured.yaml", "other.yaml")
+    assert proc.returncode == 6, proc.stdout + proc.stderr  # E0003 errors; other.yaml's warning
+    lines = proc.stdout.splitlines()
+    assert lines == [
+        "configured.yaml:6:11:6:11:E0003:Metadata cfn-lint config configure_rules: rule W9501 has no option "
+        "'exempt_function' (its options: every_allowed_value, every_function, exempt_functions)",
+        "configured.yaml:8:11:8:11:E0003:Metadata cfn-lint config configure_rules: E9502:account_limit takes a "
+        "whole number, not 'lots'",
+        "configured.yaml:9:9:9:9:E0003:Metadata cfn-lint config configure_rules: no rule 'X1234' to configure",
+        # the good setting still applies (a list given with commas, as -x reads it): Table is exempt here
+        *[line for line in lines if line.startswith("other.yaml:") and ":W9804:" in line],
+    ]
+    assert len(lines) == 4
+    # from worker processes the same; and E0003 is a check like any other
+    workers = here(capsys, monkeypatch, tmp_path, "--format", "parseable", "--jobs", "2", "configured.yaml",
+                   "other.yaml")
+    assert (workers.returncode, workers.stdout) == (proc.returncode, proc.stdout)
+    ignored = here(capsys, monkeypatch, tmp_path, "--format", "parseable", "--ignore-checks", "E0003",
+                   "configured.yaml")
+    assert ignored.returncode == 0 and ignored.stdout == ""
+
+
+def test_the_packs_options_in_cfnlintrc_are_accepted_by_plain_cfn_lint(capsys, monkeypatch, tmp_path):
+    (tmp_path / "t.yaml").write_text((ROOT / "fixtures" / "W9801" / "bad.yaml").read_text())
+    (tmp_path / ".cfnlintrc").write_text(
+        "templates:\n  - t.yaml\nconfigure_rules:\n  cfn-lint-bestpractices:\n"
+        "    jobs: 2\n    respect_gitignore: false\n    skip_non_templates: true\n    changed_since: HEAD\n")
+    cfn_lint = Path(sys.executable).parent / "cfn-lint"
+    plain = subprocess.run([str(cfn_lint), "--format", "parseable"], cwd=tmp_path, capture_output=True, text=True,
+                           timeout=300)
+    assert plain.returncode == 0 and plain.stdout == "" and "Invalid configuration" not in plain.stderr, plain.stderr
+    # the pack reads them: changed_since needs git here, and says where it came from
+    proc = here(capsys, monkeypatch, tmp_path)
+    assert proc.returncode == 1 and "--changed-since HEAD" in proc.stderr, proc.stderr
+
+
+def test_the_command_line_wins_over_the_packs_options_in_cfnlintrc(capsys, monkeypatch, tmp_path):
+    (tmp_path / "t.yaml").write_text((ROOT / "fixtures" / "W9801" / "bad.yaml").read_text())
+    (tmp_path / ".cfnlintrc").write_text("templates:\n  - t.yaml\nconfigure_rules:\n"
+                                         "  cfn-lint-bestpractices:\n    baseline: base.json\n")
+    missing = here(capsys, monkeypatch, tmp_path)
+    assert missing.returncode == 1 and "baseline base.json not found" in missing.stderr
+    # --write-baseline on the command line replaces the file's baseline (it is how a baseline is refreshed)
+    assert here(capsys, monkeypatch, tmp_path, "--write-baseline", "base.json").returncode == 0
+    clean = here(capsys, monkeypatch, tmp_path)
+    assert clean.returncode == 0 and clean.stdout == "", clean.stdout + clean.stderr
+    assert "3 more hidden by the baseline" in clean.stderr
+    (tmp_path / "empty.json").write_text((tmp_path / "base.json").read_text().replace("W9801", "W0000"))
+    other = here(capsys, monkeypatch, tmp_path, "--baseline", "empty.json")
+    assert other.returncode == 4 and other.stdout.count("W9801") == 3
+
+
+@pytest.mark.parametrize("section,says", [
+    ("    jbos: 2\n", "has no option 'jbos'; its options: jobs, changed_since, baseline"),
+    ("    shard: 1/2\n", "(--shard is for the command line only: each runner of a matrix has its own share)"),
+    ("    write_baseline: b.json\n", "(--write-baseline is for the command line only"),
+    ("    jobs: 0\n", ".cfnlintrc configure_rules.cfn-lint-bestpractices.jobs takes a whole number of at least 1"),
+    ("    respect_gitignore: no-thanks\n", "respect_gitignore takes true or false, not 'no-thanks'"),
+])
+def test_a_bad_pack_option_in_cfnlintrc_is_a_usage_error(capsys, monkeypatch, tmp_path, section, says):
+    (tmp_path / "t.yaml").write_text(TABLE)
+    (tmp_path / ".cfnlintrc").write_text("configure_rules:\n  cfn-lint-bestpractices:\n" + section)
+    proc = here(capsys, monkeypatch, tmp_path, "t.yaml")
+    assert proc.returncode == 1 and proc.stdout == "" and says in proc.stderr, proc.stderr
+    assert len(proc.stderr.splitlines()) == 1
+
+
+def test_the_options_table_is_the_one_place():
+    """--help and the .cfnlintrc keys come from PACK_OPTIONS; every option there is taken off the command
+    line (none reaches cfn-lint), and every key of the file sets the option its flag sets."""
+    from cfn_lint_bestpractices.options import FILE_SECTION, PACK_OPTIONS, PackOptions, apply_file_options, help_text
+
+    text = help_text()
+    for option in PACK_OPTIONS:
+        assert option.flag in text
+        args = [option.flag] + (["1/2" if option.dest == "shard" else "1"] if option.parse else []) + ["t.yaml"]
+        rest, opts = prepare(args)
+        assert rest == ["--", "t.yaml"] and option.dest in opts.given
+        if option.file_key:
+            assert option.file_key in text
+            from_file = PackOptions()
+            value = getattr(opts, option.dest) if option.parse else option.const
+            apply_file_options(from_file, {"configure_rules": {FILE_SECTION: {option.file_key: value}}})
+            assert getattr(from_file, option.dest) == getattr(opts, option.dest)
+        else:
+            assert option.why_not_in_file

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -142,3 +143,29 @@ def test_hook_args_are_options_not_file_names(user_repo, pack_repo, alias, args,
         # the option is checked before linting: one usage error naming the rule and the option
         assert "E9502:account_limit takes a whole number, not 'lots'" in proc.stdout
         assert "templates/bad.yaml" not in proc.stdout
+
+
+def test_cfnlintrc_hook_without_a_cfnlintrc_is_a_clear_failure(user_repo):
+    """A repository without .cfnlintrc: the hook used to read standard input and report E1001 at None:1:1."""
+    repo, _ = user_repo
+    assert not (repo / ".cfnlintrc").exists()
+    proc = try_repo(user_repo, "cfn-lint-bestpractices-cfnlintrc", "--all-files")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "no templates given" in proc.stdout and "under `templates:` in .cfnlintrc" in proc.stdout
+    assert "E1001" not in proc.stdout and "None:1:1" not in proc.stdout
+
+
+def test_the_readme_install_lines_name_refs_that_exist():
+    """The README's `pip install 'git+file:///path/to/cfn-lint-bestpractices@main'`, pointed at this
+    checkout's repository: pip clones it at that ref, which must exist (pip's install from a path is what the
+    action test's install step runs). No line names a release tag, since none exists yet."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = readme[readme.index("## Set up on a fresh machine"):readme.index("## Use")]
+    line = next(l for l in setup.splitlines() if "git+file://" in l)
+    url = re.search(r"'git\+file://(/path/to/cfn-lint-bestpractices)@(\w+)'", line)
+    assert url, line
+    # the branch, here or (in a clone of another branch) as the origin's
+    found = subprocess.run(["git", "ls-remote", "--exit-code", ROOT.as_uri(), url.group(2)],
+                           capture_output=True, text=True, timeout=60)
+    assert found.returncode == 0, found.stderr
+    assert "@v0.1.0" not in readme.replace("`@v0.1.0` form", "") and "rev: v0" not in readme

@@ -51,22 +51,36 @@ def _say_unfollowed(app: Application, err: Any) -> None:
           f"are unknown: {shown}{more}", file=err)
 
 
-def lint_file(filename: str, config: Any, rules: Any, ignore_bad_template: bool) -> list[Any]:
-    """cfn-lint's run of one template (from the application's parse of it when it has one), each match
-    with the construct path of its resource (construct_paths.py)."""
+def decoded(filename: str) -> tuple[Any, list] | None:
+    """cfn-lint's decoding of a template the run's application parsed (template, decode matches), taken
+    from it so that cfn-lint does not decode the file a second time; None when it has none."""
     app = run_application()
     parser = getattr(app, "parser", None)
-    decoded = parser.take(filename) if parser is not None else None
-    if decoded is None:
-        decoded = Parser().decode(filename) if filename != "-" else None
-    if decoded is None:
-        return list(run_template_by_file_path(filename, config, rules, ignore_bad_template))
-    template, matches = decoded
-    if matches:  # a template that does not parse: cfn-lint says why, under the name it was given
-        return list(run_template_by_file_path(filename, config, rules, ignore_bad_template))
+    hit = parser.take(filename) if parser is not None else None
+    if hit is None or (hit[0] is None and not hit[1]):
+        return None  # not parsed here, or the decoder failed: cfn-lint decodes it and says why
+    return hit
+
+
+def run_template(filename: str, template: Any, config: Any, rules: Any) -> list[Any]:
+    """cfn-lint's run of one decoded template, each match with the construct path of its resource
+    (construct_paths.py)."""
     from cfnlint.runner.template.runner import _run_template  # the step after decoding
 
     found = list(_run_template(filename, template, config, rules))
+    app = run_application()
     stacks = app.stacks_of(filename) if app is not None else []
     construct_paths.annotate(found, template, stacks[0] if stacks else None, app)
     return found
+
+
+def lint_file(filename: str, config: Any, rules: Any, ignore_bad_template: bool) -> list[Any]:
+    """cfn-lint's run of one template (from the application's parse of it when it has one), each match
+    with the construct path of its resource: what the command does, without its template settings
+    check (the benchmark's measure)."""
+    hit = decoded(filename)
+    if hit is None:
+        hit = Parser().decode(filename) if filename != "-" else None
+    if hit is None or hit[1] or hit[0] is None:  # a template that does not parse: cfn-lint says why
+        return list(run_template_by_file_path(filename, config, rules, ignore_bad_template))
+    return run_template(filename, hit[0], config, rules)

@@ -8,6 +8,10 @@ JSON or YAML file a glob finds is linted, so `**/*.json` fails on `package.json`
 - a file a glob finds is linted only if it looks like a CloudFormation or SAM template (a top-level
   `Resources`, `AWSTemplateFormatVersion` or `Transform`); the others are skipped with one notice;
 - a glob that matches nothing is a notice, and the other patterns' files are linted;
+- in a git work tree, a glob leaves out the files git ignores (.gitignore, .git/info/exclude, the global
+  excludes file: git itself is asked, once), as ruff and ESLint do; a path named without glob characters
+  is linted even when ignored, and `--no-respect-gitignore` lets globs find ignored files too;
+- `-` is standard input, read only when named;
 - with `--changed-since REF`, only the files that differ from the git ref REF are kept (committed,
   staged or unstaged changes, and untracked files).
 """
@@ -79,20 +83,65 @@ def changed_files(ref: str, cwd: str | None = None) -> set[str]:
     return {os.path.realpath(os.path.join(top, n)) for n in names if n}
 
 
+def _git_top(cwd: str) -> str | None:
+    try:
+        proc = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, text=True,
+                              check=False)
+    except OSError:
+        return None
+    top = proc.stdout.strip()
+    return os.path.realpath(top) if proc.returncode == 0 and top else None
+
+
+def git_ignored(paths: list[str], cwd: str | None = None) -> set[str]:
+    """The paths (as given, relative to `cwd` or absolute) that git ignores in the work tree of `cwd`,
+    by .gitignore files, .git/info/exclude and the global excludes file; tracked files are never
+    ignored. Empty outside a git work tree or without git. One `git check-ignore` call for all."""
+    base = os.path.realpath(cwd or os.getcwd())
+    top = _git_top(base) if paths else None
+    if top is None:
+        return set()
+    asked: dict[str, str] = {}  # absolute path -> the path as given
+    for path in paths:
+        full = os.path.normpath(os.path.join(base, path))
+        # git refuses a path outside the work tree or beyond a symbolic link (for all the paths of the
+        # call): such a file is linted
+        if not full.startswith(top + os.sep) or os.path.realpath(os.path.dirname(full)) != os.path.dirname(full):
+            continue
+        asked[full] = path
+    if not asked:
+        return set()
+    try:
+        proc = subprocess.run(["git", "check-ignore", "--stdin", "-z"], cwd=base, input="\0".join(asked) + "\0",
+                              capture_output=True, text=True, check=False)
+    except OSError:
+        return set()
+    if proc.returncode not in (0, 1):  # 1: none ignored; anything else: git could not tell, lint them
+        return set()
+    return {asked[full] for full in (os.path.normpath(os.path.join(base, n)) for n in proc.stdout.split("\0") if n)
+            if full in asked}
+
+
 @dataclass
 class Discovery:
     files: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # found by a glob, not templates
     empty_patterns: list[str] = field(default_factory=list)
+    # (pattern, how many files) for globs whose every file git ignores
+    ignored_patterns: list[tuple[str, int]] = field(default_factory=list)
+    ignored: int = 0  # files globs found that git ignores, left out
     unchanged: int = 0
-    found_any: bool = False  # some pattern matched some file
+    found_any: bool = False  # some pattern matched some file (that git does not ignore)
 
     def notices(self, changed_since: str | None = None) -> list[str]:
         out = [f"no files match {p!r}" for p in self.empty_patterns]
+        out += [f"no files match {p!r} but {n} that git ignores (name them, or pass --no-respect-gitignore)"
+                for p, n in self.ignored_patterns]
         if self.skipped:
             names = ", ".join(self.skipped[:5]) + (", ..." if len(self.skipped) > 5 else "")
-            out.append(f"skipped {len(self.skipped)} file{'s' if len(self.skipped) != 1 else ''} that "
-                       "are not CloudFormation or SAM templates (no Resources, AWSTemplateFormatVersion or "
+            what = ("files that are not CloudFormation or SAM templates" if len(self.skipped) != 1
+                    else "file that is not a CloudFormation or SAM template")
+            out.append(f"skipped {len(self.skipped)} {what} (no Resources, AWSTemplateFormatVersion or "
                        f"Transform at the top level): {names}")
         if changed_since and self.unchanged:
             out.append(f"{self.unchanged} template{'s' if self.unchanged != 1 else ''} unchanged since "
@@ -101,29 +150,44 @@ class Discovery:
 
 
 def discover(patterns: list[str], ignore: list[str], changed_since: str | None = None,
-             skip_non_templates: bool = False) -> Discovery:
+             skip_non_templates: bool = False, respect_gitignore: bool = True) -> Discovery:
     """The files to lint, in cfn-lint's order (sorted), each once."""
     found = Discovery()
     ignored = set()
     for pattern in ignore:
         ignored.update(os.path.normpath(p) for p in glob.glob(pattern, recursive=True))
     chosen: dict[str, bool] = {}  # path -> named explicitly
+    by_pattern: dict[str, list[str]] = {}  # glob -> the files it found
     for pattern in patterns:
         if glob.has_magic(pattern) and not os.path.exists(pattern):
             matches = glob.glob(pattern, recursive=True)
             if not matches:
                 found.empty_patterns.append(pattern)
                 continue
-            found.found_any = True
             for path in matches:
                 path = os.path.normpath(path)
                 if not os.path.isdir(path):  # a folder a glob finds is not a template
                     chosen.setdefault(path, False)
+                    by_pattern.setdefault(pattern, []).append(path)
+            if pattern not in by_pattern:
+                found.found_any = True  # folders only: said as before, by cfn-lint's own means
         else:
             found.found_any = True
             stacks = assembly_templates(pattern)  # a CDK cloud assembly folder: its templates
             for path in stacks or [pattern]:
                 chosen[os.path.normpath(path)] = True
+    if respect_gitignore:
+        git_ignores = git_ignored([p for p, named in chosen.items() if not named])
+        found.ignored = len(git_ignores)
+        for path in git_ignores:
+            del chosen[path]
+        for pattern, paths in by_pattern.items():
+            if all(p in git_ignores for p in paths):
+                found.ignored_patterns.append((pattern, len(set(paths))))
+            else:
+                found.found_any = True
+    elif by_pattern:
+        found.found_any = True
     candidates = sorted(p for p in chosen if p not in ignored)
     if changed_since is not None:
         changed = changed_files(changed_since)
@@ -143,7 +207,9 @@ class PackConfig(ConfigMixIn):
 
     changed_since: str | None = None
     skip_non_templates: bool = False
+    respect_gitignore: bool = True
     sarif_file: str | None = None
+    pack: Any = None  # the pack's options (options.PackOptions)
     _discovery: Discovery | None = None
     _no_patterns = False
 
@@ -167,7 +233,7 @@ class PackConfig(ConfigMixIn):
                 return None
             ignore = self._get_argument_value("ignore_templates", False, True) or []
             self._discovery = discover(patterns, [ignore] if isinstance(ignore, str) else list(ignore),
-                                       self.changed_since, self.skip_non_templates)
+                                       self.changed_since, self.skip_non_templates, self.respect_gitignore)
         return self._discovery
 
     @property

@@ -1,10 +1,14 @@
 """The command's own options, and what it does to cfn-lint's before cfn-lint parses them.
 
-- `--changed-since REF`, `--sarif-file FILE`, `--skip-non-templates` are the pack's.
+- The pack's options (`--jobs`, `--shard`, `--baseline`, `--write-baseline`, `--changed-since`,
+  `--sarif-file`, `--skip-non-templates`, `--no-respect-gitignore`) are one table, `PACK_OPTIONS`: its flag,
+  its parser, and its key in `.cfnlintrc` (under `configure_rules: cfn-lint-bestpractices:`, the one place
+  of a `.cfnlintrc` that plain cfn-lint accepts and ignores) when the option may live there. The command
+  line wins over the file.
 - `-x/--configure-rule RULE:option=value` is parsed here rather than by cfn-lint, so that a value may
   hold commas, colons and equals signs, and a list option may be given (`-x W9501:exempt_functions=A.*,B`
-  or as JSON, `-x 'W9501:exempt_functions=["A{1,3}", "B"]'`). Every rule option, from the command line
-  or from .cfnlintrc, is checked against the rule's definition before any template is linted.
+  or as JSON, `-x 'W9501:exempt_functions=["A{1,3}", "B"]'`). Every rule option, from the command line,
+  .cfnlintrc or a template's Metadata, is checked against the rule's definition.
 - cfn-lint's list options (`--ignore-checks`, `--regions`, `--append-rules`, ...) take every following
   word, so `--ignore-checks W9804 template.yaml` would swallow the template; here such an option's
   values end at the first word that cannot be one (a path), and the paths are put after `--`. That is
@@ -23,39 +27,42 @@ from typing import Any, Callable
 from cfnlint.config import CliArgs
 from cfnlint.version import __version__ as CFN_LINT_VERSION
 
-from . import __version__
+from . import __version__, links
 from .discovery import PackConfig
 
-HOME = "https://github.com/cfn-lint-bestpractices/cfn-lint-bestpractices"
 
-HELP = f"""\
-cfn-lint-bestpractices {__version__}: cfn-lint with the cfn-lint-bestpractices rules appended ({HOME})
+def _home() -> str:
+    home = links.repository()
+    return f" ({home})" if home else ""
+
+
+def help_text() -> str:
+    """The pack's part of --help (cfn-lint's own follows)."""
+    return f"""\
+cfn-lint-bestpractices {__version__}: cfn-lint with the cfn-lint-bestpractices rules appended{_home()}
 
 usage:
   cfn-lint-bestpractices [options] [--] TEMPLATE_OR_GLOB ...   lint (every cfn-lint option below works)
   cfn-lint-bestpractices fix [--diff] [--unsafe] [--select IDS] [options] [--] TEMPLATE ...
                                                                apply the fixes the rules offer (fix --help)
-  cfn-lint-bestpractices rules [--markdown]                    list the pack's rules
+  cfn-lint-bestpractices rules [--markdown] [PREFIX ...]       list the pack's rules (those whose id starts so)
   cfn-lint-bestpractices rule RULE_ID                          print a rule's page, e.g. `rule W9501`
   cfn-lint-bestpractices --version                             the pack's and cfn-lint's versions
 
 the pack's options:
-  --jobs N                 lint the files in N worker processes (same findings, same order)
-  --shard I/N              lint only the I-th of N shares of the files (for a CI matrix of N runners)
-  --changed-since REF      lint only the templates that differ from the git ref REF (committed, staged
-                           or unstaged changes, and untracked files), e.g. --changed-since origin/main
-  --baseline FILE          report only findings that are not in the baseline FILE
-  --write-baseline FILE    write the current findings to FILE as the baseline
-  --sarif-file FILE        also write the findings as SARIF 2.1.0 to FILE (from the same run)
-  --skip-non-templates     skip named files that are not templates too (globs always skip them)
+{options_help()}
   -x RULE:OPTION=VALUE     configure a rule; a list option takes VALUE,VALUE or a JSON list,
                            e.g. -x W9501:exempt_functions=Legacy.*,Batch or
                            -x 'W9501:exempt_functions=["a{{1,3}}", "b"]'; unknown options, values of the
                            wrong type and bad regular expressions are usage errors (exit 1)
 
-which files: a path is linted as named; a glob (quote it: "templates/**/*.yaml") is expanded here, a
-file it finds that is not a CloudFormation or SAM template (no Resources, AWSTemplateFormatVersion or
-Transform at the top level) is skipped with a notice, and a glob that matches nothing is a notice.
+in .cfnlintrc, under `configure_rules:` as `cfn-lint-bestpractices:` (plain cfn-lint accepts and
+ignores it): {file_options_help()}; the command line wins.
+
+which files: a path is linted as named (`-` reads one template from standard input); a glob (quote it:
+"templates/**/*.yaml") is expanded here, leaving out what git ignores, a file it finds that is not a
+CloudFormation or SAM template (no Resources, AWSTemplateFormatVersion or Transform at the top level) is
+skipped with a notice, and a glob that matches nothing is a notice. No templates at all is a usage error.
 Each template is linted on its own: when cfn-lint fails on one, it gets an E0000 finding and the others
 keep theirs. Exit codes are cfn-lint's (bit 2 errors, 4 warnings, 8 informational; 1 usage error).
 
@@ -99,13 +106,163 @@ def extras_hint(err: ImportError) -> str:
     return str(err)
 
 
+# --- the pack's own options: one table ------------------------------------------------------------
+
+# The key of .cfnlintrc's `configure_rules` that holds the pack's options. cfn-lint validates .cfnlintrc
+# against a schema that rejects unknown top-level keys, but `configure_rules` takes any key with scalar or
+# list values, and cfn-lint configures only the rules it has: plain cfn-lint, the editor and pre-commit
+# read the same file without complaint.
+FILE_SECTION = "cfn-lint-bestpractices"
+
+
+def _text(value: Any, where: str) -> str:
+    if isinstance(value, str) and value.strip() and not value.startswith("-"):
+        return value
+    if isinstance(value, str):
+        raise UsageError(f"{where} needs a value")
+    raise UsageError(f"{where} takes a string, not {value!r}")
+
+
+def _jobs(value: Any, where: str) -> int:
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(text, str) or not text.isdigit() or int(text) < 1:
+        raise UsageError(f"{where} takes a whole number of at least 1, not {value!r}")
+    return int(text)
+
+
+def _shard(value: Any, where: str) -> tuple[int, int]:
+    index, _, count = str(value).partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise UsageError(f"{where} takes I/N with 1 <= I <= N, not {value!r}")
+    return int(index), int(count)
+
+
+def _boolean(value: Any, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise UsageError(f"{where} takes true or false, not {value!r}")
+
+
+@dataclass(frozen=True)
+class PackOption:
+    """One of the pack's options. `parse(value, where)` turns the value into its type or raises a
+    UsageError naming `where`; a flag without a value has `parse` None and sets `const`. `file_key` is
+    its name in .cfnlintrc (None: command line only, and the reason is in `why_not_in_file`)."""
+
+    flag: str
+    dest: str
+    parse: Callable[[Any, str], Any] | None
+    help: str
+    metavar: str = ""
+    const: Any = True
+    file_key: str | None = None
+    why_not_in_file: str = ""
+    overrides: tuple[str, ...] = ()  # dests whose .cfnlintrc value this option, when given, replaces
+
+
+PACK_OPTIONS: list[PackOption] = [
+    PackOption("--jobs", "jobs", _jobs, "lint the files in N worker processes (same findings, same order)",
+               "N", file_key="jobs"),
+    PackOption("--shard", "shard", _shard,
+               "lint only the I-th of N shares of the files (for a CI matrix of N runners)", "I/N",
+               why_not_in_file="each runner of a matrix has its own share"),
+    PackOption("--changed-since", "changed_since", _text,
+               "lint only the templates that differ from the git ref REF (committed, staged or unstaged "
+               "changes, and untracked files), e.g. --changed-since origin/main", "REF", file_key="changed_since"),
+    PackOption("--baseline", "baseline", _text, "report only findings that are not in the baseline FILE", "FILE",
+               file_key="baseline"),
+    PackOption("--write-baseline", "write_baseline", _text,
+               "write the current findings to FILE as the baseline (not with --shard)", "FILE",
+               why_not_in_file="every run would rewrite the baseline instead of checking it",
+               overrides=("baseline",)),
+    PackOption("--sarif-file", "sarif_file", _text, "also write the findings as SARIF 2.1.0 to FILE (from the same run)",
+               "FILE", why_not_in_file="pre-commit and the editor would write it too"),
+    PackOption("--skip-non-templates", "skip_non_templates", None,
+               "skip named files that are not templates too (globs always skip them)", file_key="skip_non_templates"),
+    PackOption("--no-respect-gitignore", "respect_gitignore", None,
+               "globs find the files git ignores too (by default they leave them out)", const=False,
+               file_key="respect_gitignore"),
+]
+
+
 @dataclass
 class PackOptions:
+    jobs: int = 1
+    shard: tuple[int, int] | None = None
     changed_since: str | None = None
+    baseline: str | None = None
+    write_baseline: str | None = None
     sarif_file: str | None = None
     skip_non_templates: bool = False
+    respect_gitignore: bool = True
     # (rule id, option, raw value) from -x, in order
     rule_settings: list[tuple[str, str, str]] = field(default_factory=list)
+    # the dests the command line set (they win over .cfnlintrc)
+    given: set[str] = field(default_factory=set)
+
+
+def options_help() -> str:
+    """The pack's options for --help, from the table."""
+    lines = []
+    for option in PACK_OPTIONS:
+        head = f"  {option.flag} {option.metavar}".rstrip()
+        words = option.help.split()
+        line = head.ljust(27)
+        for word in words:
+            if len(line) + len(word) + 1 > 103 and line.strip():
+                lines.append(line.rstrip())
+                line = " " * 27
+            line += ("" if line.endswith(" ") else " ") + word
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def file_options_help() -> str:
+    return ", ".join(o.file_key for o in PACK_OPTIONS if o.file_key)
+
+
+def apply_file_options(opts: PackOptions, file_args: Any) -> None:
+    """Fill the options the command line did not set from .cfnlintrc's
+    `configure_rules: {cfn-lint-bestpractices: {...}}`; a bad key or value is a UsageError."""
+    rules = file_args.get("configure_rules") if isinstance(file_args, dict) else None
+    section = rules.get(FILE_SECTION) if isinstance(rules, dict) else None
+    if section is None:
+        return
+    where = f".cfnlintrc configure_rules.{FILE_SECTION}"
+    if not isinstance(section, dict):
+        raise UsageError(f"{where} takes option: value pairs ({file_options_help()}), not {section!r}")
+    by_key = {o.file_key: o for o in PACK_OPTIONS if o.file_key}
+    replaced = {dest for o in PACK_OPTIONS if o.dest in opts.given for dest in o.overrides}
+    problems = []
+    for key, value in section.items():
+        option = by_key.get(key)
+        if option is None:
+            cli_only = next((o for o in PACK_OPTIONS if o.dest == key or o.flag == f"--{str(key).replace('_', '-')}"),
+                            None)
+            why = f" ({cli_only.flag} is for the command line only: {cli_only.why_not_in_file})" if cli_only else ""
+            problems.append(f"{where} has no option {key!r}{why}; its options: {file_options_help()}")
+            continue
+        if option.dest in opts.given or option.dest in replaced:
+            continue  # the command line wins
+        try:
+            parsed = option.parse(value, f"{where}.{key}") if option.parse else _boolean(value, f"{where}.{key}")
+        except UsageError as err:
+            problems.append(str(err))
+            continue
+        setattr(opts, option.dest, parsed)
+    if problems:
+        raise UsageError("\n".join(problems))
+
+
+def check_combinations(opts: PackOptions) -> None:
+    """Options that cannot go together, whichever source set them."""
+    if opts.write_baseline is not None and opts.shard is not None:
+        raise UsageError("--write-baseline cannot run with --shard: a shard lints only its share of the files, "
+                         "so the baseline would miss the others' findings; write it in one run "
+                         "(--jobs N makes that run faster)")
+    if opts.write_baseline is not None and opts.baseline is not None and "baseline" in opts.given:
+        raise UsageError("use --baseline FILE or --write-baseline FILE, not both "
+                         "(--write-baseline alone refreshes a baseline)")
 
 
 _SETTING = re.compile(r"([A-Za-z][A-Za-z0-9]*):([^=,:]+)=(.*)", re.DOTALL)
@@ -132,9 +289,6 @@ def _long(option: str, candidates: list[str]) -> str | None:
         return option
     hits = [c for c in candidates if c.startswith("--") and c.startswith(option) and len(option) > 2]
     return hits[0] if len(hits) == 1 else None
-
-
-PACK_FLAGS = {"--changed-since": "changed_since", "--sarif-file": "sarif_file"}
 
 
 def option_value(args: list[str], i: int, name: str, eq: str, value: str) -> tuple[str, int]:
@@ -177,21 +331,23 @@ def take_options(args: list[str], valued: dict, flags: dict | None = None, other
 
 
 def take_pack_options(args: list[str]) -> tuple[list[str], PackOptions]:
-    """Take the pack's own options and -x out of the arguments (before any "--")."""
+    """Take the pack's own options (PACK_OPTIONS) and -x out of the arguments (before any "--")."""
     opts = PackOptions()
 
-    def flag(name: str):
+    def valued(option: PackOption):
         def take(value: str) -> None:
-            if not value:
-                raise UsageError(f"{name} needs a value")
-            setattr(opts, PACK_FLAGS[name], value)
+            setattr(opts, option.dest, option.parse(value, option.flag))
+            opts.given.add(option.dest)
+        return take
+
+    def flag(option: PackOption):
+        def take() -> None:
+            setattr(opts, option.dest, option.const)
+            opts.given.add(option.dest)
         return take
 
     def other(args: list[str], i: int, name: str, eq: str, value: str) -> int | None:
         arg = args[i]
-        if name == "--skip-non-templates":
-            opts.skip_non_templates = True
-            return i
         if not ((arg.startswith("-x") and not arg.startswith("--"))
                 or (name.startswith("--configure-") and _long(name, ["--configure-rule"]))):
             return None
@@ -206,7 +362,8 @@ def take_pack_options(args: list[str]) -> tuple[list[str], PackOptions]:
             raise UsageError(f"{arg} takes RULE:OPTION=VALUE, e.g. -x E9502:account_limit=3000")
         return j - 1
 
-    rest = take_options(args, {name: flag(name) for name in PACK_FLAGS}, other=other)
+    rest = take_options(args, {o.flag: valued(o) for o in PACK_OPTIONS if o.parse},
+                        {o.flag: flag(o) for o in PACK_OPTIONS if not o.parse}, other=other)
     return rest, opts
 
 
@@ -271,9 +428,15 @@ def prepare(args: list[str]) -> tuple[list[str], PackOptions]:
 
 
 def make_config(args: list[str], opts: PackOptions) -> PackConfig:
+    """cfn-lint's configuration (it reads .cfnlintrc), with the pack's options from the command line and,
+    where the command line did not set them, from .cfnlintrc."""
     config = PackConfig(args)
+    apply_file_options(opts, config.file_args)
+    check_combinations(opts)
+    config.pack = opts
     config.changed_since = opts.changed_since
     config.skip_non_templates = opts.skip_non_templates
+    config.respect_gitignore = opts.respect_gitignore
     config.sarif_file = opts.sarif_file
     if opts.rule_settings:
         settings: dict[str, dict[str, Any]] = {}
@@ -307,25 +470,35 @@ def _scalar(value: Any, kind: str, where: str) -> Any:
     raise UsageError(f"{where} takes {_TYPE_WORDS[kind]}, not {value!r}")
 
 
+def _list_items(text: str) -> tuple[list[Any], str]:
+    """A list option's text: a JSON list when it parses as one, else items separated by commas (so a
+    regular expression that starts with `[`, such as `[T]able`, is a regular expression). The second
+    value says why a text that starts with `[` was not JSON, for the message when an item is then bad."""
+    text = text.strip()
+    if text.startswith("["):
+        try:
+            value = json.loads(text)
+        except ValueError as err:
+            return [v.strip() for v in text.split(",") if v.strip()], f" (nor a JSON list: {err})"
+        if isinstance(value, list):
+            return value, ""
+    return [v.strip() for v in text.split(",") if v.strip()], ""
+
+
 def convert_option(rule_id: str, name: str, value: Any, definition: dict) -> Any:
     """The value as the option's type, or a UsageError naming the rule and the option."""
     where = f"{rule_id}:{name}"
     kind = definition.get("type", "string")
+    not_json = ""
     if kind == "list":
         if isinstance(value, str):
-            text = value.strip()
-            if text.startswith("["):
-                try:
-                    value = json.loads(text)
-                except ValueError as err:
-                    raise UsageError(f"{where}: {value!r} is not a JSON list ({err})") from None
-            else:
-                value = [v.strip() for v in text.split(",") if v.strip()]
+            value, not_json = _list_items(value)
         elif not isinstance(value, list):
             value = [value]
-        if not isinstance(value, list):
-            raise UsageError(f"{where} takes a list, not {value!r}")
-        converted = [_scalar(v, definition.get("itemtype", "string"), f"{where} item") for v in value]
+        try:
+            converted = [_scalar(v, definition.get("itemtype", "string"), f"{where} item") for v in value]
+        except UsageError as err:
+            raise UsageError(f"{err}{not_json}") from None
         patterns = converted
     else:
         converted = _scalar(value, kind, where)
@@ -335,8 +508,42 @@ def convert_option(rule_id: str, name: str, value: Any, definition: dict) -> Any
             try:
                 re.compile(pattern)
             except re.error as err:
-                raise UsageError(f"{where}: {pattern!r} is not a valid regular expression ({err})") from None
+                raise UsageError(f"{where}: {pattern!r} is not a valid regular expression ({err})"
+                                 f"{not_json}") from None
     return converted
+
+
+def setting_problems(settings: Any, rules: Any, source: str) -> list[tuple[list, str]]:
+    """Check (and convert in place) rule settings {rule: {option: value}}: the problems as
+    (path inside `settings`, message), each naming `source`, the rule and the option. A setting with a
+    problem is removed, so that the rule runs with its default rather than fail."""
+    problems: list[tuple[list, str]] = []
+    if not isinstance(settings, dict):
+        return problems
+    for rule_id, values in list(settings.items()):
+        if rule_id == FILE_SECTION:
+            continue  # the pack's own options (apply_file_options)
+        rule = rules.data.get(rule_id) if hasattr(rules, "data") else None
+        if rule is None:
+            problems.append(([rule_id], f"{source}: no rule {rule_id!r} to configure"))
+            continue
+        definition = rule.config_definition if isinstance(rule.config_definition, dict) else {}
+        if not isinstance(values, dict):
+            problems.append(([rule_id], f"{source}: {rule_id} takes option: value pairs, not {values!r}"))
+            del settings[rule_id]
+            continue
+        for name, value in list(values.items()):
+            if name not in definition:
+                known = ", ".join(sorted(definition)) or "none"
+                problems.append(([rule_id, name], f"{source}: rule {rule_id} has no option {name!r} (its options: {known})"))
+                del values[name]
+                continue
+            try:
+                values[name] = convert_option(rule_id, name, value, definition[name])
+            except UsageError as err:
+                problems.append(([rule_id, name], f"{source}: {err}"))
+                del values[name]
+    return problems
 
 
 def check_rule_options(config: Any, rules: Any) -> None:
@@ -345,25 +552,6 @@ def check_rule_options(config: Any, rules: Any) -> None:
                (".cfnlintrc configure_rules", config.file_args.get("configure_rules"))]
     problems = []
     for source, settings in sources:
-        if not isinstance(settings, dict):
-            continue
-        for rule_id, values in settings.items():
-            rule = rules.data.get(rule_id) if hasattr(rules, "data") else None
-            if rule is None:
-                problems.append(f"{source}: no rule {rule_id!r} to configure")
-                continue
-            definition = rule.config_definition if isinstance(rule.config_definition, dict) else {}
-            if not isinstance(values, dict):
-                problems.append(f"{source}: {rule_id} takes option: value pairs, not {values!r}")
-                continue
-            for name, value in list(values.items()):
-                if name not in definition:
-                    known = ", ".join(sorted(definition)) or "none"
-                    problems.append(f"{source}: rule {rule_id} has no option {name!r} (its options: {known})")
-                    continue
-                try:
-                    values[name] = convert_option(rule_id, name, value, definition[name])
-                except UsageError as err:
-                    problems.append(f"{source}: {err}")
+        problems += [message for _, message in setting_problems(settings, rules, source)]
     if problems:
         raise UsageError("\n".join(problems))

@@ -176,3 +176,15 @@ def code_lines(markdown: str) -> set[str]:
         elif inside:
             found.add(line)
     return found
+
+
+def page_text(rule_id: str) -> str:
+    """A rule's page: shipped in the package (cfn_lint_bestpractices.pages), or, in an editable
+    install that does not map that package, read from the checkout's rules/ folder."""
+    from importlib import resources
+    from pathlib import Path
+
+    try:
+        return resources.files("cfn_lint_bestpractices.pages").joinpath(f"{rule_id}.md").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return (Path(__file__).resolve().parents[2] / "rules" / f"{rule_id}.md").read_text(encoding="utf-8")

@@ -10,10 +10,11 @@ only `Globals` sets is edited in `Globals`.
 
 from __future__ import annotations
 
-import copy
+import collections
 import io
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from .edits import Append, Remove, Set
@@ -36,7 +37,14 @@ _NO_VALUE = {"Ref": "AWS::NoValue"}
 
 class EditRefused(Exception):
     """An edit that would not change the place the value comes from, or would remove what a fix
-    must never remove; the message says why, for the summary."""
+    must never remove; the message says why, for the summary, and `kind` how the summary counts it:
+    "parameter" (the value comes from a parameter), "computed" (an intrinsic function computes it),
+    "anchor" (a YAML anchor shares it), "absent" (the place does not exist), "never" (a fix never
+    removes or replaces it)."""
+
+    def __init__(self, message: str, kind: str = "absent") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class Document:
@@ -46,25 +54,29 @@ class Document:
         self.text = text.replace("\r\n", "\n")
         self.short_tags = False
         if fmt == "json":
-            self.data = json.loads(self.text)
+            self.data = self._load()
             self.indent = _json_indent(self.text)
+            self.base = self._dump()
         else:
             from ruamel.yaml import YAML
-            from ruamel.yaml.util import load_yaml_guess_indent
 
-            _, indent, block_seq_indent = load_yaml_guess_indent(self.text)
             self.yaml = YAML(typ="rt")
             self.yaml.preserve_quotes = True
             self.yaml.allow_duplicate_keys = True
             self.yaml.width = 1 << 16  # never fold a long line the user wrote on one
             self.yaml.explicit_start = self.text.lstrip().startswith("---")
-            self.data = self.yaml.load(self.text)
+            self.data = self._load()
             # one indentation for the whole file: the one whose rendering keeps most of its lines
-            # (ruamel's guess reads the first list only)
-            candidates = {(indent or 2, block_seq_indent or 0), (2, 0), (2, 2), (4, 0), (4, 2), (4, 4)}
-            self.yaml.indent(**_best_indent(self, sorted(candidates)))
+            guess = _guess_indent(self.text)
+            candidates = [guess] + [c for c in ((2, 0), (2, 2), (4, 0), (4, 2), (4, 4)) if c != guess]
+            settings, self.base = _best_indent(self, candidates)
+            self.yaml.indent(**settings)
             self.short_tags = bool(re.search(r"(^|[\s\[,:-])!(Ref|Sub|GetAtt|If|Join|Select)\b", self.text))
-        self.base = self._dump()
+            self.quote, self.quote_all = _quoting(self.data)
+        self._applied: list = []  # the edits applied, in order (a restore replays some of them)
+        # changes made to `data`, and their count after the last edit that was applied whole: a refused
+        # edit that changed nothing on its way needs no restore
+        self._mutations = self._clean = 0
 
     @classmethod
     def read(cls, filename: str) -> "Document":
@@ -90,15 +102,57 @@ class Document:
             merged = three_way(self.text, self.base, new)
         return merged.replace("\n", self.newline) if self.newline != "\n" else merged
 
-    def snapshot(self) -> Any:
-        return copy.deepcopy(self.data)
+    def _load(self) -> Any:
+        return json.loads(self.text) if self.fmt == "json" else self.yaml.load(self.text)
 
-    def restore(self, data: Any) -> None:
-        self.data = data
+    def snapshot(self) -> int:
+        """A state to come back to: the number of edits applied so far."""
+        return len(self._applied)
+
+    def restore(self, state: int) -> None:
+        """Back to the document after its first `state` edits: the original text read again and those
+        edits applied again. (A deep copy of a round-trip document is not the document: it drops
+        comments and blank lines that the user's text has.) Nothing is read again when nothing
+        changed since that state."""
+        if state == len(self._applied) and self._mutations == self._clean:
+            return
+        kept = self._applied[:state]
+        self.data = self._load()
+        self._applied, self._mutations, self._clean = [], 0, 0
+        for edit in kept:
+            self.apply(edit)
+
+    def _touch(self) -> None:
+        self._mutations += 1
+
+    def written(self, value: Any) -> str:
+        """How this file writes a scalar value that a fix adds (`"2012-10-17"` in a file that
+        quotes with double quotes, `'2012-10-17'` in one that uses single quotes), for the summary."""
+        if self.fmt == "json" or not isinstance(value, str):
+            return json.dumps(_plain_types(value), ensure_ascii=False)
+        style = self._quote_for(value)
+        if style == '"':
+            return json.dumps(value, ensure_ascii=False)
+        if style == "'":
+            return "'" + value.replace("'", "''") + "'"
+        return value
+
+    def _quote_for(self, value: str) -> str | None:
+        """The quote a new string scalar gets: the file's own (the quote it uses most), where YAML needs
+        one or where the file quotes most of its strings; else none."""
+        if self.quote_all or not _plain_ok(value):
+            return self.quote
+        return None
 
     # ---- edits
 
     def apply(self, edit) -> None:
+        """Apply one edit, or raise EditRefused (after which `restore` brings back the state before it)."""
+        self._apply(edit)
+        self._applied.append(edit)
+        self._clean = self._mutations
+
+    def _apply(self, edit) -> None:
         if isinstance(edit, Remove):
             self._remove(edit.path)
             return
@@ -106,16 +160,21 @@ class Document:
         current = _get(container, key)
         if isinstance(edit, Set) and len(edit.path) <= 2 and current is not _MISSING:
             # a new resource may be added; an existing one (or a whole section) is never overwritten
-            raise EditRefused(f"a fix never replaces {_path(edit.path)}")
+            raise EditRefused(f"a fix never replaces {_path(edit.path)}", "never")
         if isinstance(edit, Set):
             if current is not _MISSING and _computed(current) and not _is_no_value(current):
-                raise EditRefused(_computed_reason(edit.path, current))
-            _put(container, key, self._node(edit.value))
+                raise EditRefused(_computed_reason(edit.path, current), self._computed_kind(current))
+            self._touch()
+            if getattr(edit, "first", False) and current is _MISSING and isinstance(container, dict):
+                _put_first(container, key, self._node(edit.value))
+            else:
+                _put(container, key, self._node(edit.value))
         elif isinstance(edit, Append):
             if _anchored(current):
                 raise EditRefused(f"{_path(edit.path)} is shared through the YAML anchor &{current.anchor.value}; "
-                                  "edit it by hand")
+                                  "edit it by hand", "anchor")
             value = self._node(edit.value)
+            self._touch()
             if current is _MISSING or _is_no_value(current):
                 _put(container, key, self._seq([value]))
             elif isinstance(current, list) and not _is_tagged(current):
@@ -125,17 +184,19 @@ class Document:
                 if current != edit.value:
                     _put(container, key, self._seq([current, value]))
             else:
-                raise EditRefused(f"{_path(edit.path)} is computed ({_describe(current)}); add {edit.value!r} by hand")
+                raise EditRefused(f"{_path(edit.path)} is computed ({_describe(current)}); add {edit.value!r} by hand",
+                                  self._computed_kind(current))
         else:
             raise TypeError(f"unknown edit {edit!r}")
 
     def _remove(self, path: tuple) -> None:
         if len(path) <= 2 or (len(path) >= 2 and path[-2] == "Statement") or path[-1] == "Statement":
-            raise EditRefused(f"a fix never removes a resource or a statement ({_path(path)})")
+            raise EditRefused(f"a fix never removes a resource or a statement ({_path(path)})", "never")
         container, key = self._locate(path)
         if not isinstance(container, dict):
             raise EditRefused(f"{_path(path)} is not a key that can be removed")
         if key in container:
+            self._touch()
             del container[key]
 
     def _locate(self, path: tuple) -> tuple[Any, Any]:
@@ -148,7 +209,7 @@ class Document:
             if _anchored(node):
                 # `&name` ... `*name`: one node in two places; an edit here would change both
                 raise EditRefused(f"{_path(path[:i])} is shared through the YAML anchor "
-                                  f"&{node.anchor.value}; edit it by hand")
+                                  f"&{node.anchor.value}; edit it by hand", "anchor")
             if _tag_means(node, step):  # `!If [...]` is the list of the path's "Fn::If"
                 i += 1
                 continue
@@ -160,12 +221,15 @@ class Document:
                 if step not in node or _is_no_value(node[step]):
                     if isinstance(steps[i + 1], int):
                         raise EditRefused(f"{_path(path[:i + 1])} does not exist in the file")
+                    self._touch()
                     node[step] = self._map()
                 elif _computed(node[step]) and not _is_container_step(node[step], steps[i + 1]):
-                    raise EditRefused(f"{_path(path[:i + 1])} is computed ({_describe(node[step])})")
+                    raise EditRefused(f"{_path(path[:i + 1])} is computed ({_describe(node[step])})",
+                                      self._computed_kind(node[step]))
                 node = node[step]
             elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
                 if _is_no_value(node[step]) and isinstance(steps[i + 1], str):
+                    self._touch()
                     node[step] = self._map()  # an `Fn::If` branch that was AWS::NoValue gets the value
                 node = node[step]
             else:
@@ -173,14 +237,21 @@ class Document:
             i += 1
         last = steps[-1]
         if _anchored(node):
-            raise EditRefused(f"{_path(path[:-1])} is shared through the YAML anchor &{node.anchor.value}; edit it by hand")
+            raise EditRefused(f"{_path(path[:-1])} is shared through the YAML anchor &{node.anchor.value}; "
+                              "edit it by hand", "anchor")
         if isinstance(node, dict) and last not in node and len(path) == 4 and self._globals_has(path):
             return self._globals_dict(path), last
         if _tag_means(node, last):
-            raise EditRefused(f"{_path(path)} is computed")
+            raise EditRefused(f"{_path(path)} is computed", "computed")
         if isinstance(node, dict) or (isinstance(node, list) and isinstance(last, int) and 0 <= last < len(node)):
             return node, last
         raise EditRefused(f"{_path(path)} does not exist in the file")
+
+    def _computed_kind(self, node: Any) -> str:
+        plain = _plain(node)
+        ref = plain.get("Ref") if isinstance(plain, dict) and len(plain) == 1 else None
+        params = self.data.get("Parameters") if isinstance(self.data, dict) else None
+        return "parameter" if isinstance(params, dict) and isinstance(ref, str) and ref in params else "computed"
 
     def _from_globals(self, path: tuple, i: int) -> bool:
         """Whether step i is a SAM resource's property that the file sets only in Globals."""
@@ -247,25 +318,114 @@ class Document:
             return mapping
         if isinstance(value, list):
             return self._seq([self._node(v) for v in value])
+        if isinstance(value, str):
+            from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+
+            style = self._quote_for(value)
+            if style == '"':
+                return DoubleQuotedScalarString(value)
+            if style == "'":
+                return SingleQuotedScalarString(value)
         return value
 
 
 _MISSING = object()
 
+# plain scalars that YAML 1.1 readers (PyYAML, and so cfn-lint) take for booleans or null, though the
+# YAML 1.2 writer leaves them plain
+_YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 
-def _best_indent(doc: "Document", candidates: list) -> dict:
+
+def _plain_ok(value: str) -> bool:
+    """Whether a string can be written without quotes and still be read back as this string."""
+    if not value or value.lower() in _YAML11_WORDS:
+        return False
+    return _plain_ok_cached(value)
+
+
+@lru_cache(maxsize=512)
+def _plain_ok_cached(value: str) -> bool:
+    from ruamel.yaml import YAML
+
+    writer = YAML(typ="rt")
+    writer.width = 1 << 16
+    out = io.StringIO()
+    writer.dump({"k": value}, out)
+    return out.getvalue() == f"k: {value}\n"
+
+
+def _quoting(data: Any) -> tuple[str, bool]:
+    """(the quote the file uses most for its string values, whether it quotes most of them); keys,
+    block scalars and values that are not strings are not counted."""
+    from ruamel.yaml.comments import TaggedScalar
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString, ScalarString
+
+    counts = {'"': 0, "'": 0, "": 0}
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        values = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        for value in values:
+            if isinstance(value, (dict, list)):
+                stack.append(value)
+            elif isinstance(value, DoubleQuotedScalarString):
+                counts['"'] += 1
+            elif isinstance(value, SingleQuotedScalarString):
+                counts["'"] += 1
+            elif isinstance(value, TaggedScalar) and isinstance(value.value, str):
+                style = getattr(value, "style", None)
+                counts[style if style in ('"', "'") else ""] += 1
+            elif isinstance(value, str) and not isinstance(value, ScalarString):
+                counts[""] += 1
+    quote = '"' if counts['"'] > counts["'"] else "'"
+    return quote, counts['"'] + counts["'"] > counts[""]
+
+
+def _guess_indent(text: str) -> tuple[int, int]:
+    """(mapping indentation, dash offset) that most of the file's blocks use, read from its lines:
+    how far a block under a key is indented, and how far a list's dashes are."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    maps: collections.Counter = collections.Counter()
+    dashes: collections.Counter = collections.Counter()
+    for above, below in zip(lines, lines[1:]):
+        if not above.rstrip().endswith(":"):
+            continue  # not a key whose value is a block
+        key = _indent_of(above) + (2 if above.lstrip().startswith("- ") else 0)
+        step = _indent_of(below) - key
+        if below.lstrip().startswith("- "):
+            if step >= 0:
+                dashes[step] += 1
+        elif step > 0:
+            maps[step] += 1
+    mapping = maps.most_common(1)[0][0] if maps else 2
+    mapping = mapping if mapping in (2, 4) else 2
+    offset = dashes.most_common(1)[0][0] if dashes else 0
+    return mapping, offset if offset in (0, 2, 4) and offset <= mapping else 0
+
+
+def _indent_of(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _best_indent(doc: "Document", candidates: list) -> tuple[dict, str]:
+    """(indentation settings, the rendering with them): the first candidate (the file's own, as read
+    from its lines) when its rendering keeps nearly every line, else the one that keeps most. Each
+    candidate costs a rendering of the whole file, so the guess saves most of them."""
     lines = set(doc.text.splitlines())
-    best, best_score = None, -1
-    for mapping, offset in candidates:
+    total = max(1, len(doc.text.splitlines()))
+    best, best_score, best_text = None, -1, ""
+    for i, (mapping, offset) in enumerate(candidates):
         settings = {"mapping": mapping, "sequence": mapping + offset, "offset": offset}
         doc.yaml.indent(**settings)
         rendered = doc._dump()  # pylint: disable=protected-access
         if rendered == doc.text:
-            return settings
+            return settings, rendered
         score = sum(1 for line in rendered.splitlines() if line in lines)
         if score > best_score:
-            best, best_score = settings, score
-    return best
+            best, best_score, best_text = settings, score, rendered
+        if i == 0 and score >= 0.97 * total:
+            break
+    return best, best_text
 
 
 def _ctag(name: str):
@@ -434,6 +594,17 @@ def _put(container: Any, key: Any, value: Any) -> None:
     container[key] = value
     if added and hasattr(container, "ca"):
         _move_trailing_comment(container, key)
+
+
+def _put_first(container: Any, key: Any, value: Any) -> None:
+    """A new key as the first of its mapping (a policy document's Version before its Statement)."""
+    if hasattr(container, "insert"):
+        container.insert(0, key, value)
+        return
+    rest = list(container.items())
+    container.clear()
+    container[key] = value
+    container.update(rest)
 
 
 def _get_in(data: Any, path: tuple) -> Any:

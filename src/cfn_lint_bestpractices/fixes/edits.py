@@ -15,10 +15,13 @@ from typing import Any, Union
 class Set:
     """Give the key at `path` this value, adding the key (and any missing mapping on the way) when
     absent. An edit never overwrites a value that an intrinsic function computes (`!Ref Param`,
-    `!Sub`, `!FindInMap`): that value comes from elsewhere, and the fix is left to the user."""
+    `!Sub`, `!FindInMap`): that value comes from elsewhere, and the fix is left to the user.
+    `first`: a key that is added goes first in its mapping (a policy document's Version before its
+    Statement), not last."""
 
     path: tuple
     value: Any
+    first: bool = False
 
     def describe(self) -> str:
         return f"set {_where(self.path)} to {_short(self.value)}"

@@ -27,28 +27,31 @@ def three_way(text: str, base: str, new: str) -> str:
     """`text` with the change from `base` to `new` applied (all three with "\\n" line ends)."""
     if base == new:
         return text
-    if base == text:
-        return new
     t, b, n = text.splitlines(keepends=True), base.splitlines(keepends=True), new.splitlines(keepends=True)
     _ensure_newline(t)
     _ensure_newline(b)
     _ensure_newline(n)
-    bt, bn = _equal_map(b, t), _equal_map(b, n)
-    loose = _Loose(b, t)
-    # each change from base to new, as (text lines to replace, lines of new to put there)
-    edits: list[list[int]] = []  # [t_lo, t_hi, n_lo, n_hi]
+    # the user's line for each base line: the same words, whatever the indentation and spacing (a file
+    # indents some lists differently from the rendering; those lines are still the same lines)
+    bt = _equal_map([_squash(x) for x in b], [_squash(x) for x in t])
+    bn = _equal_map(b, n)
+    scalars = _ScalarLines(text)
+    # each change from base to new, as (text lines to replace, lines of new to put there, the indentation
+    # to move inserted lines by, the base lines of the region)
+    edits: list[list[int]] = []  # [t_lo, t_hi, n_lo, n_hi, delta, b_lo, b_hi]
     for tag, lo, hi, j1, j2 in SequenceMatcher(None, b, n, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
         if lo == hi and (lo == 0 or lo - 1 in bt or hi in bt or hi == len(b)):
             # an insertion: after a line all three share, else before the next shared line (after
-            # a flow list the user wrote over three lines), moved by the indentation that its parent
-            # line differs by in the user's text (a file that indents one list's dashes, not another's)
+            # a flow list the user wrote over three lines), moved by the indentation that the user's
+            # text differs by at its siblings (or its parent)
             if lo == 0 or lo - 1 in bt:
                 at = bt[lo - 1] + 1 if lo > 0 else 0
             else:
                 at = bt[hi] if hi < len(b) else len(t)
-            edits.append([at, at, j1, j2, _parent_delta(b, t, lo, n[j1:j2], loose)])
+            at = _settle(t, at, n[j1:j2], scalars)
+            edits.append([at, at, j1, j2, _insert_delta(b, t, bt, lo, n[j1:j2]), lo, lo])
             continue
         # a replacement: widen until the lines around it are shared by all three renderings
         while lo > 0 and not (lo - 1 in bt and lo - 1 in bn):
@@ -56,49 +59,112 @@ def three_way(text: str, base: str, new: str) -> str:
         while hi < len(b) and not (hi in bt and hi in bn):
             hi += 1
         edits.append([bt[lo - 1] + 1 if lo > 0 else 0, bt[hi] if hi < len(b) else len(t),
-                      bn[lo - 1] + 1 if lo > 0 else 0, bn[hi] if hi < len(b) else len(n), 0])
+                      bn[lo - 1] + 1 if lo > 0 else 0, bn[hi] if hi < len(b) else len(n), 0, lo, hi])
     merged: list[list[int]] = []
     for edit in sorted(edits):
         if merged and edit[0] < merged[-1][1]:  # overlapping after widening: one region
             last = merged[-1]
             last[1], last[2], last[3] = max(last[1], edit[1]), min(last[2], edit[2]), max(last[3], edit[3])
-            last[4] = 0
+            last[4], last[5], last[6] = 0, min(last[5], edit[5]), max(last[6], edit[6])
         else:
             merged.append(edit)
     out = list(t)
-    inverse = {v: k for k, v in bt.items()}
-    for t_lo, t_hi, n_lo, n_hi, delta in reversed(merged):
-        if t_lo == t_hi:
+    for t_lo, t_hi, n_lo, n_hi, delta, b_lo, b_hi in reversed(merged):
+        if t_lo == t_hi and b_lo == b_hi:
             out[t_lo:t_hi] = [_shift(line, delta) for line in n[n_lo:n_hi]]
         else:
-            out[t_lo:t_hi] = _keep_indentation(t[t_lo:t_hi], b, inverse, t_lo, n[n_lo:n_hi])
+            out[t_lo:t_hi] = _rebase(t[t_lo:t_hi], b[b_lo:b_hi], n[n_lo:n_hi])
     result = "".join(out)
     if not text.endswith("\n") and result.endswith("\n"):
         result = result[:-1]
     return result
 
 
-class _Loose:
-    """Base lines matched to the user's lines by their content alone (indentation aside), computed
-    only when an insertion needs it."""
-
-    def __init__(self, b: list[str], t: list[str]) -> None:
-        self.b, self.t, self._map = b, t, None
-
-    def get(self, k: int) -> int | None:
-        if self._map is None:
-            self._map = _equal_map([x.strip() for x in self.b], [x.strip() for x in self.t])
-        return self._map.get(k)
+def _filler(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
 
 
-def _parent_delta(b: list[str], t: list[str], lo: int, added: list[str], loose: "_Loose") -> int:
+def _settle(t: list[str], at: int, added: list[str], scalars: "_ScalarLines") -> int:
+    """Where new lines go: right after the last line of what they are added to, before the blank lines
+    and comment lines that lead the next entry (the round-trip library keeps those with the value
+    above them, so a key added at the end of a mapping would land below them). Comment lines right
+    under that last line and indented at least as deep as the new lines stay above them: they belong
+    to the mapping. Lines of a multi-line string are never taken for blank lines or comments."""
+    first = next((line for line in added if line.strip()), None)
+    if first is None or first.lstrip().startswith("#") or at == 0 or not _filler(t[at - 1]):
+        return at
+    k = at
+    while k > 0 and _filler(t[k - 1]) and not scalars.holds(k - 1):
+        k -= 1
+    if k == 0 or k == at:
+        return at
+    depth = _indent(first)
+    while k < at and t[k].strip().startswith("#") and _indent(t[k]) >= depth:
+        k += 1
+    return k
+
+
+class _ScalarLines:
+    """The lines of the user's text that belong to a multi-line scalar (a `|` or `>` block, a quoted
+    string over several lines), found by YAML's scanner when first asked."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self._lines = text, None
+
+    def holds(self, k: int) -> bool:
+        if self._lines is None:
+            self._lines = _scalar_lines(self.text)
+        return self._lines is True or k in self._lines
+
+
+def _scalar_lines(text: str):
+    import yaml
+
+    lines = text.split("\n")
+    found: set = set()
+    try:
+        for token in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if not isinstance(token, yaml.ScalarToken) or token.start_mark.line == token.end_mark.line:
+                continue
+            end = token.end_mark
+            first, last = token.start_mark.line, min(end.line - (end.column == 0), len(lines) - 1)
+            head = lines[first][token.start_mark.column:token.start_mark.column + 3]
+            if token.style in ("|", ">") and "+" not in head:
+                # a block scalar's trailing blank lines are not its content unless it keeps them (`|+`)
+                while last > first and not lines[last].strip():
+                    last -= 1
+            found.update(range(first, last + 1))
+    except yaml.YAMLError:
+        return True  # not scanned: every line may be a string's, so no line is moved over
+    return found
+
+
+def _insert_delta(b: list[str], t: list[str], bt: dict, lo: int, added: list[str]) -> int:
+    """How far the user's text is indented from the rendering where new lines go: as at their nearest
+    sibling (a line as deep, above or below, within the same parent), else as at their parent."""
     first = next((line for line in added if line.strip()), "")
     if not first:
         return 0
+    depth = _indent(first)
+    parent = None
     for k in range(lo - 1, -1, -1):
-        if b[k].strip() and _indent(b[k]) <= _indent(first):
-            found = loose.get(k)
-            return _indent(t[found]) - _indent(b[k]) if found is not None else 0
+        if not b[k].strip():
+            continue
+        if _indent(b[k]) < depth:
+            parent = k
+            break
+        if _indent(b[k]) == depth and k in bt:
+            return _indent(t[bt[k]]) - _indent(b[k])
+    for k in range(lo, len(b)):
+        if not b[k].strip():
+            continue
+        if _indent(b[k]) < depth:
+            break
+        if _indent(b[k]) == depth and k in bt:
+            return _indent(t[bt[k]]) - _indent(b[k])
+    if parent is not None and parent in bt:
+        return _indent(t[bt[parent]]) - _indent(b[parent])
     return 0
 
 
@@ -106,27 +172,42 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def _keep_indentation(text_lines: list[str], b: list[str], inverse: dict, t_lo: int, new_lines: list[str]) -> list[str]:
-    """The new lines for a widened region, in the user's indentation where the region differs from the
-    rendering only by it (a file that indents one list's dashes and not another's): lines the edit did
-    not touch are the user's own, and added lines move by the indentation of the line above them."""
-    if not text_lines:
+def _squash(line: str) -> str:
+    return " ".join(line.split())
+
+
+def _rebase(text_lines: list[str], b_lines: list[str], new_lines: list[str]) -> list[str]:
+    """A region of the user's text (`text_lines`, rendered as `b_lines`) with the change from
+    `b_lines` to `new_lines` applied: every line the edit did not touch stays the user's own (its
+    indentation, its spacing, a whitespace-only line the rendering drops), and each new line moves by
+    the indentation that the user's text differs by at the nearest line above it that is not deeper
+    (a file that indents one list's dashes and not another's). When the region's rendering cannot be
+    matched line for line to the user's text, the rendering of the region is used."""
+    matches = _equal_map([_squash(x) for x in b_lines], [_squash(x) for x in text_lines])
+    ops = SequenceMatcher(None, b_lines, new_lines, autojunk=False).get_opcodes()
+    if any(k not in matches for tag, i1, i2, _, _ in ops if tag == "equal" for k in range(i1, i2)):
         return new_lines
-    # the base lines of this region: those between the shared neighbours
-    first = t_lo - 1
-    b_lo = inverse[first] + 1 if first in inverse else 0
-    b_lines = b[b_lo:b_lo + len(text_lines)]
-    if [l.strip() for l in b_lines] != [l.strip() for l in text_lines]:
-        return new_lines
-    deltas = [_indent(t) - _indent(x) for t, x in zip(text_lines, b_lines)]
     out: list[str] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, b_lines, new_lines, autojunk=False).get_opcodes():
+    t_next = 0  # the first user line not yet written or dropped
+
+    def delta_at(i: int, line: str) -> int:
+        for k in range(min(i, len(b_lines) - 1), -1, -1):
+            if k in matches and b_lines[k].strip() and _indent(b_lines[k]) <= _indent(line):
+                return _indent(text_lines[matches[k]]) - _indent(b_lines[k])
+        return 0
+
+    for tag, i1, i2, j1, j2 in ops:
         if tag == "equal":
-            out += text_lines[i1:i2]
+            for k in range(i1, i2):
+                out += text_lines[t_next:matches[k] + 1]  # with the user's lines the rendering lacks
+                t_next = matches[k] + 1
             continue
-        delta = deltas[i1 - 1] if i1 > 0 else deltas[0]
-        out += [_shift(line, delta) for line in new_lines[j1:j2]]
-    return out
+        replaced = [matches[k] for k in range(i1, i2) if k in matches]
+        if replaced:
+            out += text_lines[t_next:replaced[0]]
+            t_next = replaced[-1] + 1
+        out += [_shift(line, delta_at(i2 - 1 if i2 > i1 else i1 - 1, line)) for line in new_lines[j1:j2]]
+    return out + text_lines[t_next:]
 
 
 def _shift(line: str, delta: int) -> str:

@@ -9,10 +9,9 @@ from typing import Any, Iterable
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
+from .. import links
 from ..model import TemplateModel, get_models
 from ..model.report import exempted, keep_finding
-
-DOCS_URL = "https://github.com/cfn-lint-bestpractices/cfn-lint-bestpractices/blob/main/rules/{id}.md"
 
 # Tests set this so that a bug in a rule fails loudly instead of being logged.
 STRICT_ENV = "CFN_LINT_BESTPRACTICES_STRICT"
@@ -72,10 +71,11 @@ class BestPracticeRule(CloudFormationLintRule):
         template's own resources are kept (model/report.py). Every rule reads values across stacks."""
         return self.id in ACROSS_STACKS
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if cls.id:
-            cls.source_url = DOCS_URL.format(id=cls.id)
+    @property
+    def source_url(self) -> str:  # type: ignore[override]
+        """The rule's page, from the one place the project's address is kept (links.py); "" while the
+        project has no public home (the page ships in the package: `cfn-lint-bestpractices rule ID`)."""
+        return links.page_url(self.id)
 
     def __init__(self) -> None:
         super().__init__()

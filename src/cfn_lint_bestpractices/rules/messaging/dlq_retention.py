@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...fixes import Fix, Set
 from ...model import ABSENT, TemplateModel, as_bool, as_int
 from ...model.messaging import QUEUE, redrive_targets, retention
-from ...model.values import Branch, merge_conditions
+from ...model.values import Branch
 from .._base import BestPracticeRule
 
 MAX_RETENTION = 1209600  # 14 days, the longest SQS allows
@@ -50,13 +50,7 @@ class DeadLetterRetention(BestPracticeRule):
                     if both is None:
                         continue
                     when = both.describe()
-                    # every known branch of the DLQ's retention that is short of the maximum: the maximum is
-                    # the one value longer than any source's (a DLQ may serve several)
-                    keys = ("MessageRetentionPeriod",)
-                    edits = [Set(model.fix_path(dlq.prop_path(), keys, b), MAX_RETENTION) for b in retention(model, dlq)
-                             if as_int(b.value) is not None and as_int(b.value) < MAX_RETENTION]
-                    edits += [Set(model.fix_path(dlq.prop_path(), keys, dst), MAX_RETENTION)] if not edits else []
-                    fix = Fix(f"set the dead-letter queue's MessageRetentionPeriod: {MAX_RETENTION}", edits)
+                    fix = _retention_fix(model, dlq)
                     return (dlq.finding_path(dst.path),
                             f"Dead-letter queue '{dlq.logical_id}' keeps messages {d} s, not longer than its "
                             f"standard source queue '{source.logical_id}' ({s} s){when}: moved messages keep their "
@@ -64,3 +58,48 @@ class DeadLetterRetention(BestPracticeRule):
                             "Set the dead-letter queue's MessageRetentionPeriod longer than the source's "
                             f"(at most {MAX_RETENTION}, 14 days).", fix)
         return None
+
+
+def _sources(model: TemplateModel, dlq) -> list:
+    """(FIFO flag branch, redrive target branch, retention branches) of each queue that sends to `dlq`."""
+    out = []
+    for source in model.of_type(*QUEUE):
+        for target, _ in redrive_targets(model, source, "RedrivePolicy"):
+            if model.lookup(target.value, QUEUE) == dlq.logical_id:
+                for fifo in model.prop(source, "FifoQueue"):
+                    out.append((fifo, target, retention(model, source)))
+    return out
+
+
+def _retention_fix(model: TemplateModel, dlq) -> Fix:
+    """Each branch of the dead-letter queue's retention that is too short gets its own value, from the
+    source queues' retention in that branch's scenario: twice the longest (a message can wait that long
+    in its source before it moves, and then still has as long in the dead-letter queue), at most the
+    14-day maximum; the maximum where a source's retention is not known. A branch that is long enough
+    is left as it is, so an `Fn::If` keeps what each of its branches means."""
+    keys = ("MessageRetentionPeriod",)
+    edits = []
+    for branch in retention(model, dlq):
+        d = as_int(branch.value)
+        if d is None or d >= MAX_RETENTION:
+            continue
+        longest, unknown = 0, False
+        for fifo, target, periods in _sources(model, dlq):
+            if fifo.value is not ABSENT and as_bool(fifo.value) is not False:
+                continue
+            for src in periods:
+                if model.together(branch, fifo, target, src) is None:
+                    continue
+                s = as_int(src.value)
+                if s is None:
+                    unknown = True
+                else:
+                    longest = max(longest, s)
+        if not unknown and d > longest:
+            continue  # long enough in this scenario
+        value = MAX_RETENTION if unknown else min(MAX_RETENTION, 2 * longest)
+        edits.append(Set(model.fix_path(dlq.prop_path(), keys, branch), value))
+    values = sorted({e.value for e in edits})
+    title = ("set the dead-letter queue's MessageRetentionPeriod: " + ", ".join(str(v) for v in values)
+             + (" (each branch from its scenario's source retention)" if len(values) > 1 else ""))
+    return Fix(title, edits)

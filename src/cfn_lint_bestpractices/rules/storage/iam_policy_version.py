@@ -72,5 +72,5 @@ class IamPolicyVersion(BestPracticeRule):
                 if (where, message) in seen:
                     continue
                 seen.add((where, message))
-                fix = Fix('add Version: "2012-10-17"', [Set(where + ("Version",), "2012-10-17")])
+                fix = Fix('add Version: "2012-10-17"', [Set(where + ("Version",), "2012-10-17", first=True)])
                 yield where, message, fix
