@@ -368,3 +368,16 @@ def test_real_cfn_lint_append_rules_follows_the_application():
             ("E9607", files[0], "LedgerQueue842A8811"), ("W9510", files[2], "RefundsWorker")} <= found
     # the parents bind the children's reserved concurrency: no W9511/W9512 on a child default
     assert not {f for f in found if f[0] in ("W9511", "W9512")}
+
+
+def test_fix_leaves_a_stack_of_the_assembly_and_names_the_construct(tmp_path):
+    """Item 6 across stacks: the queue's visibility timeout is wrong only as the application sees it (its
+    consumer is in another stack); `fix` does not write the generated template and says what to change."""
+    app = tmp_path / "app"
+    shutil.copytree(APPS / "shop-weak", app)
+    before = (app / "ShopMessaging.template.json").read_text()
+    code, out, err = run_command(["fix", "ShopMessaging.template.json"], app)
+    assert (app / "ShopMessaging.template.json").read_text() == before, (out, err)
+    assert ("E9504 at 27:5: construct ShopMessaging/OrdersQueue (OrdersQueue3DFA1D51), property VisibilityTimeout: "
+            "set VisibilityTimeout: 360") in out + err, (out, err)
+    assert code != 0
