@@ -332,3 +332,23 @@ def test_the_options_table_is_the_one_place():
             assert getattr(from_file, option.dest) == getattr(opts, option.dest)
         else:
             assert option.why_not_in_file
+
+
+def test_pack_only_and_the_cache_folder_can_live_in_cfnlintrc(capsys, monkeypatch, tmp_path):
+    """Issue 23 item 18: pre-commit, CI and the editor share one .cfnlintrc, speed options included."""
+    monkeypatch.delenv("CFN_LINT_BESTPRACTICES_NO_CACHE", raising=False)
+    (tmp_path / "t.yaml").write_text(TABLE + "  Broken:\n    Type: AWS::SQS::Queue\n    Properties:\n"
+                                     "      NoSuchProperty: 1\n")
+    full = here(capsys, monkeypatch, tmp_path, "--no-cache", "--format", "parseable", "t.yaml")
+    assert "E3002" in full.stdout  # a stock finding, which --pack-only does not run
+    (tmp_path / ".cfnlintrc").write_text("configure_rules:\n  cfn-lint-bestpractices:\n"
+                                         "    pack_only: true\n    cache_dir: my-cache\n")
+    first = here(capsys, monkeypatch, tmp_path, "--format", "parseable", "t.yaml")
+    pack = [line for line in full.stdout.splitlines() if ":W98" in line or ":E98" in line or ":W97" in line]
+    assert "E3002" not in first.stdout and pack and all(line in first.stdout for line in pack), first.stdout
+    assert any((tmp_path / "my-cache").rglob("*")), "the cache folder named in .cfnlintrc holds the entry"
+    again = here(capsys, monkeypatch, tmp_path, "t.yaml")
+    assert "1 template from the cache" in again.stderr, again.stderr
+    # the command line wins: --no-cache reads nothing from the folder
+    off = here(capsys, monkeypatch, tmp_path, "--no-cache", "t.yaml")
+    assert "from the cache" not in off.stderr

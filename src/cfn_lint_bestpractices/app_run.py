@@ -63,11 +63,15 @@ def decoded(filename: str) -> tuple[Any, list] | None:
 
 
 def run_template(filename: str, template: Any, config: Any, rules: Any) -> list[Any]:
-    """cfn-lint's run of one decoded template, each match with the construct path of its resource
-    (construct_paths.py)."""
+    """cfn-lint's run of one decoded template, each match with the construct path of its resource."""
     from cfnlint.runner.template.runner import _run_template  # the step after decoding
 
-    found = list(_run_template(filename, template, config, rules))
+    return annotate(filename, template, _run_template(filename, template, config, rules))
+
+
+def annotate(filename: str, template: Any, matches: Any) -> list[Any]:
+    """The matches of one template, each with the construct path of its resource (construct_paths.py)."""
+    found = list(matches)
     app = run_application()
     stacks = app.stacks_of(filename) if app is not None else []
     construct_paths.annotate(found, template, stacks[0] if stacks else None, app)

@@ -2,7 +2,8 @@
 
     cfn-lint-bestpractices [cfn-lint options] [--] templates...   lint (every cfn-lint option passes through)
         the pack's options: options.PACK_OPTIONS (--jobs, --shard, --baseline, --write-baseline,
-        --changed-since, --sarif-file, --skip-non-templates, --no-respect-gitignore), and -x
+        --changed-since, --sarif-file, --skip-non-templates, --no-respect-gitignore, --pack-only,
+        --cache-dir, --no-cache, --no-progress), and -x; batch.py runs the files (cache, workers)
     cfn-lint-bestpractices fix [--diff] [--unsafe] [--select IDS] [--] templates...   apply fixes (fixes/command.py)
     cfn-lint-bestpractices rules [--markdown] [PREFIX ...]        list the pack's rules
     cfn-lint-bestpractices rule W9501                             print a rule's page
@@ -19,12 +20,10 @@ import difflib
 import glob
 import json
 import logging
-import multiprocessing
 import os
 import re
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Iterator, Sequence
 
 from cfnlint.config import _DEFAULT_RULESDIR, ConfigFileError, ConfigMixIn
@@ -33,9 +32,10 @@ from cfnlint.decode.decode import _decode
 from cfnlint.rules import Match, RuleMatch, Rules
 from cfnlint.rules.errors import ConfigError, ParseError
 from cfnlint.runner.cli import Runner, get_formatter
+from cfnlint.runner.template.runner import _run_template
 from cfnlint.version import __version__ as CFN_LINT_VERSION
 
-from . import __version__, app_run, discovery, options
+from . import __version__, app_run, batch, discovery, options
 from .baseline import Baseline, BaselineError, from_options
 from .output import Summary, check_destination, print_summary
 from .output import emit as emit_findings
@@ -54,6 +54,18 @@ METADATA_SETTINGS = ["Metadata", "cfn-lint", "config", "configure_rules"]
 class IsolatingRunner(Runner):
     """cfn-lint's runner, but a template on which cfn-lint raises costs only that template; with
     `jobs` > 1 the files are linted in worker processes, and `shard` (i, n) keeps every n-th file."""
+
+    speed = batch.SpeedOptions()  # --pack-only, the cache, the progress indicator
+
+    # one template's run in two steps, decoding and linting the decoded template (packonly.py has
+    # its own of both)
+    @staticmethod
+    def decode(filename: str) -> tuple[Any, list[Match]]:
+        return decode(filename)
+
+    @staticmethod
+    def run_decoded(filename: str, template: Any, config: ConfigMixIn, rules: Rules) -> Iterator[Match]:
+        return _run_template(filename, template, config, rules)
 
     def __init__(self, config: ConfigMixIn, argv: Sequence[str] = (), jobs: int = 1,
                  shard: tuple[int, int] | None = None, baseline: Baseline | None = None,
@@ -113,13 +125,14 @@ class IsolatingRunner(Runner):
             if filename == "-":
                 template, matches = _decode_stdin()
             else:
-                template, matches = app_run.decoded(filename) or decode(filename)
+                template, matches = app_run.decoded(filename) or self.decode(filename)
             if matches:
                 if self._ignore_bad_template() or any("E0000".startswith(x) for x in self.config.ignore_checks):
                     matches = [m for m in matches if m.rule.id != "E0000"]
                 return list(matches)
             found = self._template_settings(filename, template)
-            return found + app_run.run_template(filename, template, self.config, self.rules)
+            return found + app_run.annotate(filename, template,
+                                            self.run_decoded(filename, template, self.config, self.rules))
         except Exception as err:  # pylint: disable=broad-except
             return [Match.create(
                 filename=filename,
@@ -181,26 +194,8 @@ class IsolatingRunner(Runner):
         if self.config.deployment_files or self.config.parameter_files or not self.config.templates:
             yield from super().run()
             return
-        files = app_run.prepare(self.files())  # one application for the run (and nested children)
-        if self.jobs > 1 and len(files) > 1 and "-" not in files:  # standard input is the parent's
-            yield from self._run_in_workers(files)
-            return
-        for filename in files:
-            yield from self.lint_file(filename)
-
-    def _run_in_workers(self, files: list[str]) -> Iterator[Match]:
-        # Workers send back plain rows, which become matches of this process's rules again, in the
-        # order of the files. A forked worker inherits this runner with its rules already loaded;
-        # under another start method each worker builds its own from the same arguments.
-        global _WORKER  # pylint: disable=global-statement
-        if multiprocessing.get_start_method() == "fork":
-            _WORKER, init, init_args = self, None, ()
-        else:
-            init, init_args = _start_worker, (self.argv,)
-        with ProcessPoolExecutor(min(self.jobs, len(files)), initializer=init, initargs=init_args) as pool:
-            for rows in pool.map(_lint_in_worker, files):
-                for row in rows:
-                    yield self._match_from_row(row)
+        # one application for the run: the given templates and the nested children they bring (app_run.py)
+        yield from batch.lint_files(self, app_run.prepare(self.files()))
 
     def _match_from_row(self, row: dict) -> Match:
         rule = self.rules.data.get(row["rule"]) or ParseError()
@@ -256,35 +251,6 @@ class _Found:
             self.path_string = "/".join(map(str, path))
         self.fixable = fixable
 
-
-_WORKER: IsolatingRunner | None = None
-
-
-def _start_worker(argv: list[str]) -> None:
-    global _WORKER  # pylint: disable=global-statement
-    logging.disable(logging.WARNING)  # the parent reports; workers only lint
-    _WORKER = IsolatingRunner(options.make_config(*options.prepare(argv)), argv)
-
-
-def _lint_in_worker(filename: str) -> list[dict]:
-    from .output import _has_fix
-
-    assert _WORKER is not None
-    rows = []
-    for m in _WORKER.lint_file(filename):
-        path = getattr(m, "path", None)
-        # plain types only: cfn-lint's YAML string nodes do not pickle
-        rows.append({"rule": str(m.rule.id), "message": str(m.message), "filename": str(m.filename),
-                     "line": int(m.linenumber), "column": int(m.columnnumber), "line_end": int(m.linenumberend),
-                     "column_end": int(m.columnnumberend), "parent_id": m.parent_id and str(m.parent_id),
-                     "path": [p if isinstance(p, int) else str(p) for p in path] if path is not None else None,
-                     "fixable": _has_fix(m),
-                     "construct_path": getattr(m, "construct_path", None),
-                     "stable_message": getattr(m, "stable_message", None)})
-    return rows
-
-
-# --- rules, rule ---------------------------------------------------------------------------------------
 
 def rules_table() -> str:
     """The README's rule table, made from the rules themselves (tests/test_docs.py keeps them equal)."""
@@ -502,7 +468,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     found = config.discovery()
     nothing_to_lint = found is not None and not found.files and not config.deployment_files
     try:
-        runner = IsolatingRunner(config, args, pack.jobs, pack.shard, config.baseline, started=started)
+        speed = batch.SpeedOptions(pack_only=pack.pack_only, cache_dir=pack.cache_dir, no_cache=not pack.cache,
+                                   no_progress=not pack.progress)
+        runner = batch.runner_class(speed)(config, args, pack.jobs, pack.shard, config.baseline, started=started)
+        runner.speed = speed
         if nothing_to_lint:  # every file skipped or unchanged: an empty report, exit 0
             runner._cli_output([])  # pylint: disable=protected-access
         runner.cli()

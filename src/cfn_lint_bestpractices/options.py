@@ -182,6 +182,19 @@ PACK_OPTIONS: list[PackOption] = [
     PackOption("--no-respect-gitignore", "respect_gitignore", None,
                "globs find the files git ignores too (by default they leave them out)", const=False,
                file_key="respect_gitignore"),
+    PackOption("--pack-only", "pack_only", None,
+               "run only the pack's rules: the pack's findings of a full run, in a fraction of its time "
+               "(cfn-lint's own rules are not run)", file_key="pack_only"),
+    PackOption("--cache-dir", "cache_dir", _text,
+               "keep the result cache in DIR (default: the user's cache folder, e.g. "
+               "~/.cache/cfn-lint-bestpractices); an unchanged template is not linted again", "DIR",
+               file_key="cache_dir"),
+    PackOption("--no-cache", "cache", None,
+               "neither read nor write the result cache (or CFN_LINT_BESTPRACTICES_NO_CACHE=1)", const=False,
+               file_key="cache"),
+    PackOption("--no-progress", "progress", None,
+               "no progress indicator (one is shown on a terminal for runs over 1.5 s)", const=False,
+               file_key="progress"),
 ]
 
 
@@ -195,6 +208,10 @@ class PackOptions:
     sarif_file: str | None = None
     skip_non_templates: bool = False
     respect_gitignore: bool = True
+    pack_only: bool = False
+    cache_dir: str | None = None
+    cache: bool = True
+    progress: bool = True
     # (rule id, option, raw value) from -x, in order
     rule_settings: list[tuple[str, str, str]] = field(default_factory=list)
     # the dests the command line set (they win over .cfnlintrc)

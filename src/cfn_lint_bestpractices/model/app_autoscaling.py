@@ -3,8 +3,13 @@ DynamoDB tables and indexes). Added for W9731, W9815 and W9816."""
 
 from __future__ import annotations
 
+import re
+
 from .template import Resource, TemplateModel
-from .values import TOKEN_OPEN, tokens_in
+from .values import TOKEN_OPEN, intrinsic, token, tokens_in
+
+# A part of a resource id that cannot be known (a parameter without default, an import)
+_UNKNOWN_PART = token("?")
 
 SCALABLE_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
 ECS_SERVICE = "AWS::ECS::Service"
@@ -25,11 +30,45 @@ def _targets(model: TemplateModel, namespace: str) -> tuple[list[tuple[Resource,
             continue
         rid = model.one(target.props.get("ResourceId"))
         if not isinstance(rid, str):
+            rid = _partial(model, target.props.get("ResourceId"))
+        if not isinstance(rid, str):
             unresolved = True
             continue
         dim = model.one(target.props.get("ScalableDimension"))
         out.append((target, rid, dim if isinstance(dim, str) and TOKEN_OPEN not in dim else None))
     return out, unresolved
+
+
+def _partial(model: TemplateModel, node) -> str | None:
+    """A `!Sub` or `!Join` resource id with each part that cannot be known (`${ClusterName}` from a
+    parameter without default, an `Fn::ImportValue`) standing as an unknown part, so that the parts
+    that can be known still name their resources: `service/${ClusterName}/${Service.Name}`."""
+    name, args = intrinsic(node)
+
+    def part(value_node) -> str:
+        value = model.one(value_node)
+        return value if isinstance(value, str) else (str(value) if isinstance(value, int) and not isinstance(
+            value, bool) else _UNKNOWN_PART)
+
+    if name == "Fn::Sub":
+        text, variables = (args, {}) if isinstance(args, str) else (
+            (args[0], args[1]) if isinstance(args, list) and len(args) == 2 and isinstance(args[0], str)
+            and isinstance(args[1], dict) else (None, None))
+        if text is None:
+            return None
+
+        def repl(m) -> str:
+            inner = m.group(1)
+            if inner.startswith("!"):
+                return "${" + inner[1:] + "}"
+            if inner in variables:
+                return part(variables[inner])
+            return part({"Fn::GetAtt": inner.split(".", 1)} if "." in inner else {"Ref": inner})
+        return re.sub(r"\$\{([^}]*)\}", repl, text)
+    if name == "Fn::Join" and isinstance(args, list) and len(args) == 2 and isinstance(args[0], str) \
+            and isinstance(args[1], list):
+        return args[0].join(part(p) for p in args[1])
+    return None
 
 
 def _literal_name(model: TemplateModel, res: Resource, prop: str) -> str | None:

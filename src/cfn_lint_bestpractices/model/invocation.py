@@ -197,6 +197,33 @@ def _is_aws_integration(model: TemplateModel, node: Any) -> bool:
     return str(model.resolver.one(node)).upper() in ("AWS", "AWS_PROXY")
 
 
+def _streams(model: TemplateModel, integration: Any) -> bool:
+    """A REST integration that streams its response (responseTransferMode STREAM, or Lambda's
+    response-streaming-invocations URI): API Gateway then waits up to 15 minutes, not 29 seconds."""
+    if not isinstance(integration, dict):
+        return False
+    mode = integration.get("ResponseTransferMode", integration.get("responseTransferMode"))
+    if model.resolver.one(mode) == "STREAM":
+        return True
+    uri = integration.get("Uri", integration.get("uri"))
+    return "/response-streaming-invocations" in repr(uri)
+
+
+def _sam_route_streams(model: TemplateModel, props: dict) -> bool:
+    """Whether a SAM Api event's route streams, by the integration its API's DefinitionBody gives it."""
+    api = model.lookup_node(props.get("RestApiId"), ("AWS::Serverless::Api",))
+    body = model.resources[api].props.get("DefinitionBody") if api else None
+    paths = body.get("paths") if isinstance(body, dict) else None
+    path, method = model.resolver.one(props.get("Path")), model.resolver.one(props.get("Method"))
+    if not isinstance(paths, dict) or not isinstance(path, str) or not isinstance(method, str):
+        return False
+    route = paths.get(path)
+    if not isinstance(route, dict):
+        return False
+    op = route.get("x-amazon-apigateway-any-method" if method.lower() == "any" else method.lower())
+    return isinstance(op, dict) and _streams(model, op.get("x-amazon-apigateway-integration"))
+
+
 def _api_function(value: Any) -> Any:
     """The function ARN inside an API Gateway integration URI (or the value itself)."""
     if isinstance(value, str) and "/functions/" in value:
@@ -245,7 +272,8 @@ class Invocations:
             for target, path in m.list_items(rule, "Targets"):
                 add("events", f"{'schedule' if scheduled else 'EventBridge'} rule '{rule.logical_id}'", rule,
                     target.get("Arn"), path + ("Arn",), True, source_ids=(rule.logical_id,),
-                    needs_permission="RoleArn" not in target, details={"schedule": scheduled})
+                    needs_permission="RoleArn" not in target,
+                    details={"schedule": scheduled, "role": target.get("RoleArn"), "role_path": path + ("RoleArn",)})
         for sched in m.of_type("AWS::Scheduler::Schedule"):
             target_node = sched.props.get("Target")
             add("scheduler", f"schedule '{sched.logical_id}'", sched,
@@ -286,7 +314,9 @@ class Invocations:
                 method.prop_path("Integration", "Uri"), False, _api_function,
                 needs_permission="Credentials" not in integration, source_ids=ids(api, method.logical_id),
                 details={"api": "REST", "timeout": integration.get("TimeoutInMillis"),
-                         "timeout_path": method.prop_path("Integration", "TimeoutInMillis")})
+                         "timeout_path": method.prop_path("Integration", "TimeoutInMillis"),
+                         "streaming": _streams(m, integration),
+                         "transfer_mode": integration.get("ResponseTransferMode")})
         for integ in m.of_type("AWS::ApiGatewayV2::Integration"):
             if not _is_aws_integration(m, integ.props.get("IntegrationType")):
                 continue
@@ -336,7 +366,8 @@ class Invocations:
                 details = {"schedule": etype in ("Schedule", "ScheduleV2")}
                 if etype in ("Api", "HttpApi") and isinstance(props, dict):
                     details = {"api": "REST" if etype == "Api" else "HTTP", "timeout": props.get("TimeoutInMillis"),
-                               "timeout_path": path + ("TimeoutInMillis",)}
+                               "timeout_path": path + ("TimeoutInMillis",),
+                               "streaming": etype == "Api" and _sam_route_streams(self.model, props)}
                 yield Invocation(service, f"{etype} event '{name}'", fn.resource, target, path[:-1], etype in SAM_ASYNC_EVENTS,
                                  needs_permission=False, details=details)
 
@@ -471,6 +502,7 @@ class Driver:
 
     label: str
     bounded: bool  # True: it cannot scale the function without limit (a schedule, a capped mapping)
+    service: str = ""  # the invoking service's principal prefix, for invokers (cognito-idp, apigateway, ...)
 
 
 def drivers(model: TemplateModel, function: str) -> list[Driver]:
@@ -479,7 +511,7 @@ def drivers(model: TemplateModel, function: str) -> list[Driver]:
     mapping (one batch per shard), is capped; APIs, load balancers, function URLs, S3, SNS, event
     patterns and uncapped SQS mappings scale with their traffic."""
     graph = invocations(model)
-    out = [Driver(inv.label, bool(inv.details.get("schedule"))) for inv in graph.of_function(function)]
+    out = [Driver(inv.label, bool(inv.details.get("schedule")), inv.service) for inv in graph.of_function(function)]
     for mapping in graph.mappings:
         if mapping.target is None or mapping.target.function != function or not mapping.kind:
             continue
@@ -497,3 +529,35 @@ def drivers(model: TemplateModel, function: str) -> list[Driver]:
     if res is not None and res.type == "AWS::Serverless::Function" and "FunctionUrlConfig" in res.props:
         out.append(Driver("its FunctionUrlConfig", False))
     return out
+
+
+# Resources that reference a handler without invoking it for anything but the stack itself.
+_PASSIVE_REFERRERS = ("AWS::Logs::LogGroup",)
+
+
+def _invoked_by_cloudformation(src_type: str, path: tuple) -> bool:
+    """A reference through which only CloudFormation invokes the function: a custom resource's
+    ServiceToken, or a macro's FunctionName (invoked while the template is transformed)."""
+    prop = path[3] if len(path) > 3 else None
+    if src_type == "AWS::CloudFormation::CustomResource" or src_type.startswith("Custom::"):
+        return prop == "ServiceToken"
+    return src_type == "AWS::CloudFormation::Macro" and prop == "FunctionName"
+
+
+def cloudformation_handlers(model: TemplateModel) -> set[str]:
+    """Functions only CloudFormation invokes (custom resources, macros), otherwise referenced only
+    from log groups. Moved here from W9501 for I9517."""
+    def build():
+        handlers = set()
+        for fn in model.functions:
+            service_token = False
+            other = False
+            for src, path in model.references.get(fn.logical_id, []):
+                if _invoked_by_cloudformation(model.resources[src].type, path):
+                    service_token = True
+                elif model.resources[src].type not in _PASSIVE_REFERRERS:
+                    other = True
+            if service_token and not other:
+                handlers.add(fn.logical_id)
+        return handlers
+    return model.memo("invocation.cloudformation_handlers", build)

@@ -154,11 +154,13 @@ def publisher_edges(model: TemplateModel, alarms: bool = False) -> Iterator[Edge
 
 
 # Resources through which an AWS service, not the application, publishes to a topic named in them:
-# alarms, trails, Config, Auto Scaling and database event notifications, budgets, notification rules,
+# alarms, trails, Config, Auto Scaling and database event notifications, Auto Scaling lifecycle hooks
+# (the standalone resource: the hook publishes through its RoleARN), budgets, notification rules,
 # EventBridge targets, S3 event notifications, backup vaults, stack notifications.
 SERVICE_PUBLISHER_TYPES = (
     "AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm", "AWS::CloudTrail::Trail",
-    "AWS::Config::DeliveryChannel", "AWS::AutoScaling::AutoScalingGroup", "AWS::RDS::EventSubscription",
+    "AWS::Config::DeliveryChannel", "AWS::AutoScaling::AutoScalingGroup", "AWS::AutoScaling::LifecycleHook",
+    "AWS::RDS::EventSubscription",
     "AWS::DMS::EventSubscription", "AWS::Redshift::EventSubscription", "AWS::DocDB::EventSubscription",
     "AWS::Neptune::EventSubscription", "AWS::ElastiCache::CacheCluster", "AWS::ElastiCache::ReplicationGroup",
     "AWS::Budgets::Budget", "AWS::CodeStarNotifications::NotificationRule", "AWS::Events::Rule",
@@ -170,11 +172,17 @@ SERVICE_PUBLISHER_TYPES = (
 
 
 def service_publishers(model: TemplateModel, topic: str) -> list[str]:
-    """The resources through which an AWS service publishes to an in-template topic."""
+    """The resources through which an AWS service publishes to an in-template topic: those that refer
+    to it (Ref, GetAtt, Sub), and the EventBridge targets, S3 notifications and alarm actions that
+    name it otherwise (a literal ARN built from its name)."""
     out = []
     for src, _ in model.references.get(topic, []):
         if model.resources[src].type in SERVICE_PUBLISHER_TYPES and src not in out:
             out.append(src)
+    edges = model.memo("messaging.publisher_edges_with_alarms", lambda: list(publisher_edges(model, alarms=True)))
+    for edge in edges:
+        if edge.dest == topic and edge.source.logical_id not in out:
+            out.append(edge.source.logical_id)
     return out
 
 

@@ -118,12 +118,17 @@ class TemplateModel:
         self.template = template if isinstance(template, dict) else {}
         self.resources: dict[str, Resource] = {}
         self.by_type: dict[str, list[Resource]] = defaultdict(list)
+        # modules expand into resources the template does not show: a packaging tool's (Rain's
+        # `Type: !Rain::Module file.yaml`) or a registered CloudFormation module (`Org::Service::Name::MODULE`)
+        self.modules: list[str] = []
         raw = self.template.get("Resources")
         if isinstance(raw, dict):
             for logical_id, node in raw.items():
                 if not isinstance(logical_id, str) or not isinstance(node, dict):
                     continue
                 rtype = node.get("Type")
+                if isinstance(rtype, dict) or (isinstance(rtype, str) and rtype.endswith("::MODULE")):
+                    self.modules.append(logical_id)
                 if not isinstance(rtype, str):
                     continue
                 props = node.get("Properties")
@@ -153,6 +158,16 @@ class TemplateModel:
     @every_value.setter
     def every_value(self, value: bool) -> None:
         self.resolver.every_value = bool(value)
+
+    @property
+    def conditions_at_defaults(self) -> bool:
+        """Whether a condition that compares a parameter with a Default is judged at that Default (a
+        warning about opt-in exposure) rather than in both branches; see `Resolver.defaults_besides`."""
+        return self.resolver.conditions_at_defaults
+
+    @conditions_at_defaults.setter
+    def conditions_at_defaults(self, value: bool) -> None:
+        self.resolver.conditions_at_defaults = bool(value)
 
     def together(self, *branches: Branch) -> Branch | None:
         """One scenario in which all the branches hold (value and path of the first), or None."""
@@ -683,9 +698,10 @@ class TemplateModel:
     @cached_property
     def bucket_policies(self) -> tuple[dict[str, list[Resource]], bool]:
         """bucket -> its BucketPolicy resources, and whether some policy names a bucket we cannot
-        resolve (then any bucket of the template might be the one it protects)."""
+        resolve (then any bucket of the template might be the one it protects); a module may declare
+        such a policy too."""
         out: dict[str, list[Resource]] = defaultdict(list)
-        unresolved = False
+        unresolved = bool(self.modules)
         for policy in self.of_type("AWS::S3::BucketPolicy"):
             value = self.resolver.one(policy.props.get("Bucket"))
             if not isinstance(value, str):

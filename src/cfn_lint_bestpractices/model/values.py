@@ -234,6 +234,10 @@ class Resolver:
         # the judgement policy of the rule being run: a parameter takes every allowed value (errors:
         # a deployer can choose any) or only its Default (warnings: another value is a choice)
         self.every_value = False
+        # whether a condition that compares a parameter is judged at the parameter's Default too (the
+        # rules about opt-in exposure), or in every branch (the others: IsProd's branch matters even
+        # when the Default is dev)
+        self.conditions_at_defaults = False
         params = template.get("Parameters")
         self.parameters = params if isinstance(params, dict) else {}
         mappings = template.get("Mappings")
@@ -252,7 +256,48 @@ class Resolver:
 
     # -- public -------------------------------------------------------------------------------
     def possible(self, conditions: Conditions, params: tuple = ()) -> bool:
-        return self.scenarios is None or self.scenarios.possible(conditions, params)
+        if self.scenarios is None:
+            return True
+        if conditions and self.conditions_at_defaults and not self.every_value:
+            params = params + self.defaults_besides(params)
+        return self.scenarios.possible(conditions, params)
+
+    def defaults_besides(self, params: tuple) -> tuple:
+        """((name, Default), ...) for each parameter that a condition or a `Rules` assertion compares
+        and that `params` does not already choose: with `conditions_at_defaults`, a condition decided by
+        a parameter's value is judged at that parameter's Default, as a `Ref` to it is (`!If [MakePublic,
+        ...]` with `MakePublic: !Equals [!Ref Public, 'true']` and Public's Default 'false' is judged in
+        its false branch only). Parameters without a Default (or of a list or SSM type) stay free."""
+        chosen = {name for name, _ in params}
+        return tuple(item for item in self._compared_defaults if item[0] not in chosen)
+
+    @property
+    def _compared_defaults(self) -> tuple:
+        found = getattr(self, "_compared_defaults_cache", None)
+        if found is None:
+            names: set = set()
+            stack = [self.template.get("Conditions"), self.template.get("Rules")]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, dict):
+                    ref = node.get("Ref") if len(node) == 1 else None
+                    if isinstance(ref, str):
+                        names.add(ref)
+                    stack.extend(node.values())
+                elif isinstance(node, list):
+                    stack.extend(node)
+            found = []
+            for name in sorted(names):
+                param = self.parameters.get(name)
+                if not isinstance(param, dict) or "Default" not in param:
+                    continue
+                ptype, default = param.get("Type"), param["Default"]
+                if isinstance(ptype, str) and ptype.startswith(("List<", "CommaDelimitedList", "AWS::SSM::")):
+                    continue
+                if isinstance(default, (str, int, float, bool)):
+                    found.append((name, default))
+            found = self._compared_defaults_cache = tuple(found)
+        return found
 
     def together(self, a: Branch, b: Branch) -> Branch | None:
         """One scenario holding both branches' (a's value and path), or None when none can happen:

@@ -83,6 +83,7 @@ from .storage.required_tags import RequiredTags
 from .storage.s3_bucket_key import S3BucketKey
 from .storage.s3_cors_wildcard import S3CorsWildcard
 from .storage.s3_public_access import S3PublicAccess
+from .storage.s3_block_public_access_off import S3BlockPublicAccessOff
 from .storage.s3_replication_versioning import S3ReplicationVersioning
 from .storage.s3_secure_transport import S3SecureTransport
 from .storage.cognito_callback_urls import CognitoCallbackUrls
@@ -160,6 +161,7 @@ ALL_RULES = (
     S3ReplicationVersioning,
     S3VersioningLifecycle,
     S3PublicAccess,
+    S3BlockPublicAccessOff,
     S3CorsWildcard,
     DynamoDbPointInTimeRecovery,
     DynamoDbProvisionedAutoScaling,

@@ -46,6 +46,22 @@ ACROSS_STACKS = frozenset({
 # A condition whose name says it is the opposite of production: IsNonProd, NotProduction, IsNotProd.
 _NEGATED = re.compile(r"(?i)(non|not)[-_]?prod")
 
+# Condition names that mean a test: a word Test/TEST/E2E in CamelCase (CreateTestResources, IsTest,
+# DeployIntegrationTests, EnableE2E), or test/e2e at the start or after a separator (test_stack); not
+# Latest or Attestation, whose 'test' is inside a word.
+TEST_CONDITIONS = r"(?:.*[^A-Za-z])?(?:[Tt]est|TEST|[Ee]2[Ee]).*|.*(?:Test|TEST|E2E).*"
+# ...and one whose name says the opposite: SkipTests, NoE2E, IsNotTest, DisableTests.
+# The negating word starts a word of its own (CasinoTest is not one).
+_NEGATED_TEST = re.compile(r"(?:^|(?<=[^A-Za-z])|(?=[A-Z]))(?i:not?|skip|disable|without|exclude)[-_]?"
+                           r"(?i:integration[-_]?)?(?i:test|e2e)")
+
+TEST_CONDITIONS_OPTION = {
+    "default": TEST_CONDITIONS, "type": "string", "format": "regex",
+    "description": ("Regular expression for condition names that mean a test (CreateTestResources, IsTest, "
+                    "EnableE2E): what exists only when such a condition is true is not reported; an empty "
+                    "value reports test resources too"),
+}
+
 
 class BestPracticeRule(CloudFormationLintRule):
     """Base class: subclasses set id, shortdesc, description, tags and `options`, and implement
@@ -62,6 +78,12 @@ class BestPracticeRule(CloudFormationLintRule):
 
     # name -> {"default": ..., "type": "integer"|"string"|"boolean"|"list", "itemtype": ..., "description": ...}
     options: dict[str, dict[str, Any]] = {}
+
+    # Whether the rule judges a condition that compares a parameter at the parameter's Default, like a
+    # `Ref` to it, instead of in both branches: for practices about opt-in exposure (a bucket made public
+    # only when a deployer sets MakePublic=true is the deployer's choice). Errors, and the option
+    # every_allowed_value, judge every branch.
+    conditions_at_defaults: bool = False
 
     @property
     def across_stacks(self) -> bool:
@@ -99,6 +121,7 @@ class BestPracticeRule(CloudFormationLintRule):
             models = get_models(cfn, wide=self.across_stacks)
             for model in models:
                 model.every_value = self.judges_every_value()
+                model.conditions_at_defaults = self.conditions_at_defaults
                 self.model = model  # what `exempt` reads construct paths from
                 for found in self.findings(model):
                     kept = keep_finding(self, model, found)
@@ -122,7 +145,30 @@ class BestPracticeRule(CloudFormationLintRule):
             return []
 
 
-class EnvironmentDependentRule(BestPracticeRule):
+class TestResourcesAware:
+    """A rule that leaves out what exists only for tests: resources (and `Fn::If` branches) that exist
+    only when a condition named like a test is true (option `test_conditions`)."""
+
+    def test_only(self, model: TemplateModel, scenario) -> bool:
+        """Whether the scenario makes a test condition true (`CreateTestResources`, also through `Not`
+        and `And` as the solver derives it), or makes false one whose name says the opposite
+        (`SkipTests`)."""
+        pattern = self.config.get("test_conditions") or ""  # type: ignore[attr-defined]
+        if not pattern:
+            return False
+        names = model.scenarios.names | {n for n, _ in scenario.conditions}
+        for name in sorted(names):
+            if not re.fullmatch(pattern, name):
+                continue
+            if _NEGATED_TEST.search(name):
+                if model.scenarios.implies_false(scenario.conditions, scenario.params, name):
+                    return True
+            elif model.scenarios.implies_true(scenario.conditions, scenario.params, name):
+                return True
+        return False
+
+
+class EnvironmentDependentRule(TestResourcesAware, BestPracticeRule):
     """A practice that production needs and a test stack may skip on purpose (Multi-AZ, point-in-time
     recovery). Besides cfn-lint's own suppressions, two options switch it off for parts of a template:
     resources by logical id, and the branches of conditions that mark a non-production environment."""
@@ -137,6 +183,7 @@ class EnvironmentDependentRule(BestPracticeRule):
             "description": ("Regular expression for condition names that mean 'production': a value chosen when "
                             "such a condition is false (a test or dev stack) is not reported"),
         },
+        "test_conditions": TEST_CONDITIONS_OPTION,
     }
 
     def exempt(self, logical_id: str) -> bool:
@@ -146,7 +193,10 @@ class EnvironmentDependentRule(BestPracticeRule):
     def non_production(self, model: TemplateModel, scenario) -> bool:
         """Whether the scenario is a non-production one: it rules out a condition whose name means
         production (`IsProd` false, or `IsNotProd` true, which the solver knows is `!Not IsProd`), or
-        it makes a condition whose name means the opposite (`IsNonProd`, `IsNotProd`) true."""
+        it makes a condition whose name means the opposite (`IsNonProd`, `IsNotProd`) true, or it
+        exists only for tests (`test_only`)."""
+        if self.test_only(model, scenario):
+            return True
         pattern = self.config.get("production_conditions") or ""
         if not pattern:
             return False

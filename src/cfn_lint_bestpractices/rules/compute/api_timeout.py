@@ -19,7 +19,8 @@ class ApiIntegrationTimeout(BestPracticeRule):
         "API Gateway stops waiting for a Lambda integration after its integration timeout (REST APIs: "
         "TimeoutInMillis, 29 s by default; HTTP APIs: TimeoutInMillis, at most 30 s; WebSocket APIs: 29 s). A "
         "function whose Timeout is longer keeps running, and costing, after the client got a 504. Plain "
-        "methods and integrations and SAM Api/HttpApi events."
+        "methods and integrations and SAM Api/HttpApi events. A REST integration that streams its response "
+        "(responseTransferMode STREAM) may run up to 15 minutes and is not reported."
     )
     tags = ["lambda", "apigateway", "timeout", "serverless"]
     resource_types = ("AWS::Lambda::Function", "AWS::Serverless::Function")
@@ -60,6 +61,19 @@ class ApiIntegrationTimeout(BestPracticeRule):
                                   details["timeout_path"] + br.path, br.params))
         return out
 
+    @staticmethod
+    def _buffered(model: TemplateModel, details: dict, limits: list[Branch]) -> list[Branch]:
+        """The limits in the scenarios where the integration buffers its response: an Fn::If may choose
+        ResponseTransferMode STREAM in some (a streamed response may run up to 15 minutes)."""
+        node = details.get("transfer_mode")
+        if node is None:
+            return limits
+        out = []
+        for (limit, mode), both in model.combine(limits, model.branches(node)):
+            if mode.value != "STREAM":
+                out.append(Branch(limit.value, both.conditions, limit.path, both.params))
+        return out
+
     def findings(self, model: TemplateModel):
         # function -> {(timeout branch, limit) -> [invoker labels]}: one finding per function and timeout
         over: dict[str, dict] = {}
@@ -67,8 +81,11 @@ class ApiIntegrationTimeout(BestPracticeRule):
         for inv in invocations(model).invocations:
             if inv.service != "apigateway" or "api" not in inv.details:
                 continue
+            if inv.details.get("streaming"):
+                continue  # a streamed response may run up to 15 minutes, Lambda's own longest Timeout
             fn = model.resources[inv.target.function]
-            for (timeout, limit), both in model.combine(timeouts(model, fn), self._limits(model, inv.details)):
+            limits = self._buffered(model, inv.details, self._limits(model, inv.details))
+            for (timeout, limit), both in model.combine(timeouts(model, fn), limits):
                 if timeout.value * 1000 > limit.value + tolerance:
                     key = (timeout.path, timeout.value, both.conditions, both.params)
                     entry = over.setdefault(fn.logical_id, {}).setdefault(key, [both, limit.value, []])

@@ -6,7 +6,7 @@ from ...model import ABSENT, Branch, TemplateModel
 from ...model.invocation import function_target, invocations
 
 from ...model.values import is_literal
-from .._base import BestPracticeRule
+from .._base import TEST_CONDITIONS_OPTION, BestPracticeRule, TestResourcesAware
 
 
 def _configured_qualifiers(model: TemplateModel) -> dict[str, list]:
@@ -31,7 +31,7 @@ def _covers(configured: str | None, invoked: str | None) -> bool:
     return configured == (invoked or "$LATEST")
 
 
-class AsyncFailureDestination(BestPracticeRule):
+class AsyncFailureDestination(TestResourcesAware, BestPracticeRule):
     id = "W9508"
     shortdesc = "Asynchronously invoked function without a dead-letter queue or on-failure destination"
     description = (
@@ -48,6 +48,7 @@ class AsyncFailureDestination(BestPracticeRule):
             "description": ("Also report functions that only schedules invoke (a failed scheduled run is "
                             "normally retried by the next tick, so they are left out by default)"),
         },
+        "test_conditions": TEST_CONDITIONS_OPTION,
     }
 
     def findings(self, model: TemplateModel):
@@ -75,6 +76,8 @@ class AsyncFailureDestination(BestPracticeRule):
             names = sorted({inv.label for inv in uncovered})
             listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
             for _, both in model.combine(dlq, dest):
+                if self.test_only(model, both):
+                    continue
                 yield (fn.resource.finding_path(both.path),
                        f"Function '{fn.logical_id}' is invoked asynchronously by {listed} but has neither a "
                        f"dead-letter queue nor an on-failure destination{both.describe()}: an event that still fails "

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ...fixes import Append, Fix, NoFix
-from ...model import TemplateModel
+from ...model import ABSENT, TemplateModel
 from ...model.crossing import is_local
 from ...model.invocation import invocations
+from ...model.role_grants import role_allows
 from ...model.values import capitalized
 from .._base import BestPracticeRule
 
@@ -37,12 +38,38 @@ class InvokePermissionMissing(BestPracticeRule):
     tags = ["lambda", "permissions", "serverless"]
     resource_types = ("AWS::S3::Bucket", "AWS::Events::Rule", "AWS::SNS::Subscription", "AWS::SNS::Topic", "AWS::ElasticLoadBalancingV2::TargetGroup", "AWS::Cognito::UserPool", "AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Integration", "AWS::ApiGateway::Authorizer", "AWS::ApiGatewayV2::Authorizer", "AWS::Logs::SubscriptionFilter", "AWS::IoT::TopicRule")
     fixable = "safe"
+    options = {
+        "accept_target_roles": {
+            "default": True, "type": "boolean",
+            "description": ("Accept an EventBridge target's RoleArn in place of a Lambda permission when the role "
+                            "may invoke the function (false: require the permission, as the older edition of the "
+                            "EventBridge guide says)"),
+        },
+    }
+
+    def _role_denies(self, model: TemplateModel, inv) -> str | None:
+        """For an EventBridge target that invokes through its RoleArn: why the role is not the grant
+        (the option says so, the in-template role surely cannot invoke the function, or a branch has no
+        role), for the message; None when the role counts as the grant (or may: a role we cannot read)."""
+        node = inv.details.get("role")
+        if node is None or inv.service != "events":
+            return None
+        absent = [b for b in model.branches(node) if b.value is ABSENT]
+        if absent:
+            return f"the target has no RoleArn{absent[0].describe()}"  # `!If [UseRole, role, !Ref AWS::NoValue]`
+        if not self.config.get("accept_target_roles", True):
+            return "a target's RoleArn is not taken as a grant: accept_target_roles is false"
+        role = model.lookup_node(node, ("AWS::IAM::Role",))
+        if role and role_allows(model, role, "lambda:InvokeFunction", inv.target.function) is False:
+            return f"the target's role '{role}' does not allow lambda:InvokeFunction on it"
+        return None
 
     def findings(self, model: TemplateModel):
         graph = invocations(model)
         seen = set()
         for inv in graph.invocations:
-            if not inv.needs_permission:
+            role = None if inv.needs_permission else self._role_denies(model, inv)
+            if not inv.needs_permission and role is None:
                 continue
             key = (inv.source.logical_id, inv.target, inv.service)
             if key in seen:
@@ -55,9 +82,10 @@ class InvokePermissionMissing(BestPracticeRule):
                     # across stacks, the permission was looked for in every stack of the application
                     where = ("in the template" if is_local(model, inv.source) and is_local(model, inv.target.function)
                              else "in any stack of the application")
+                    through = f" ({role})" if role else ""
                     yield (inv.path,
-                           f"{capitalized(inv.label)} invokes function {inv.target.describe()}{inv.when}, but no "
-                           f"AWS::Lambda::Permission {where} lets {principal} invoke it: "
+                           f"{capitalized(inv.label)} invokes function {inv.target.describe()}{inv.when}{through}, but "
+                           f"no AWS::Lambda::Permission {where} lets {principal} invoke it: "
                            f"{_EFFECT.get(inv.service, 'its invocations fail')}. Add an AWS::Lambda::Permission with "
                            f"Action lambda:InvokeFunction, Principal {principal}, FunctionName naming the same "
                            "function and qualifier as the invoker, and a SourceArn for this invoker.",

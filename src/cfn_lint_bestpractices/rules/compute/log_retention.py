@@ -1,11 +1,14 @@
-"""W9520: CloudWatch log groups whose events never expire: declared without RetentionInDays, or created
-implicitly by Lambda for a function whose log group the template does not declare."""
+"""W9520: CloudWatch log groups whose events never expire: declared without RetentionInDays and written by
+something, or created by a service (a VPC flow log, a function's LoggingConfig.LogGroup, Lambda's default
+group) because the template names a group it does not declare."""
 
 from __future__ import annotations
 
+import re
+
 from ...fixes import Fix, NoFix, Set
 from ...model import ABSENT, TemplateModel
-from ...model.values import show
+from ...model.values import is_literal, show, tokens_in
 from .._base import BestPracticeRule
 
 LOG_GROUP = "AWS::Logs::LogGroup"
@@ -35,6 +38,67 @@ def _group_names(model: TemplateModel):
     return model.memo("log_retention.group_names", build)
 
 
+def _written(model: TemplateModel, group, name) -> bool:
+    """Whether something writes to (or reads from) a declared log group: a resource or an output
+    refers to it (Ref, GetAtt, Sub, DependsOn), another resource's text holds its literal name, or its
+    name is a service's (/aws/lambda/..., /aws-glue/...). A name the template builds at deploy time
+    counts as written (we cannot tell)."""
+    if model.references.get(group.logical_id):
+        return True
+    if any(group.logical_id in deps for src, deps in model.dependencies.items() if src != group.logical_id):
+        return True
+    if group.logical_id in _output_references(model):
+        return True
+    if name is None:
+        return "LogGroupName" in group.props  # a name that cannot be known: it may be anyone's
+    if not isinstance(name, str) or not is_literal(name) or name.startswith(("/aws/", "/aws-")):
+        return True
+    return any(name in text for other, text in _resource_strings(model).items() if other != group.logical_id)
+
+
+def _output_references(model: TemplateModel) -> set:
+    def build():
+        out: set = set()
+        stack = [model.template.get("Outputs")]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    if key in ("Ref", "Fn::GetAtt") and isinstance(value, (str, list)):
+                        target = value if isinstance(value, str) else (value[0] if value else None)
+                        if isinstance(target, str):
+                            out.add(target.split(".", 1)[0])
+                    elif key == "Fn::Sub":
+                        text = value if isinstance(value, str) else (value[0] if isinstance(value, list) and value else "")
+                        if isinstance(text, str):
+                            out.update(n.split(".", 1)[0] for n in re.findall(r"\$\{([^}!]+)\}", text))
+                    stack.append(value)
+            elif isinstance(node, list):
+                stack.extend(node)
+        return out
+    return model.memo("log_retention.output_references", build)
+
+
+def _resource_strings(model: TemplateModel) -> dict:
+    """logical id -> every literal string of its properties, joined (a group's name written in
+    UserData, an awslogs option, a policy's ARN)."""
+    def build():
+        out = {}
+        for logical_id, res in model.resources.items():
+            parts, stack = [], [res.props]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, str):
+                    parts.append(node)
+                elif isinstance(node, dict):
+                    stack.extend(node.values())
+                elif isinstance(node, list):
+                    stack.extend(node)
+            out[logical_id] = "\n".join(parts)
+        return out
+    return model.memo("log_retention.resource_strings", build)
+
+
 class LogRetention(BestPracticeRule):
     id = "W9520"
     shortdesc = "CloudWatch log group whose events never expire"
@@ -47,13 +111,18 @@ class LogRetention(BestPracticeRule):
         "as a retention."
     )
     tags = ["logs", "cloudwatch", "lambda", "cost"]
-    resource_types = (LOG_GROUP, "AWS::Lambda::Function", "AWS::Serverless::Function")
+    resource_types = (LOG_GROUP, "AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::EC2::FlowLog")
     fixable = "unsafe"
     options = {
         "check_functions": {
             "default": False, "type": "boolean",
             "description": ("Also report Lambda functions whose log group the template does not declare (Lambda "
                             "creates it with no retention); off by default, as it fires on most SAM functions"),
+        },
+        "check_unreferenced_groups": {
+            "default": False, "type": "boolean",
+            "description": ("Also report declared log groups that nothing in the template writes to or names "
+                            "(no reference, no name another resource uses, no /aws/ service name)"),
         },
         "retention_in_days": {
             "default": 365, "type": "integer",
@@ -66,12 +135,15 @@ class LogRetention(BestPracticeRule):
         days = self.config.get("retention_in_days")
         days = days if isinstance(days, int) and days in RETENTION_VALUES else None
         retained, _ = self._retention_targets(model)
+        unreferenced = bool(self.config.get("check_unreferenced_groups"))
         for group in model.of_type(LOG_GROUP):
             if any(br.value == "DELIVERY" for br in model.prop(group, "LogGroupClass")):
                 continue  # Delivery-class groups have a fixed retention of their own
             name = model.one(group.props.get("LogGroupName")) if "LogGroupName" in group.props else None
             if isinstance(name, str) and name in retained:
                 continue
+            if not unreferenced and not _written(model, group, name):
+                continue  # declared, but nothing here writes to it: not the group whose cost grows
             for br in model.prop(group, "RetentionInDays"):
                 if br.value is not ABSENT:
                     continue
@@ -89,9 +161,41 @@ class LogRetention(BestPracticeRule):
                        "never expire and their storage is billed for ever. Set RetentionInDays to the period "
                        f"the team must keep these logs{offer}.", fix)
                 break
+        yield from self._undeclared(model)
         if not self.config.get("check_functions"):
             return
         yield from self._functions(model)
+
+    def _undeclared(self, model: TemplateModel):
+        """Flow logs and functions that name a log group by a name the template does not declare: the
+        service creates the group at the first delivery, with no retention."""
+        names, unknown = _group_names(model)
+        retained, retained_unknown = self._retention_targets(model)
+        if unknown or retained_unknown:
+            return  # some log group's name cannot be known: it may be this one
+        sources = []
+        for log in model.of_type("AWS::EC2::FlowLog"):
+            kinds = model.strings(log, "LogDestinationType", default="cloud-watch-logs")
+            if "LogDestination" in log.props or any(k.value != "cloud-watch-logs" for k in kinds):
+                continue  # an ARN names an existing group (or S3, Firehose): nothing is created
+            sources.append((log, model.prop(log, "LogGroupName"), f"Flow log '{log.logical_id}'", "VPC Flow Logs"))
+        for fn in model.functions:
+            sources.append((fn.resource, model.prop(fn.resource, "LoggingConfig", "LogGroup"),
+                            f"Function '{fn.logical_id}'", "Lambda"))
+        for res, branches, label, service in sources:
+            for br in branches:
+                value = br.value
+                if not isinstance(value, str) or br.params or value in names or value in retained:
+                    continue  # unknown, chosen by a parameter (likely an existing group), or declared
+                if any(t.split(".", 1)[0] in model.resources for t in tokens_in(value)):
+                    continue  # a name read from a resource of the template (its own group's name or ARN)
+                yield (br.path,
+                       f"{label} writes to log group {show(value)}{br.describe()}, which the template does not "
+                       f"declare: {service} creates it at the first delivery with no retention, so its events never "
+                       "expire, and deleting the stack leaves it behind. Declare an AWS::Logs::LogGroup with this "
+                       "name and RetentionInDays (or name an existing group that has a retention).",
+                       NoFix("the retention period is the team's choice"))
+                break
 
     @staticmethod
     def _retention_targets(model: TemplateModel):

@@ -16,41 +16,56 @@ _NOT_A_SECRET = re.compile(r"(?i).*(_|-)?(arn|name|id|path|param|parameter|url|u
                            r"key_id|keyid|secret_id|ssm|location)$")
 
 
-def _literal_kind(model: TemplateModel, node) -> str | None:
+# Values that stand in for a secret rather than being one: EXAMPLE, DUMMY, changeme, <your-token>,
+# REPLACE_ME, xxxx, placeholder, TODO.
+PLACEHOLDERS = (r"(?i)(.*(example|dummy|change[-_ ]?me|replace[-_ ]?(me|this|with)|placeholder|your|todo|"
+                r"fixme|sample|fake).*|<.*>|\{.*\}|x{3,}|\*{3,}|-+|(none|null|empty|secret|password|token|test)\d*)")
+
+
+def _literal_kind(model: TemplateModel, node, placeholder=None, no_echo: bool = False) -> str | None:
     """'literal' for a value written into the template, 'parameter P' for a Ref to a parameter without
     NoEcho, None for anything that is not a plain secret (dynamic references, references to resources,
-    NoEcho parameters, unknowns)."""
+    NoEcho parameters, unknowns, placeholders). With `no_echo`, a NoEcho parameter counts too (where its
+    value is shown in clear anyway)."""
     name, args = intrinsic(node)
     if name == "Ref" and isinstance(args, str):
         param = model.parameter(args)
-        if isinstance(param, dict) and as_bool(param.get("NoEcho")) is not True and "Default" in param:
+        if not isinstance(param, dict):
+            return None
+        if as_bool(param.get("NoEcho")) is True:
+            return f"NoEcho parameter '{args}'" if no_echo else None
+        if "Default" in param:
             value = param.get("Default")
-            if _looks_secret(value):
+            if _looks_secret(value, placeholder):
                 return f"parameter '{args}' (not NoEcho)"
         return None
-    if name is None and _looks_secret(node):
+    if name is None and _looks_secret(node, placeholder):
         return "a literal value"
     return None
 
 
-def _plain_values(model: TemplateModel, node, path: tuple = (), when: str = ""):
+def _plain_values(model: TemplateModel, node, path: tuple = (), when: str = "", placeholder=None,
+                  no_echo: bool = False):
     """(kind, path, condition text) for each Fn::If branch of `node` that holds a plain secret."""
     name, args = intrinsic(node)
     if name == "Fn::If" and isinstance(args, list) and len(args) == 3 and isinstance(args[0], str):
         for index, truth in ((1, "true"), (2, "false")):
             yield from _plain_values(model, args[index], path + ("Fn::If", index),
-                                     (when + " and" if when else " when") + f" condition '{args[0]}' is {truth}")
+                                     (when + " and" if when else " when") + f" condition '{args[0]}' is {truth}",
+                                     placeholder, no_echo)
         return
-    kind = _literal_kind(model, node)
+    kind = _literal_kind(model, node, placeholder, no_echo)
     if kind:
         yield kind, path, when
 
 
-def _looks_secret(value) -> bool:
+def _looks_secret(value, placeholder=None) -> bool:
     if not isinstance(value, str) or len(value.strip()) < 4 or "{{resolve:" in value or not is_literal(value):
         return False
     text = value.strip()
     if text.startswith(("arn:", "/", "http://", "https://", "${")) or text.lower() in ("true", "false", "none", "null"):
+        return False
+    if placeholder is not None and placeholder.fullmatch(text):
         return False
     return not text.replace(".", "", 1).isdigit()
 
@@ -85,7 +100,9 @@ class PlaintextSecrets(BestPracticeRule):
         "comes from a parameter without NoEcho, is readable by anyone who can read the template or the resource's "
         "configuration: Lambda functions (plain or SAM, Globals included), CodeBuild projects (Type PLAINTEXT or "
         "absent), ECS task definitions, AWS Batch job definitions and Elastic Beanstalk environment properties. "
-        "Dynamic references ({{resolve:secretsmanager:...}}) and NoEcho parameters are not reported."
+        "Dynamic references ({{resolve:secretsmanager:...}}), NoEcho parameters and obvious placeholders "
+        "(EXAMPLE, DUMMY, changeme, <your-token>) are not reported; a NoEcho parameter copied into Elastic "
+        "Beanstalk environment properties is, since the environment's configuration shows it in clear."
     )
     tags = ["lambda", "codebuild", "ecs", "batch", "elasticbeanstalk", "secrets", "security"]
     resource_types = ("AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::CodeBuild::Project",
@@ -98,10 +115,19 @@ class PlaintextSecrets(BestPracticeRule):
             "format": "regex",
             "description": "Regular expression for variable names that hold secrets",
         },
+        "placeholder_pattern": {
+            "default": PLACEHOLDERS,
+            "type": "string",
+            "format": "regex",
+            "description": ("Regular expression for values that are placeholders, not secrets (EXAMPLE, DUMMY, "
+                            "changeme); an empty value reports them too"),
+        },
     }
 
     def findings(self, model: TemplateModel):
         pattern = re.compile(self.config.get("name_pattern") or SECRET_NAME)
+        placeholders = self.config.get("placeholder_pattern")
+        self._placeholder = re.compile(placeholders) if placeholders else None
 
         def secret_name(name) -> bool:
             return isinstance(name, str) and bool(pattern.fullmatch(name)) and not _NOT_A_SECRET.fullmatch(name)
@@ -113,7 +139,7 @@ class PlaintextSecrets(BestPracticeRule):
                 for name, node in var.value.items():
                     if not secret_name(name):
                         continue
-                    for kind, sub, when in _plain_values(model, node):
+                    for kind, sub, when in _plain_values(model, node, placeholder=self._placeholder):
                         yield (var.path + (name,) + sub,
                                f"Environment variable {name} of function '{fn.logical_id}' gets {kind}"
                                f"{var.describe() or when}: " + _ADVICE["function"])
@@ -161,7 +187,8 @@ class PlaintextSecrets(BestPracticeRule):
         names = [n for n in model.within(entry, name_key) if isinstance(n.value, str)]
         for name_br in names:
             name = name_br.value
-            if not secret_name(name):
+            secret = secret_name(name)
+            if not secret and not namespace:
                 continue
             if namespace:
                 spaces = model.within(entry, "Namespace")
@@ -169,15 +196,24 @@ class PlaintextSecrets(BestPracticeRule):
                     continue
             types = [k for k in model.within(entry, "Type") if k.value is ABSENT or k.value == "PLAINTEXT"] \
                 if plaintext_only else [Branch(None)]
-            for kind, sub, when in _plain_values(model, entry.value[value_key]):
+            for kind, sub, when in _plain_values(model, entry.value[value_key], placeholder=self._placeholder,
+                                                 no_echo=namespace):
+                if not secret and not kind.startswith("NoEcho"):
+                    continue  # a NoEcho parameter is a secret whatever the property's name
                 value_scenario = model.path_scenario(entry.path + (value_key,) + sub)
                 scenario = next((both for both in (model.together(value_scenario, t, name_br) for t in types
                                                    if value_scenario is not None) if both is not None), None)
                 if scenario is None:
                     continue
                 label = f"Environment variable {name}" if not namespace else f"Environment property {name}"
+                advice_text = _ADVICE[advice]
+                if kind.startswith("NoEcho"):
+                    advice_text = ("NoEcho hides the parameter in the stack's console and API, but Elastic Beanstalk "
+                                   "shows environment properties in clear (console, DescribeConfigurationSettings). "
+                                   "Store it in Secrets Manager or SSM Parameter Store and name its ARN in the "
+                                   "aws:elasticbeanstalk:application:environmentsecrets namespace instead.")
                 yield (entry.path + (value_key,) + sub,
-                       f"{label} {where} gets {kind}{scenario.describe() or when}: " + _ADVICE[advice])
+                       f"{label} {where} gets {kind}{scenario.describe() or when}: " + advice_text)
             break
 
 

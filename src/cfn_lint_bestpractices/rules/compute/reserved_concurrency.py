@@ -3,52 +3,22 @@
 from __future__ import annotations
 
 from ...model import ABSENT, TemplateModel
-from ...model.invocation import drivers
+from ...model.invocation import cloudformation_handlers, drivers
 from ...model.report import exempted
-from .._base import BestPracticeRule
-
-# Resources that reference a handler without invoking it for anything but the stack itself.
-_PASSIVE_REFERRERS = ("AWS::Logs::LogGroup",)
+from .._base import TEST_CONDITIONS_OPTION, BestPracticeRule, TestResourcesAware
 
 
-def _invoked_by_cloudformation(src_type: str, path: tuple) -> bool:
-    """A reference through which only CloudFormation invokes the function: a custom resource's
-    ServiceToken, or a macro's FunctionName (invoked while the template is transformed)."""
-    prop = path[3] if len(path) > 3 else None
-    if src_type == "AWS::CloudFormation::CustomResource" or src_type.startswith("Custom::"):
-        return prop == "ServiceToken"
-    return src_type == "AWS::CloudFormation::Macro" and prop == "FunctionName"
-
-
-def _custom_resource_handlers(model: TemplateModel) -> set[str]:
-    """Functions only CloudFormation invokes (custom resources, macros), otherwise referenced only
-    from log groups."""
-    handlers = set()
-    for fn in model.functions:
-        refs = model.references.get(fn.logical_id, [])
-        service_token = False
-        other = False
-        for src, path in refs:
-            src_type = model.resources[src].type
-            if _invoked_by_cloudformation(src_type, path):
-                service_token = True
-            elif src_type not in _PASSIVE_REFERRERS:
-                other = True
-        if service_token and not other:
-            handlers.add(fn.logical_id)
-    return handlers
-
-
-class ReservedConcurrency(BestPracticeRule):
+class ReservedConcurrency(TestResourcesAware, BestPracticeRule):
     id = "W9501"
     shortdesc = "Lambda function that can scale without limit has no reserved concurrency"
     description = (
         "A function that an API, a load balancer, a function URL, S3, SNS, an event pattern or an SQS "
         "mapping without MaximumConcurrency invokes scales with that traffic, up to the unreserved "
         "concurrency of the account and Region; without ReservedConcurrentExecutions a burst can use that "
-        "whole pool and throttle every other function there. Functions only a schedule, a capped mapping or "
-        "CloudFormation (custom resources, macros) invokes are not reported, nor functions the template "
-        "shows no invoker for (option every_function reports them all)."
+        "whole pool and throttle every other function there. Functions only a schedule, a capped mapping, "
+        "CloudFormation (custom resources, macros) or Amazon Cognito user pool triggers invoke are not "
+        "reported, nor functions the template shows no invoker for (option every_function reports them all), "
+        "nor functions that exist only for tests (test_conditions)."
     )
     tags = ["lambda", "concurrency", "serverless"]
     resource_types = ("AWS::Lambda::Function", "AWS::Serverless::Function")
@@ -66,6 +36,13 @@ class ReservedConcurrency(BestPracticeRule):
             "description": ("Report every function without reserved concurrency, not only those an unbounded "
                             "invoker drives (the behaviour before 0.2)"),
         },
+        "report_cognito_triggers": {
+            "default": False,
+            "type": "boolean",
+            "description": ("Also report functions that only Amazon Cognito user pool triggers invoke (a cap turns "
+                            "a sign-in burst into failed sign-ins, so they are left out by default)"),
+        },
+        "test_conditions": TEST_CONDITIONS_OPTION,
     }
 
     def findings(self, model: TemplateModel):
@@ -75,14 +52,17 @@ class ReservedConcurrency(BestPracticeRule):
         for fn in model.functions:
             if exempted(patterns, model, fn.logical_id):  # by logical id or construct path
                 continue
-            uncapped = [b for b in model.prop(fn.resource, "ReservedConcurrentExecutions") if b.value is ABSENT]
+            uncapped = [b for b in model.prop(fn.resource, "ReservedConcurrentExecutions")
+                        if b.value is ABSENT and not self.test_only(model, b)]
             if not uncapped:
                 continue
             if handlers is None:
-                handlers = _custom_resource_handlers(model)
+                handlers = cloudformation_handlers(model)
             if fn.logical_id in handlers:
                 continue
-            unbounded = sorted({d.label for d in drivers(model, fn.logical_id) if not d.bounded})
+            cognito = bool(self.config.get("report_cognito_triggers"))
+            unbounded = sorted({d.label for d in drivers(model, fn.logical_id)
+                                if not d.bounded and (cognito or d.service != "cognito-idp")})
             if not unbounded and not every:
                 continue
             br = uncapped[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...model import TemplateModel
-from ...model.invocation import is_schedule_rule
+from ...model.invocation import function_target, is_schedule_rule
 from ...model.messaging import QUEUE_TYPE, fifo_kinds
 from .._base import BestPracticeRule
 
@@ -17,7 +17,9 @@ class EventBridgeTargetResilience(BestPracticeRule):
         "EventBridge retries a failing target for up to 24 hours (185 attempts by default) and then drops the "
         "event unless the target has a DeadLetterConfig. A FIFO queue target also needs "
         "SqsParameters.MessageGroupId. Rule targets, Scheduler schedules and SAM EventBridgeRule and Schedule "
-        "events are checked."
+        "events are checked. A Lambda function target is not asked for a dead-letter queue (check_lambda_targets): "
+        "EventBridge hands the event to Lambda's asynchronous queue, which almost never fails, and the events "
+        "lost after that are the function's own (W9508)."
     )
     tags = ["eventbridge", "dead-letter-queue"]
     resource_types = ("AWS::Events::Rule", "AWS::Scheduler::Schedule", "AWS::Serverless::Function", "AWS::Serverless::StateMachine")
@@ -26,6 +28,11 @@ class EventBridgeTargetResilience(BestPracticeRule):
             "default": False, "type": "boolean",
             "description": ("Also report targets of schedules (rules with only a ScheduleExpression, Scheduler "
                             "schedules, SAM Schedule events): a lost tick is normally made good by the next one"),
+        },
+        "check_lambda_targets": {
+            "default": False, "type": "boolean",
+            "description": ("Also report Lambda function targets without a dead-letter queue (EventBridge hands "
+                            "the event to Lambda's asynchronous queue; the function's own failures are W9508's)"),
         },
         "check_alerts": {
             "default": False, "type": "boolean",
@@ -43,6 +50,20 @@ class EventBridgeTargetResilience(BestPracticeRule):
             return False
         return model.lookup(model.one(target.get("Arn")), ("AWS::SNS::Topic",)) is not None or \
             str(model.one(target.get("Arn"))).startswith("arn:aws:sns:")
+
+    @staticmethod
+    def _lambda_target(model: TemplateModel, arns: list) -> bool:
+        """Whether a target's Arn names a Lambda function in every branch (an in-template function,
+        alias or version, or a literal Lambda ARN)."""
+        if not arns:
+            return False
+        for br in arns:
+            value = br.value
+            if function_target(model, value) is not None:
+                continue
+            if not (isinstance(value, str) and value.startswith("arn:") and value.split(":")[2:3] == ["lambda"]):
+                return False
+        return True
 
     @staticmethod
     def _fifo_without_group(model: TemplateModel, target: dict) -> str | None:
@@ -69,20 +90,30 @@ class EventBridgeTargetResilience(BestPracticeRule):
     def findings(self, model: TemplateModel):
         schedules = bool(self.config.get("check_schedules"))
         alerts = bool(self.config.get("check_alerts"))
+        lambdas = bool(self.config.get("check_lambda_targets"))
         for rule in model.of_type("AWS::Events::Rule"):
             scheduled = is_schedule_rule(model, rule)
             for target in model.entries(rule, "Targets"):
                 tid = target.value.get("Id")
                 owner = f"Target '{tid}' of rule '{rule.logical_id}'" if isinstance(tid, str) \
                     else f"A target of rule '{rule.logical_id}'"
-                skip_dlq = (scheduled and not schedules) or (not alerts and self._alert_forwarding(model, rule, target.value))
-                yield from self._target(model, owner, target.value, target.path, skip_dlq, target.describe())
+                arns = model.within(target, "Arn")
+                others = arns if lambdas else [a for a in arns if not self._lambda_target(model, [a])]
+                skip_dlq = (scheduled and not schedules) or (not alerts and self._alert_forwarding(model, rule, target.value)) \
+                    or (bool(arns) and not others)
+                # a target that is a Lambda function in some branches only: the finding is about the others
+                when = others[0].describe() if others and len(others) < len(arns) else target.describe()
+                yield from self._target(model, owner, target.value, target.path, skip_dlq, when)
         for schedule in model.of_type("AWS::Scheduler::Schedule"):
+            lambda_target = not lambdas and self._lambda_target(model, model.prop(schedule, "Target", "Arn"))
             yield from self._target(model, f"Target of schedule '{schedule.logical_id}'",
-                                    schedule.props.get("Target"), schedule.prop_path("Target"), not schedules)
+                                    schedule.props.get("Target"), schedule.prop_path("Target"),
+                                    not schedules or lambda_target)
         for res, name, etype, props, path in model.sam_events:
             if etype in ("Schedule", "ScheduleV2") and not schedules:
                 continue
+            if res.type == "AWS::Serverless::Function" and not lambdas:
+                continue  # the event's target is the function itself
             if etype in ("EventBridgeRule", "Schedule", "CloudWatchEvent", "ScheduleV2") \
                     and isinstance(props, dict) and "DeadLetterConfig" not in props:
                 yield (path[:-1], f"{etype} event '{name}' of '{res.logical_id}' has no DeadLetterConfig: when "

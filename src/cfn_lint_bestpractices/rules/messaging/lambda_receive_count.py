@@ -43,6 +43,12 @@ class LambdaQueueReceiveCount(BestPracticeRule):
             for br in self._receive_counts(model, queue):
                 if br.value >= minimum:
                     continue
+                # the scenario in which the queue, its redrive policy and a Lambda consumer all exist
+                scenario = next((both for both in (model.together(br, model.exists(res))
+                                                   for _, res in lambda_consumers) if both is not None), None)
+                if scenario is None:
+                    continue
+                br = Branch(br.value, scenario.conditions, br.path, scenario.params)
                 yield (br.path,
                        f"Queue '{queue.logical_id}' is consumed by {', '.join(names)} and moves a message to its "
                        f"dead-letter queue after {br.value} receive{'s' if br.value != 1 else ''}{br.describe()}: "

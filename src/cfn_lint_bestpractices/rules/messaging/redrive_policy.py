@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from ...model import ABSENT, TemplateModel
 from ...model.messaging import QUEUE, dead_letter_queues, queue_consumers
-from .._base import BestPracticeRule
+from .._base import TEST_CONDITIONS_OPTION, BestPracticeRule, TestResourcesAware
 
 
-class QueueRedrivePolicy(BestPracticeRule):
+class QueueRedrivePolicy(TestResourcesAware, BestPracticeRule):
     id = "W9602"
     shortdesc = "Consumed SQS queue without a dead-letter queue"
     description = (
@@ -17,6 +17,7 @@ class QueueRedrivePolicy(BestPracticeRule):
     )
     tags = ["sqs", "dead-letter-queue", "lambda"]
     resource_types = ("AWS::SQS::Queue",)
+    options = {"test_conditions": TEST_CONDITIONS_OPTION}
 
     def findings(self, model: TemplateModel):
         consumers = queue_consumers(model)
@@ -33,6 +34,11 @@ class QueueRedrivePolicy(BestPracticeRule):
                     names.append(label)
             for br in model.prop(queue, "RedrivePolicy"):
                 if br.value is not ABSENT:
+                    continue
+                # the scenario in which the queue and one of its consumers exist
+                br = next((both for both in (model.together(br, model.exists(res))
+                                             for _, res, _ in consumers[queue.logical_id]) if both is not None), None)
+                if br is None or self.test_only(model, br):
                     continue
                 yield (queue.finding_path(br.path),
                        f"Queue '{queue.logical_id}' is consumed by {', '.join(names)} but has no RedrivePolicy"

@@ -3,6 +3,7 @@ condition scoping who or what the request comes from (the confused deputy proble
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ...model import ABSENT, UNKNOWN, TemplateModel, as_list, show
@@ -21,6 +22,20 @@ POLICIES = (
 )
 
 
+# Condition keys that say how a request is made (its ACL, its encryption, its transport, its time), not
+# who or what it comes from: a condition on these alone does not scope the source.
+NOT_SCOPING = {
+    "s3:x-amz-acl", "s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    "s3:x-amz-server-side-encryption-customer-algorithm", "s3:x-amz-storage-class", "s3:x-amz-grant-full-control",
+    "s3:x-amz-grant-read", "s3:x-amz-grant-write", "s3:x-amz-grant-read-acp", "s3:x-amz-grant-write-acp",
+    "s3:x-amz-content-sha256", "s3:x-amz-metadata-directive", "s3:signatureversion", "s3:signatureage",
+    "s3:authtype", "s3:tlsversion", "s3:object-lock-mode", "s3:object-lock-retain-until-date",
+    "s3:object-lock-legal-hold", "s3:object-lock-remaining-retention-days", "aws:securetransport",
+    "aws:currenttime", "aws:epochtime", "aws:requestedregion", "sqs:messageattribute", "sns:protocol",
+}
+_ACCOUNT_IN_PATH = re.compile(r"/(\d{12}|\u27e6AWS::AccountId\u27e7)(/|$)")
+
+
 def _is_service(value: Any) -> bool:
     return isinstance(value, str) and value.endswith((".amazonaws.com", ".amazonaws.com.cn"))
 
@@ -32,9 +47,11 @@ class ResourcePolicyScope(BestPracticeRule):
         "A Lambda permission for an AWS service principal without SourceArn or SourceAccount lets that service "
         "invoke the function on behalf of resources in any account; a queue, topic, bucket or event bus policy "
         "that allows a service principal or everyone (*) with no Condition does the same for the resource. Any "
-        "condition (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, ...) in any form counts as scoping; a "
-        "value that cannot be known is not reported. A bucket policy that lets everyone only s3:GetObject (a "
-        "public website) is left to the S3 rules."
+        "condition (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, ...) counts as scoping, except one "
+        "only on keys that say how a request is made, not whose it is (s3:x-amz-acl, encryption, "
+        "aws:SecureTransport); a bucket grant on objects under the account's own prefix "
+        "(AWSLogs/<account>/...) is scoped by its path. A value that cannot be known is not reported. A bucket "
+        "policy that lets everyone only s3:GetObject (a public website) is left to the S3 rules."
     )
     tags = ["iam", "lambda", "sqs", "sns", "s3", "eventbridge", "policy", "security"]
     resource_types = ("AWS::Lambda::Permission", "AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy",
@@ -77,18 +94,54 @@ class ResourcePolicyScope(BestPracticeRule):
                 if not found:
                     continue
                 for i, stmt in enumerate(found):
-                    who = self._unscoped(model, stmt, bucket=rtype == "AWS::S3::BucketPolicy")
+                    bucket = rtype == "AWS::S3::BucketPolicy"
+                    keys = self._condition_keys(model, stmt)
+                    if keys is None or (keys and bucket and self._own_account_prefix(model, stmt)):
+                        continue  # a condition that may scope it, or objects under the account's own prefix
+                    who = self._unscoped(model, stmt, bucket=bucket)
                     if who:
+                        how = (f" with only a condition on {', '.join(keys)}, which "
+                               f"{'says' if len(keys) == 1 else 'say'} how the request is made, not whose it is"
+                               if keys else " with no Condition")
                         yield (policy.prop_path(prop),
                                f"A statement of {kind} '{policy.logical_id}' allows {who}"
-                               f"{stmt.scenario.describe()} with no Condition: requests on behalf of resources "
+                               f"{stmt.scenario.describe()}{how}: requests on behalf of resources "
                                "or principals of any account are allowed (the confused deputy problem). Add a "
                                "condition such as aws:SourceArn or aws:SourceAccount (or aws:PrincipalOrgID).")
 
     @staticmethod
+    def _condition_keys(model: TemplateModel, stmt) -> list[str] | None:
+        """[] for a statement without a Condition, the condition keys when none of them scopes the source
+        (s3:x-amz-acl alone), None when some key may scope it or the condition cannot be read."""
+        if "Condition" not in stmt.raw:
+            return []
+        condition = stmt.field(model, "Condition")
+        if not isinstance(condition, dict) or not condition:
+            return None
+        keys = []
+        for block in condition.values():
+            block = model.one(block)
+            if not isinstance(block, dict) or not block:
+                return None
+            for key in block:
+                if not isinstance(key, str) or key.lower() not in NOT_SCOPING:
+                    return None
+                if key not in keys:
+                    keys.append(key)
+        return keys
+
+    @staticmethod
+    def _own_account_prefix(model: TemplateModel, stmt) -> bool:
+        """Whether every Resource of a bucket statement lies under a prefix named by the account
+        (arn:aws:s3:::logs/AWSLogs/${AWS::AccountId}/*): another account's deliveries would go elsewhere."""
+        resources = stmt.strings(model, "Resource")
+        return bool(resources) and all(_ACCOUNT_IN_PATH.search(r) for r in resources)
+
+    @staticmethod
     def _unscoped(model: TemplateModel, stmt, bucket: bool = False) -> str | None:
-        """What an Allow statement without a Condition grants to (a service, or everyone), else None."""
-        if stmt.effect(model) != "Allow" or "Condition" in stmt.raw:
+        """What an Allow statement without a scoping Condition grants to (a service, or everyone), else
+        None."""
+        if stmt.effect(model) != "Allow":
             return None
         principal = stmt.field(model, "Principal")
         if principal is UNKNOWN or principal is ABSENT:
@@ -117,7 +170,7 @@ class ResourcePolicyScope(BestPracticeRule):
                         continue
                     found = statements(model, [Branch({"Statement": br.value}, br.conditions, br.path, br.params)])
                     for stmt in found or []:
-                        who = self._unscoped(model, stmt)
+                        who = None if "Condition" in stmt.raw else self._unscoped(model, stmt)
                         if who == "everyone (Principal *)":
                             yield (br.path,
                                    f"Event bus policy '{policy.logical_id}' lets everyone (Principal *) put events"

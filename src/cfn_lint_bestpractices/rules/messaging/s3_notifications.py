@@ -14,9 +14,18 @@ from .._base import BestPracticeRule
 
 class _Config:
     def __init__(self, label: str, events: list[str], prefix: str, suffix: str, path: tuple,
-                 dest: Any = None, condition: str | None = None) -> None:
+                 dest: Any, scenario: Branch) -> None:
         self.label, self.events, self.prefix, self.suffix, self.path = label, events, prefix, suffix, path
-        self.dest, self.condition = dest, condition
+        self.dest, self.scenario = dest, scenario
+
+
+def _label(path: tuple) -> str:
+    """A configuration named by its list and index (`QueueConfigurations[0]`), also when an Fn::If
+    chooses it (its path then goes on through `Fn::If`)."""
+    for i in range(len(path) - 1):
+        if isinstance(path[i], str) and path[i].endswith("Configurations") and isinstance(path[i + 1], int):
+            return f"{path[i]}[{path[i + 1]}]"
+    return f"{path[-2]}[{path[-1]}]"
 
 
 def _events_overlap(a: str, b: str) -> bool:
@@ -73,9 +82,8 @@ class S3NotificationCompatibility(BestPracticeRule):
                 continue
             target = model.one(note.dest)
             dest = model.lookup(target, ("AWS::Lambda::Function", "AWS::Serverless::Function")) or target
-            label = (f"{note.path[-2]}[{note.path[-1]}]" if not note.cdk
-                     else f"{note.path[-2]}[{note.path[-1]}] of '{note.source.logical_id}'")
-            yield _Config(label, events, keys[0], keys[1], note.path, dest, note.source.condition)
+            label = _label(note.path) if not note.cdk else f"{_label(note.path)} of '{note.source.logical_id}'"
+            yield _Config(label, events, keys[0], keys[1], note.path, dest, note.scenario)
         for fn in model.functions:
             for name, (etype, props, path) in fn.events().items():
                 if etype != "S3" or not isinstance(props, dict):
@@ -88,7 +96,7 @@ class S3NotificationCompatibility(BestPracticeRule):
                 if keys is None or not events or not all(isinstance(e, str) for e in events):
                     continue
                 yield _Config(f"S3 event '{name}' of '{fn.logical_id}'", events, keys[0], keys[1], path,
-                              fn.logical_id, fn.resource.condition)
+                              fn.logical_id, model.exists(fn.resource))
 
     def findings(self, model: TemplateModel):
         for bucket in model.of_type("AWS::S3::Bucket"):
@@ -98,8 +106,9 @@ class S3NotificationCompatibility(BestPracticeRule):
                 for earlier in configs[:j]:
                     if earlier.dest is not None and earlier.dest == later.dest:
                         continue  # the same destination twice: SAM may merge them, we do not judge
-                    if earlier.condition and later.condition and earlier.condition != later.condition:
-                        continue  # two resource conditions that may exclude each other
+                    both = model.together(earlier.scenario, later.scenario)
+                    if both is None:
+                        continue  # never together: conditions that exclude each other
                     events = [(a, b) for a in earlier.events for b in later.events if _events_overlap(a, b)]
                     if not events:
                         continue
@@ -107,8 +116,7 @@ class S3NotificationCompatibility(BestPracticeRule):
                         continue
                     if not (earlier.suffix.endswith(later.suffix) or later.suffix.endswith(earlier.suffix)):
                         continue
-                    condition = earlier.condition or later.condition
-                    when = f" when condition '{condition}' is true" if condition else ""
+                    when = both.describe()
                     yield (later.path,
                            f"S3 bucket '{bucket.logical_id}' has two notification configurations{when}, {earlier.label} and "
                            f"{later.label}, for overlapping events ({events[0][0]} / {events[0][1]}) with overlapping "

@@ -17,6 +17,9 @@ REST_API = "AWS::ApiGateway::RestApi"
 V2_API = "AWS::ApiGatewayV2::Api"
 SAM_API = "AWS::Serverless::Api"
 SAM_HTTP_API = "AWS::Serverless::HttpApi"
+# Methods that only read: a public GET is usually a deliberate public read endpoint (OPTIONS is CORS
+# preflight). ANY, greedy paths ({proxy+}) and $default routes reach every method and stay reported.
+READ_ONLY = ("GET", "HEAD", "OPTIONS")
 
 
 class UnauthenticatedRoute(BestPracticeRule):
@@ -40,7 +43,21 @@ class UnauthenticatedRoute(BestPracticeRule):
             "description": ("Regular expressions; methods, routes or functions (logical ids or CDK construct paths) "
                             "that are public on purpose"),
         },
+        "report_read_only": {
+            "default": False, "type": "boolean",
+            "description": ("Also report GET and HEAD methods and routes (public read endpoints are usually "
+                            "deliberate, so they are left out by default; ANY, {proxy+} and $default stay reported)"),
+        },
     }
+
+    def _left_out(self, verb: str, path: Any) -> bool:
+        """CORS preflight, and by default a read-only method on a path that is not greedy."""
+        verb = verb.upper()
+        if verb == "OPTIONS":
+            return True
+        if verb not in READ_ONLY or self.config.get("report_read_only"):
+            return False
+        return not (isinstance(path, str) and "+}" in path)
 
     def _exempt(self, logical_id: str, path: Any) -> bool:
         if exempted(self.config.get("exempt_resources"), self.model, logical_id):  # id or construct path
@@ -102,7 +119,7 @@ class UnauthenticatedRoute(BestPracticeRule):
             auths = model.strings(res, "AuthorizationType", default="NONE")
             keys = model.bools(res, "ApiKeyRequired", default=False)
             for (verb, auth, key), both in model.combine(verbs, auths, keys):
-                if verb.value.upper() == "OPTIONS" or auth.value != "NONE" or key.value:
+                if self._left_out(verb.value, path) or auth.value != "NONE" or key.value:
                     continue
                 where = f"{verb.value.upper()} {path}" if path else verb.value.upper()
                 yield (auth.path,
@@ -124,7 +141,7 @@ class UnauthenticatedRoute(BestPracticeRule):
             if protocol == "WEBSOCKET" and key != "$connect":
                 continue  # only the $connect route of a WebSocket API takes an authorizer
             verb, _, path = key.partition(" ")
-            if verb.upper() == "OPTIONS" or self._exempt(res.logical_id, path or key):
+            if self._left_out(verb, path) or self._exempt(res.logical_id, path or key):
                 continue
             auths = model.strings(res, "AuthorizationType", default="NONE")
             keys = model.bools(res, "ApiKeyRequired", default=False)
@@ -150,7 +167,7 @@ class UnauthenticatedRoute(BestPracticeRule):
                 continue
             method = model.one(props.get("Method"))
             path = model.one(props.get("Path"))
-            if not isinstance(method, str) or method.upper() == "OPTIONS" or self._exempt(res.logical_id, path):
+            if not isinstance(method, str) or self._left_out(method, path) or self._exempt(res.logical_id, path):
                 continue
             api_key = "RestApiId" if kind == "Api" else "ApiId"
             api_type = SAM_API if kind == "Api" else SAM_HTTP_API

@@ -56,7 +56,8 @@ class CloudFrontS3OriginAccess(BestPracticeRule):
         "control (OAC), so the bucket can stay private and allow only this distribution. Without OAC or a "
         "legacy origin access identity (OAI) CloudFront reads the bucket anonymously, which works only if the "
         "bucket is public. AWS recommends OAC over OAI (OAI does not support SSE-KMS, opt-in Regions launched "
-        "after December 2022, or PUT/DELETE). Website endpoints are custom origins and are not judged."
+        "after December 2022, or PUT/DELETE). Website endpoints are custom origins and need no OAC; an origin "
+        "access control attached to a website endpoint cannot sign its requests and is reported."
     )
     tags = ["cloudfront", "s3", "security"]
     resource_types = (DISTRIBUTION,)
@@ -83,6 +84,7 @@ class CloudFrontS3OriginAccess(BestPracticeRule):
     def findings(self, model: TemplateModel):
         report_oai = as_bool(self.config.get("report_legacy_oai"))
         report_oai = True if report_oai is None else report_oai
+        website_refs = None
         for dist in model.of_type(DISTRIBUTION):
             for origin in model.entries(dist, "DistributionConfig", "Origins"):
                 domains = model.within(origin, "DomainName")
@@ -90,6 +92,21 @@ class CloudFrontS3OriginAccess(BestPracticeRule):
                 oais = model.within(origin, "S3OriginConfig", "OriginAccessIdentity")
                 for (dom, oac, oai), both in model.combine(domains, oacs, oais):
                     kind = _kind(model, dom.value)
+                    if kind is None and _set(oac.value):
+                        if website_refs is None:
+                            website_refs = model.attribute_references("WebsiteURL")
+                        if any(src == dist.logical_id and tuple(path[:len(dom.path)]) == tuple(dom.path)
+                               for src, _, path in website_refs):
+                            kind = "website"  # a host cut out of the bucket's WebsiteURL
+                    if kind == "website" and _set(oac.value):
+                        yield (oac.path,
+                               f"Distribution '{dist.logical_id}' attaches origin access control to an S3 website "
+                               f"endpoint{both.describe()}: a website endpoint is a custom origin that takes only "
+                               "anonymous HTTP requests, so CloudFront cannot sign them with the OAC and the "
+                               "bucket stays public for the site to work. Point the origin at the bucket's REST "
+                               "endpoint (RegionalDomainName) with S3OriginConfig and the OAC, or drop "
+                               "OriginAccessControlId and keep the website endpoint as a custom origin.")
+                        continue
                     if kind != "rest":
                         continue
                     has_oac, has_oai = _set(oac.value), _set(oai.value)

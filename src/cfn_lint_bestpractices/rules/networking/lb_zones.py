@@ -67,11 +67,20 @@ class LoadBalancerCrossZone(BestPracticeRule):
     description = (
         "Network and Gateway Load Balancers (and Classic Load Balancers created through CloudFormation) "
         "start with cross-zone load balancing off: each zone's node sends traffic only to targets in its own "
-        "zone, so uneven targets per zone get uneven load. Application Load Balancers always balance across zones."
+        "zone, so uneven targets per zone get uneven load. Application Load Balancers always balance across zones. "
+        "A Network Load Balancer's default is a cost and isolation choice (cross-zone traffic is charged) and is "
+        "not reported unless check_network_load_balancers is set."
     )
     tags = ["elb", "availability"]
     resource_types = ("AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer")
     fixable = "unsafe"
+    options = {
+        "check_network_load_balancers": {
+            "default": False, "type": "boolean",
+            "description": ("Also report Network Load Balancers (cross-zone off is their default and a cost choice: "
+                            "traffic that crosses zones is charged)"),
+        },
+    }
     _UNSAFE = ("traffic then crosses Availability Zones (inter-zone data transfer is charged for Network and "
                "Gateway Load Balancers), and zonal isolation is lost")
 
@@ -99,8 +108,9 @@ class LoadBalancerCrossZone(BestPracticeRule):
         if any(self._setting(model, tg, "TargetGroupAttributes")[0] in ("on", None)
                for tg in model.of_type("AWS::ElasticLoadBalancingV2::TargetGroup") if "TargetGroupAttributes" in tg.props):
             return  # a target group turns it on (or might): we do not map target groups to load balancers
+        judged = ("network", "gateway") if self.config.get("check_network_load_balancers") else ("gateway",)
         for lb in model.of_type(ELBV2):
-            kinds = [k for k in str_branches(model, lb, "Type", default="application") if k.value in ("network", "gateway")]
+            kinds = [k for k in str_branches(model, lb, "Type", default="application") if k.value in judged]
             state, path = self._setting(model, lb, "LoadBalancerAttributes")
             if not kinds or state not in ("off", "unset"):
                 continue

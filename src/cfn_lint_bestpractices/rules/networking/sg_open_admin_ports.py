@@ -15,6 +15,9 @@ PORT_NAMES = {22: "SSH", 3389: "RDP", 3306: "MySQL", 5432: "PostgreSQL", 1433: "
               27017: "MongoDB", 6379: "Redis", 9200: "Elasticsearch/OpenSearch", 2049: "NFS",
               11211: "Memcached"}
 SOURCES = {"CidrIp": "0.0.0.0/0", "CidrIpv6": "::/0"}
+LOAD_BALANCERS = ("AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer")
+# Resources that name a group to add rules to it or to allow it as a source: they do not use it.
+_RULE_TYPES = (SECURITY_GROUP, INGRESS, "AWS::EC2::SecurityGroupEgress")
 
 
 def _protocol(value) -> str | None:
@@ -45,7 +48,8 @@ class SecurityGroupOpenAdminPorts(BestPracticeRule):
         "An ingress rule from 0.0.0.0/0 or ::/0 that reaches SSH (22), RDP (3389) or a database or cache port "
         "(3306, 5432, 1433, 1521, 27017, 6379, 9200, 2049, 11211), by a TCP port range that covers it or by "
         "IpProtocol -1 (every protocol and port), exposes it to the whole internet's scanners and "
-        "password-guessing. Inline SecurityGroupIngress and AWS::EC2::SecurityGroupIngress are read."
+        "password-guessing. Inline SecurityGroupIngress and AWS::EC2::SecurityGroupIngress are read. A group "
+        "that only load balancers use is not reported (a load balancer answers only on its listener ports)."
     )
     tags = ["ec2", "security-group", "network-security"]
     resource_types = (SECURITY_GROUP, INGRESS)
@@ -54,24 +58,52 @@ class SecurityGroupOpenAdminPorts(BestPracticeRule):
             "default": sorted(PORT_NAMES), "type": "list", "itemtype": "integer",
             "description": "TCP ports that must not be open to 0.0.0.0/0 or ::/0",
         },
+        "report_load_balancer_groups": {
+            "default": False, "type": "boolean",
+            "description": ("Also report groups that only load balancers of the template use (a load balancer "
+                            "answers only on its listener ports, so they are left out by default)"),
+        },
     }
+
+    @staticmethod
+    def _users(model: TemplateModel, group: str | None) -> list:
+        """The in-template resources that use a security group (not those that only add rules to it or
+        name it as a source), in template order."""
+        if not group:
+            return []
+        out = []
+        for src, _ in model.references.get(group, []):
+            res = model.resources[src]
+            if res.type not in _RULE_TYPES and res not in out:
+                out.append(res)
+        return sorted(out, key=lambda r: list(model.resources).index(r.logical_id))
+
+    def _skip_group(self, users: list) -> bool:
+        return bool(users) and all(u.type in LOAD_BALANCERS for u in users) \
+            and not self.config.get("report_load_balancer_groups")
 
     def findings(self, model: TemplateModel):
         ports = [p for p in (as_int(v) for v in self.config.get("ports") or []) if p is not None]
         if not ports:
             return
         for sg in model.of_type(SECURITY_GROUP):
+            users = self._users(model, sg.logical_id)
+            if self._skip_group(users):
+                continue
             for entry in model.entries(sg, "SecurityGroupIngress"):
                 yield from self._judge(model, f"Security group '{sg.logical_id}'", ports,
-                                       lambda key, entry=entry: model.within(entry, key))
+                                       lambda key, entry=entry: model.within(entry, key), users)
         for rule in model.of_type(INGRESS):
             group = model.refers_to(model.one(rule.props.get("GroupId")))
+            users = self._users(model, group[0] if group else None)
+            if self._skip_group(users):
+                continue
             label = (f"Ingress rule '{rule.logical_id}' (of security group '{group[0]}')" if group
                      else f"Ingress rule '{rule.logical_id}'")
-            yield from self._judge(model, label, ports, lambda key, rule=rule: model.prop(rule, key))
+            yield from self._judge(model, label, ports, lambda key, rule=rule: model.prop(rule, key), users)
 
     @staticmethod
-    def _judge(model: TemplateModel, label: str, ports: list[int], read):
+    def _judge(model: TemplateModel, label: str, ports: list[int], read, users: list):
         protocols = [p for p in read("IpProtocol") if _protocol(p.value)]
         if not protocols:
             return
@@ -92,8 +124,12 @@ class SecurityGroupOpenAdminPorts(BestPracticeRule):
                 if not reached:
                     continue
                 named = ", ".join(f"{p} ({PORT_NAMES[p]})" if p in PORT_NAMES else str(p) for p in reached)
+                used = ""
+                if users:
+                    shown = ", ".join(f"'{u.logical_id}' ({u.type})" for u in users[:4])
+                    used = f" (the group is used by {shown}{f' and {len(users) - 4} more' if len(users) > 4 else ''})"
                 yield (source.path,
                        f"{label} allows {how} from {source.value}{both.describe()}, which reaches {named} from "
-                       "anywhere on the internet. Allow only the address ranges or security groups that need it "
-                       "(for shell access, Session Manager or EC2 Instance Connect need no open port).")
+                       f"anywhere on the internet{used}. Allow only the address ranges or security groups that need "
+                       "it (for shell access, Session Manager or EC2 Instance Connect need no open port).")
                 break

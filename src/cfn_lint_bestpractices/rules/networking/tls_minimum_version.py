@@ -13,10 +13,16 @@ REST_DOMAIN = "AWS::ApiGateway::DomainName"
 HTTP_DOMAIN = "AWS::ApiGatewayV2::DomainName"
 DISTRIBUTION = "AWS::CloudFront::Distribution"
 SAM_APIS = ("AWS::Serverless::Api", "AWS::Serverless::HttpApi")
+CLASSIC = "AWS::ElasticLoadBalancing::LoadBalancer"
 
 # What CloudFormation, the CLI and the CDK give an HTTPS or TLS listener without SslPolicy.
 ELB_DEFAULT = "ELBSecurityPolicy-2016-08"
 ELB_RECOMMENDED = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+# Classic Load Balancers: the predefined policies that accept only TLS 1.2 and the ones that accept older
+# versions (every dated policy, ELBSecurityPolicy-TLS-1-1-2017-01, the ELBSample policies)
+CLB_RECOMMENDED = "ELBSecurityPolicy-TLS-1-2-2017-01"
+_CLB_STRONG = re.compile(r"ELBSecurityPolicy-TLS-1-2-.*")
+_CLB_WEAK = re.compile(r"ELBSecurityPolicy-(20\d\d-\d\d|TLS-1-1-.*)|ELBSample-.*")
 # Policies that accept TLS 1.0 or 1.1: the old named ones, and every -1-0- / -1-1- family member.
 _ELB_WEAK = re.compile(r"ELBSecurityPolicy-(2015-05|2016-08|FS-2018-06|(TLS13|TLS|FS)-1-[01]-.*)")
 CLOUDFRONT_WEAK = {"SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016"}
@@ -31,13 +37,14 @@ class TlsMinimumVersion(BestPracticeRule):
     id = "W9722"
     shortdesc = "TLS endpoint accepts TLS 1.0 or 1.1"
     description = (
-        "An HTTPS/TLS load balancer listener, an API Gateway custom domain or a CloudFront distribution whose "
-        "security policy accepts TLS 1.0 or 1.1. A listener without SslPolicy gets ELBSecurityPolicy-2016-08 "
-        "(TLS 1.0 to 1.2) when CloudFormation creates it. Use a TLS 1.2+ policy: "
+        "An HTTPS/TLS load balancer listener (Classic Load Balancers' HTTPS/SSL listeners included), an API "
+        "Gateway custom domain or a CloudFront distribution whose security policy accepts TLS 1.0 or 1.1. A "
+        "listener without SslPolicy (a Classic listener without an SSL negotiation policy) gets "
+        "ELBSecurityPolicy-2016-08 (TLS 1.0 to 1.2) when CloudFormation creates it. Use a TLS 1.2+ policy: "
         "ELBSecurityPolicy-TLS13-1-2-2021-06, SecurityPolicy TLS_1_2, MinimumProtocolVersion TLSv1.2_2021."
     )
     tags = ["elb", "apigateway", "cloudfront", "tls", "security"]
-    resource_types = (LISTENER, REST_DOMAIN, HTTP_DOMAIN, DISTRIBUTION) + SAM_APIS
+    resource_types = (LISTENER, REST_DOMAIN, HTTP_DOMAIN, DISTRIBUTION) + SAM_APIS + (CLASSIC,)
     fixable = "unsafe"
     options = {
         "allowed_policies": {
@@ -52,6 +59,7 @@ class TlsMinimumVersion(BestPracticeRule):
 
     def findings(self, model: TemplateModel):
         yield from self._listeners(model)
+        yield from self._classic(model)
         yield from self._domains(model)
         yield from self._distributions(model)
 
@@ -71,6 +79,95 @@ class TlsMinimumVersion(BestPracticeRule):
                        f"{proto.value} listener '{res.logical_id}' {what}{both.describe()}, which accepts TLS "
                        f"versions older than 1.2. Set SslPolicy: {ELB_RECOMMENDED} (TLS 1.2 and 1.3), or another TLS 1.2+ policy.",
                        fix)
+
+    @staticmethod
+    def _ssl_policies(model: TemplateModel, lb) -> dict | None:
+        """A Classic Load Balancer's SSL negotiation policies: name -> (what it accepts: 'weak', 'strong'
+        or None when unknown, its name or attributes as shown, its LoadBalancerPorts); None when the
+        Policies cannot be read."""
+        raw = model.one(lb.props["Policies"]) if "Policies" in lb.props else []
+        if not isinstance(raw, list):
+            return None
+        out = {}
+        for item in raw:
+            item = model.one(item)
+            if not isinstance(item, dict):
+                return None
+            kind = model.one(item.get("PolicyType"))
+            if kind != "SSLNegotiationPolicyType":
+                if not isinstance(kind, str):
+                    return None
+                continue
+            name = model.one(item.get("PolicyName"))
+            attrs = model.one(item.get("Attributes"))
+            ports = model.one(item.get("LoadBalancerPorts")) if "LoadBalancerPorts" in item else []
+            if not isinstance(name, str) or not isinstance(attrs, list) or not isinstance(ports, list):
+                return None
+            values = {}
+            for attr in attrs:
+                attr = model.one(attr)
+                if not isinstance(attr, dict):
+                    return None
+                values[str(model.one(attr.get("Name")))] = str(model.one(attr.get("Value")))
+            reference = values.get("Reference-Security-Policy")
+            if reference is not None:
+                verdict = "strong" if _CLB_STRONG.fullmatch(reference) else (
+                    "weak" if _CLB_WEAK.fullmatch(reference) else None)
+                shown = reference
+            else:
+                old = [p for p in ("Protocol-TLSv1", "Protocol-TLSv1.1", "Protocol-SSLv3")
+                       if values.get(p, "").lower() == "true"]
+                verdict = "weak" if old else ("strong" if values.get("Protocol-TLSv1.2", "").lower() == "true"
+                                              else None)
+                shown = "a custom policy with " + ", ".join(old) if old else "a custom policy"
+            out[name] = (verdict, shown, [str(model.one(p)) for p in ports])
+        return out
+
+    def _classic(self, model: TemplateModel):
+        for lb in model.of_type(CLASSIC):
+            policies = self._ssl_policies(model, lb)
+            if policies is None:
+                continue
+            named_anywhere: set = set()
+            for entry in model.entries(lb, "Listeners"):
+                for names in model.within(entry, "PolicyNames"):
+                    if isinstance(names.value, list):
+                        named_anywhere.update(model.one(n) for n in names.value)
+            for entry in model.entries(lb, "Listeners"):
+                protocols = [p for p in model.within(entry, "Protocol")
+                             if isinstance(p.value, str) and p.value.upper() in ("HTTPS", "SSL")]
+                port = model.one(entry.value.get("LoadBalancerPort"))
+                for proto in protocols:
+                    for names in model.within(entry, "PolicyNames"):
+                        listed = [model.one(n) for n in names.value] if isinstance(names.value, list) else (
+                            [] if names.value is ABSENT else None)
+                        if listed is None or any(not isinstance(n, str) for n in listed):
+                            continue
+                        attached = [policies[n] for n in listed if n in policies]
+                        attached += [p for n, p in policies.items() if str(port) in p[2] and n not in listed]
+                        if not attached:
+                            if any(n not in named_anywhere and not p[2] for n, p in policies.items()):
+                                continue  # an SSL policy attached in a way we do not read
+                            name = ELB_DEFAULT
+                            what = f"has no SSL negotiation policy, so it gets {ELB_DEFAULT}"
+                        else:
+                            weak = [p for p in attached if p[0] == "weak"]
+                            if not weak or any(p[0] is None for p in attached):
+                                continue
+                            name = weak[0][1]
+                            what = f"uses {name}"
+                        if self._allowed(name):
+                            continue
+                        both = model.together(proto, names)
+                        if both is None:
+                            continue
+                        yield (proto.path,
+                               f"{proto.value.upper()} listener on port {port} of Classic Load Balancer "
+                               f"'{lb.logical_id}' {what}{both.describe()}, which accepts TLS versions older than 1.2. Add a "
+                               "Policies entry with PolicyType SSLNegotiationPolicyType and the attribute "
+                               f"Reference-Security-Policy: {CLB_RECOMMENDED}, and name it in the listener's "
+                               "PolicyNames (or move to an Application Load Balancer).")
+                        break
 
     def _domains(self, model: TemplateModel):
         for res in model.of_type(REST_DOMAIN):

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from ...model import ABSENT, Branch, TemplateModel
+from ...model.values import intrinsic
 from ...model.app_autoscaling import dynamodb_targets
 from .._base import EnvironmentDependentRule
 
 TABLE = "AWS::DynamoDB::Table"
 SIMPLE_TABLE = "AWS::Serverless::SimpleTable"
+
+
+def _as_written(node, resolved: str) -> str:
+    """An index name as the template writes it: the text of a `!Sub` (`Index-${Suffix}`, not the
+    `Index-` a parameter's empty Default makes of it), else the resolved name."""
+    name, args = intrinsic(node)
+    if name == "Fn::Sub":
+        text = args if isinstance(args, str) else (args[0] if isinstance(args, list) and args else None)
+        if isinstance(text, str):
+            return text
+    if name == "Ref" and isinstance(args, str):
+        return "${" + args + "}"
+    return resolved
 
 
 class DynamoDbProvisionedAutoScaling(EnvironmentDependentRule):
@@ -69,9 +83,10 @@ class DynamoDbProvisionedAutoScaling(EnvironmentDependentRule):
                     continue
                 missing = self._missing(scaled, (table.logical_id, name))
                 if missing:
+                    shown = _as_written(gsi.value.get("IndexName"), name)
                     yield (gsi.path,
-                           f"Global secondary index '{name}' of table '{table.logical_id}' has provisioned capacity "
+                           f"Global secondary index '{shown}' of table '{table.logical_id}' has provisioned capacity "
                            f"with no auto scaling of its {' and '.join(missing)} capacity{both.describe()}: an "
                            "index that runs out of write capacity throttles the table's writes too. Add scalable "
-                           f"targets for table/<name>/index/{name} (dynamodb:index:ReadCapacityUnits and "
+                           f"targets for table/<name>/index/{shown} (dynamodb:index:ReadCapacityUnits and "
                            "WriteCapacityUnits), or set BillingMode: PAY_PER_REQUEST.")

@@ -23,6 +23,7 @@ class S3CorsWildcard(BestPracticeRule):
     )
     tags = ["s3", "cors", "security"]
     resource_types = ("AWS::S3::Bucket",)
+    conditions_at_defaults = True
 
     @staticmethod
     def _items(model: TemplateModel, rule, key: str, keep) -> list[Branch]:

@@ -18,6 +18,15 @@ ACL_OWNERSHIP = ("ObjectWriter", "BucketOwnerPreferred")
 WEBSITE_READ = {"s3:getobject"}
 
 
+def _writes(action: str) -> bool:
+    """An S3 action (or pattern) that changes the bucket's content or settings: anything but reads."""
+    low = action.lower()
+    if low in ("*", "s3:*") or low.startswith("notaction"):
+        return True
+    verb = low.split(":", 1)[-1]
+    return not verb.startswith(("get", "list", "head"))
+
+
 class S3PublicAccess(BestPracticeRule):
     id = "W9811"
     shortdesc = "S3 bucket opened to the public"
@@ -30,6 +39,7 @@ class S3PublicAccess(BestPracticeRule):
     )
     tags = ["s3", "security", "public-access"]
     resource_types = (BUCKET, "AWS::S3::BucketPolicy")
+    conditions_at_defaults = True
 
     @staticmethod
     def _flags(model: TemplateModel, bucket) -> list[Branch]:
@@ -83,29 +93,34 @@ class S3PublicAccess(BestPracticeRule):
         by_bucket, _ = model.bucket_policies
         websites = [br for br in model.prop(bucket, "WebsiteConfiguration")]
         for policy in by_bucket.get(bucket.logical_id, []):
-            found = statements(model, model.prop(policy, "PolicyDocument"))
-            for stmt in found or []:
-                actions = self._public_statement(model, stmt)
-                if not actions:
+            found = statements(model, model.prop(policy, "PolicyDocument")) or []
+            public = [(stmt, actions) for stmt in found if (actions := self._public_statement(model, stmt))]
+            for flag in flags:
+                if flag.value["BlockPublicPolicy"] or flag.value["RestrictPublicBuckets"]:
                     continue
-                for flag in flags:
-                    if flag.value["BlockPublicPolicy"] or flag.value["RestrictPublicBuckets"]:
-                        continue
-                    scope = model.together(flag, stmt.scenario, model.exists(policy))
-                    if scope is None:
+                scope, granted = None, []
+                for stmt, actions in public:
+                    both = model.together(scope or flag, stmt.scenario, model.exists(policy))
+                    if both is None:
                         continue
                     if {a.lower() for a in actions} <= WEBSITE_READ and any(
-                            w.value is not ABSENT and model.together(w, scope) is not None for w in websites):
+                            w.value is not ABSENT and model.together(w, both) is not None for w in websites):
                         continue
-                    shown = ", ".join(actions)
-                    yield (policy.prop_path("PolicyDocument"),
-                           f"Bucket policy '{policy.logical_id}' lets anyone (Principal '*', no condition) "
-                           f"{shown} on bucket '{bucket.logical_id}', whose Block Public Access settings "
-                           f"BlockPublicPolicy and RestrictPublicBuckets are off{scope.describe()}: the bucket "
-                           "is public. Grant the principals that need access (an account, a role, CloudFront "
-                           "through origin access control), or add a condition such as aws:SourceVpce or "
-                           "aws:PrincipalOrgID, and keep Block Public Access on.")
-                    return
+                    scope = both
+                    granted += [a for a in actions if a not in granted]
+                if scope is None:
+                    continue
+                writes = [a for a in granted if _writes(a)]
+                serious = (f" Anyone can also write ({', '.join(writes)}): any caller can add, overwrite or "
+                           "delete objects, and run up the bill." if writes else "")
+                yield (policy.prop_path("PolicyDocument"),
+                       f"Bucket policy '{policy.logical_id}' lets anyone (Principal '*', no condition) "
+                       f"{', '.join(granted)} on bucket '{bucket.logical_id}', whose Block Public Access settings "
+                       f"BlockPublicPolicy and RestrictPublicBuckets are off{scope.describe()}: the bucket is "
+                       f"public.{serious} Grant the principals that need access (an account, a role, CloudFront "
+                       "through origin access control), or add a condition such as aws:SourceVpce or "
+                       "aws:PrincipalOrgID, and keep Block Public Access on.")
+                return
 
     def _acl_findings(self, model: TemplateModel, bucket, flags: list[Branch]):
         owners = []

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ...model import ABSENT, UNKNOWN, TemplateModel
+from fnmatch import fnmatchcase
+
+from ...model import ABSENT, UNKNOWN, TemplateModel, as_list
+from ...model.policies import statements
 from ...model.values import Branch, merge_conditions
 from ...model.s3 import BUCKET
 from .._base import BestPracticeRule
@@ -14,27 +17,75 @@ class S3VersioningLifecycle(BestPracticeRule):
     description = (
         "In a versioned bucket every overwrite and every delete keeps the previous version as a noncurrent "
         "version, billed like any other object. Without an enabled lifecycle rule with "
-        "NoncurrentVersionExpiration, S3 keeps them forever and the bucket's cost grows without bound."
+        "NoncurrentVersionExpiration, S3 keeps them forever and the bucket's cost grows without bound. A "
+        "write-once bucket, whose policy denies deleting objects and versions to everyone or whose Object Lock "
+        "keeps every version for a default retention period, is not reported (report_write_once)."
     )
     tags = ["s3", "versioning", "lifecycle", "cost"]
     resource_types = ("AWS::S3::Bucket",)
+    options = {
+        "report_write_once": {
+            "default": False, "type": "boolean",
+            "description": ("Also report versioned buckets whose bucket policy denies s3:DeleteObject and "
+                            "s3:DeleteObjectVersion to everyone, or whose Object Lock sets a default retention "
+                            "(write-once archives keep their versions on purpose)"),
+        },
+    }
 
     @staticmethod
-    def _expires_noncurrent(model: TemplateModel, rule) -> bool | None:
-        """Whether one lifecycle rule (an entry) is enabled and expires noncurrent versions; None when
-        it cannot be known."""
-        status = model.one(rule.value.get("Status"))
-        if status is UNKNOWN:
-            return None
-        if status != "Enabled":
-            return False
-        for key in ("NoncurrentVersionExpiration", "NoncurrentVersionExpirationInDays"):
-            value = model.one(rule.value[key]) if key in rule.value else ABSENT
-            if value is UNKNOWN:
+    def _expiring(model: TemplateModel, rule) -> list[Branch] | None:
+        """The scenarios in which one lifecycle rule (an entry) is enabled and expires noncurrent
+        versions (its Status read per branch: `!If [HasExpiry, Enabled, Disabled]`); None when that
+        cannot be known."""
+        out = []
+        for status in model.within(rule, "Status"):
+            if status.value is UNKNOWN:
                 return None
-            if value is not ABSENT:
+            if status.value != "Enabled":
+                continue
+            for key in ("NoncurrentVersionExpiration", "NoncurrentVersionExpirationInDays"):
+                for value in model.within(rule, key):
+                    if value.value is UNKNOWN:
+                        return None
+                    if value.value is ABSENT:
+                        continue
+                    both = model.together(value, status)
+                    if both is not None:
+                        out.append(both)
+        return out
+
+    @staticmethod
+    def _write_once(model: TemplateModel, bucket) -> bool:
+        """Whether a bucket policy of the bucket denies deleting objects and object versions to
+        everyone (Principal '*', no condition): a write-once archive."""
+        by_bucket, _ = model.bucket_policies
+        for policy in by_bucket.get(bucket.logical_id, []):
+            denied: list[str] = []
+            for stmt in statements(model, model.prop(policy, "PolicyDocument")) or []:
+                if stmt.effect(model) != "Deny" or "Condition" in stmt.raw or policy.condition:
+                    continue
+                principal = stmt.field(model, "Principal")
+                if isinstance(principal, dict) and set(principal) == {"AWS"}:
+                    principal = [model.one(p) for p in as_list(principal["AWS"])]
+                if "*" not in as_list(principal):
+                    continue
+                denied += stmt.strings(model, "Action") or []
+            if all(any(fnmatchcase(action, pattern.lower()) for pattern in denied)
+                   for action in ("s3:deleteobject", "s3:deleteobjectversion")):
                 return True
         return False
+
+    @staticmethod
+    def _object_locked(model: TemplateModel, bucket) -> bool:
+        """Whether S3 Object Lock keeps every new object version for a default retention period (write
+        once, read many): the bucket's own WORM, as deliberate as a policy that denies deletes."""
+        config = bucket.props.get("ObjectLockConfiguration")
+        rule = config.get("Rule") if isinstance(config, dict) else None
+        retention = rule.get("DefaultRetention") if isinstance(rule, dict) else None
+        if not isinstance(retention, dict):
+            return False
+        return (model.one(bucket.props.get("ObjectLockEnabled")) in (True, "true", "True")
+                and model.one(retention.get("Mode")) in ("COMPLIANCE", "GOVERNANCE"))
 
     @staticmethod
     def _uncovered(model: TemplateModel, scenario: Branch, expiring: list[Branch]) -> Branch | None:
@@ -58,7 +109,10 @@ class S3VersioningLifecycle(BestPracticeRule):
         return current
 
     def findings(self, model: TemplateModel):
+        write_once = bool(self.config.get("report_write_once"))
         for bucket in model.of_type(BUCKET):
+            if not write_once and (self._write_once(model, bucket) or self._object_locked(model, bucket)):
+                continue
             for status in model.strings(bucket, "VersioningConfiguration", "Status"):
                 if status.value != "Enabled":
                     continue
@@ -71,11 +125,11 @@ class S3VersioningLifecycle(BestPracticeRule):
                 for rule in model.entries(bucket, "LifecycleConfiguration", "Rules"):
                     if model.together(rule, status) is None:
                         continue
-                    verdict = self._expires_noncurrent(model, rule)
+                    verdict = self._expiring(model, rule)
                     if verdict is None:
                         unknown = True
-                    elif verdict:
-                        expiring.append(rule)
+                    else:
+                        expiring += verdict
                 if unknown:
                     continue
                 scenario = self._uncovered(model, status, expiring)
