@@ -95,7 +95,11 @@ def fingerprint(match: Any, root: str) -> Key:
     # a Match copies its RuleMatch's attributes, path among them (cli._Found carries it back from workers)
     path = _plain_path(getattr(match, "path", None))
     resource = str(path[1]) if path and len(path) > 1 and path[0] == "Resources" else None
-    message = _NUMBER.sub("#", str(match.message))
+    # a CDK resource by its construct path, which a changed logical-id hash leaves alone (construct_paths.py)
+    construct = getattr(match, "construct_path", None)
+    if construct and resource is not None:
+        resource, path = construct, (path[0], construct) + path[2:]
+    message = _NUMBER.sub("#", str(getattr(match, "stable_message", None) or match.message))
     return (relative_file(match.filename, root), str(match.rule.id), resource, path, message)
 
 

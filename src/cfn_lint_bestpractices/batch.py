@@ -52,7 +52,10 @@ def row(match: Match) -> dict:
             "line_end": int(match.linenumberend), "column_end": int(match.columnnumberend),
             "parent_id": match.parent_id and str(match.parent_id),
             "path": [p if isinstance(p, int) else str(p) for p in path] if path is not None else None,
-            "fixable": _has_fix(match)}  # the summary counts what `fix` could fix
+            "fixable": _has_fix(match),  # the summary counts what `fix` could fix
+            # the construct path of the finding's resource, and its message in construct paths (construct_paths.py)
+            "construct_path": getattr(match, "construct_path", None),
+            "stable_message": getattr(match, "stable_message", None)}
 
 
 def _lint_counting_rules(runner: Any, filename: str) -> tuple[list[Match], list[str]]:

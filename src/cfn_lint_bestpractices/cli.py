@@ -35,7 +35,7 @@ from cfnlint.runner.cli import Runner, get_formatter
 from cfnlint.runner.template.runner import _run_template
 from cfnlint.version import __version__ as CFN_LINT_VERSION
 
-from . import __version__, batch, discovery, options
+from . import __version__, app_run, batch, discovery, options
 from .baseline import Baseline, BaselineError, from_options
 from .output import Summary, check_destination, print_summary
 from .output import emit as emit_findings
@@ -119,15 +119,20 @@ class IsolatingRunner(Runner):
 
     def lint_file(self, filename: str) -> list[Match]:
         try:
-            # what cfn-lint's run_template_by_file_path does, with standard input for "-" and the
-            # template's own rule options checked between decoding and linting
-            template, matches = _decode_stdin() if filename == "-" else self.decode(filename)
+            # what cfn-lint's run_template_by_file_path does, with standard input for "-", the template's
+            # own rule options checked between decoding and linting, and the application's parse of the
+            # template (decoded once per run) and construct paths on its matches (app_run.py)
+            if filename == "-":
+                template, matches = _decode_stdin()
+            else:
+                template, matches = app_run.decoded(filename) or self.decode(filename)
             if matches:
                 if self._ignore_bad_template() or any("E0000".startswith(x) for x in self.config.ignore_checks):
                     matches = [m for m in matches if m.rule.id != "E0000"]
                 return list(matches)
             found = self._template_settings(filename, template)
-            return found + list(self.run_decoded(filename, template, self.config, self.rules))
+            return found + app_run.annotate(filename, template,
+                                            self.run_decoded(filename, template, self.config, self.rules))
         except Exception as err:  # pylint: disable=broad-except
             return [Match.create(
                 filename=filename,
@@ -189,14 +194,19 @@ class IsolatingRunner(Runner):
         if self.config.deployment_files or self.config.parameter_files or not self.config.templates:
             yield from super().run()
             return
-        yield from batch.lint_files(self, self.files())
+        # one application for the run: the given templates and the nested children they bring (app_run.py)
+        yield from batch.lint_files(self, app_run.prepare(self.files()))
 
     def _match_from_row(self, row: dict) -> Match:
         rule = self.rules.data.get(row["rule"]) or ParseError()
         found = _Found(row["path"], row.get("fixable", False))
-        return Match(message=row["message"], rule=rule, filename=row["filename"], linenumber=row["line"],
-                     columnnumber=row["column"], linenumberend=row["line_end"],
-                     columnnumberend=row["column_end"], parent_id=row["parent_id"], rulematch_obj=found)
+        match = Match(message=row["message"], rule=rule, filename=row["filename"], linenumber=row["line"],
+                      columnnumber=row["column"], linenumberend=row["line_end"],
+                      columnnumberend=row["column_end"], parent_id=row["parent_id"], rulematch_obj=found)
+        for name in ("construct_path", "stable_message"):  # construct_paths.py
+            if row.get(name):
+                object.__setattr__(match, name, row[name])  # Match is frozen; cfn-lint adds attributes so too
+        return match
 
 
 def _mark(mapping: Any, key: str) -> Any:

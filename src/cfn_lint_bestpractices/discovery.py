@@ -29,6 +29,8 @@ from typing import Any
 
 from cfnlint.config import ConfigMixIn
 
+from .model.assembly import assembly_templates
+
 TEMPLATE_KEYS = ("Resources", "AWSTemplateFormatVersion", "Transform")
 # a top-level key of a YAML template: at the start of a line, perhaps quoted
 _YAML_KEY = re.compile(r"^[\"']?(?:Resources|AWSTemplateFormatVersion|Transform)[\"']?[ \t]*:", re.MULTILINE)
@@ -171,7 +173,9 @@ def discover(patterns: list[str], ignore: list[str], changed_since: str | None =
                 found.found_any = True  # folders only: said as before, by cfn-lint's own means
         else:
             found.found_any = True
-            chosen[os.path.normpath(pattern)] = True
+            stacks = assembly_templates(pattern)  # a CDK cloud assembly folder: its templates
+            for path in stacks or [pattern]:
+                chosen[os.path.normpath(path)] = True
     if respect_gitignore:
         git_ignores = git_ignored([p for p, named in chosen.items() if not named])
         found.ignored = len(git_ignores)

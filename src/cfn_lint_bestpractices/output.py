@@ -23,7 +23,7 @@ from cfnlint.formatters import SARIFFormatter
 from cfnlint.runner.cli import get_formatter
 from cfnlint.version import __version__ as CFN_LINT_VERSION
 
-from . import __version__, links
+from . import __version__, construct_paths, links
 from .baseline import relative_file, repository_root
 
 SRCROOT = "%SRCROOT%"
@@ -52,14 +52,15 @@ def _location_uri(location: dict, root: str) -> None:
         location["uriBaseId"] = SRCROOT
 
 
-def name_the_pack(sarif_text: str, root: str | None = None) -> str:
+def name_the_pack(sarif_text: str, root: str | None = None, matches: list | None = None) -> str:
     """cfn-lint's SARIF log, with the pack as an extension of the tool (name, version, and its address
     when the project has one), both versions in the driver's properties, locations relative to the
-    repository root, and each pack rule's page as its help."""
+    repository root, each pack rule's page as its help, and the matches' construct paths as logical
+    locations (construct_paths.py)."""
     from .page_render import page_text
 
     root = root or repository_root()
-    log = json.loads(sarif_text)
+    log = construct_paths.add_to_sarif(json.loads(sarif_text), matches or [])
     pack_ids = _pack_ids()
     for run in log.get("runs", []):
         tool = run.setdefault("tool", {})
@@ -129,14 +130,19 @@ def emit(config: Any, rules: Any, matches: list) -> None:
     """Print (or write to --output-file) the findings in the chosen format; with --sarif-file, also
     write them as SARIF."""
     matches.sort(key=lambda x: (x.filename or "", x.linenumber, x.rule.id))
-    output = get_formatter(config).print_matches(matches, rules, config=config)
+    # construct paths of CDK resources (construct_paths.py): in the text, a JSON field, a SARIF location
+    output = get_formatter(config).print_matches(construct_paths.for_text(matches, config.format), rules,
+                                                 config=config)
+    if output and config.format == "json":
+        output = construct_paths.add_to_json(output, matches)
     if output and config.format == "sarif":
-        output = name_the_pack(output)
+        output = name_the_pack(output, matches=matches)
     if output:
         _write(output, config.output_file)
     sarif_file = getattr(config, "sarif_file", None)
     if sarif_file:
-        _write(name_the_pack(SARIFFormatter().print_matches(matches, rules, config=config)), sarif_file)
+        _write(name_the_pack(SARIFFormatter().print_matches(matches, rules, config=config), matches=matches),
+               sarif_file)
 
 
 # --- the closing summary ---------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from typing import Any, Sequence
 from cfnlint.rules import Match
 from cfnlint.rules.errors import ParseError
 
+from ..model.locate import linted_as
 from . import generated
 from .document import Document, EditRefused
 from .edits import Append, Fix, NoFix
@@ -102,7 +103,8 @@ class Fixer:
             path = os.path.join(tmp, os.path.basename(filename))
             with open(path, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
-            return list(self.runner.lint_file(path))
+            with linted_as(path, filename):  # in the original's application, as its stacks
+                return list(self.runner.lint_file(path))
 
     def fix_file(self, filename: str, write: bool) -> FileResult:
         result = FileResult(filename)

@@ -504,7 +504,7 @@ class TemplateModel:
         """target logical id -> [(referring resource, path of the reference)] over all resources."""
         refs: dict[str, list[tuple[str, tuple]]] = defaultdict(list)
         for logical_id, res in self.resources.items():
-            stack = [(res.props, res.prop_path())]
+            stack = [(self.scan_props(res), res.prop_path())]
             while stack:
                 node, path = stack.pop()
                 if isinstance(node, dict):
@@ -525,12 +525,17 @@ class TemplateModel:
                             stack.append((val, path + (i,)))
         return refs
 
+    def scan_props(self, res: Resource) -> dict:
+        """The properties the reference indexes walk (an application's model shows what an import or a
+        bound parameter names, crossing/StackModel)."""
+        return res.props
+
     def attribute_references(self, attribute: str) -> list[tuple[str, str, tuple]]:
         """(referring resource, target, path) for every `Fn::GetAtt Target.<attribute>` and
         `${Target.<attribute>}` in resource properties."""
         out = []
         for logical_id, res in self.resources.items():
-            stack: list[tuple[Any, tuple]] = [(res.props, res.prop_path())]
+            stack: list[tuple[Any, tuple]] = [(self.scan_props(res), res.prop_path())]
             while stack:
                 node, path = stack.pop()
                 if isinstance(node, dict):

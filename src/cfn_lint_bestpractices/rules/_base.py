@@ -10,7 +10,8 @@ from typing import Any, Iterable
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
 from .. import links
-from ..model import TemplateModel, get_model
+from ..model import TemplateModel, get_models
+from ..model.report import exempted, keep_finding
 
 # Tests set this so that a bug in a rule fails loudly instead of being logged.
 STRICT_ENV = "CFN_LINT_BESTPRACTICES_STRICT"
@@ -24,6 +25,23 @@ EVERY_ALLOWED_VALUE = {
     "default": False, "type": "boolean",
     "description": ("Judge every allowed value of a parameter, not only its Default (errors always do)"),
 }
+
+# The rules that relate resources to each other (see `BestPracticeRule.across_stacks`). The others judge
+# one resource at a time, or add up a template on purpose (E9502: "in this template").
+ACROSS_STACKS = frozenset({
+    # compute
+    "W9501", "E9503", "E9504", "W9505", "E9506", "W9507", "W9508", "E9509", "W9510", "W9511", "W9512",
+    "W9513", "E9514", "W9515", "I9517", "E9518", "E9519", "W9520",
+    # messaging
+    "E9601", "W9602", "W9603", "W9604", "E9605", "E9606", "E9607", "E9608", "E9610", "W9611", "E9612",
+    "W9613", "E9614", "W9615", "E9616",
+    # networking
+    "W9701", "W9702", "E9703", "W9704", "W9705", "W9706", "E9707", "W9708", "W9709", "I9710", "E9711",
+    "E9712", "E9713", "E9714", "E9715", "E9717", "W9718", "W9720", "W9721", "W9723", "W9724", "W9725",
+    "W9726", "E9728", "W9731", "I9723",
+    # storage
+    "W9801", "E9803", "W9807", "W9811", "W9814", "W9815", "W9816", "W9818", "W9819",
+})
 
 # A condition whose name says it is the opposite of production: IsNonProd, NotProduction, IsNotProd.
 _NEGATED = re.compile(r"(?i)(non|not)[-_]?prod")
@@ -51,6 +69,9 @@ class BestPracticeRule(CloudFormationLintRule):
     `fixes.Fix` (the edit that resolves this finding) or a `fixes.NoFix` (why there is none).
     The fix travels on cfn-lint's match as `match.fix`, for `cfn-lint-bestpractices fix`."""
 
+    # the model `findings` is reading (set by `match`), for the options that exempt resources
+    model: TemplateModel | None = None
+
     # whether findings carry a fix: "" (none), "safe", "unsafe" (it replaces a resource or changes
     # what the stack does) or "sometimes unsafe"; the page says the same on its "**Automatic fix:**" line
     fixable: str = ""
@@ -63,6 +84,14 @@ class BestPracticeRule(CloudFormationLintRule):
     # only when a deployer sets MakePublic=true is the deployer's choice). Errors, and the option
     # every_allowed_value, judge every branch.
     conditions_at_defaults: bool = False
+
+    @property
+    def across_stacks(self) -> bool:
+        """Whether the rule relates resources to each other: in an application it then also sees the
+        resources of the stacks connected to the linted one (a queue in another stack, the permission
+        there); its findings about those are theirs to report, and only findings about the linted
+        template's own resources are kept (model/report.py). Every rule reads values across stacks."""
+        return self.id in ACROSS_STACKS
 
     @property
     def source_url(self) -> str:  # type: ignore[override]
@@ -88,15 +117,23 @@ class BestPracticeRule(CloudFormationLintRule):
 
     def match(self, cfn: Any) -> list[RuleMatch]:
         try:
-            model = get_model(cfn)
-            model.every_value = self.judges_every_value()
-            model.conditions_at_defaults = self.conditions_at_defaults
-            matches = []
-            for found in self.findings(model):
-                path, message = found[0], found[1]
-                fix = found[2] if len(found) > 2 else None
-                matches.append(RuleMatch(list(path), message, fix=fix) if fix is not None
-                               else RuleMatch(list(path), message))
+            matches, seen = [], set()
+            models = get_models(cfn, wide=self.across_stacks)
+            for model in models:
+                model.every_value = self.judges_every_value()
+                model.conditions_at_defaults = self.conditions_at_defaults
+                self.model = model  # what `exempt` reads construct paths from
+                for found in self.findings(model):
+                    kept = keep_finding(self, model, found)
+                    if kept is None:
+                        continue
+                    if len(models) > 1:  # a template deployed by several parents: each finding once
+                        if (kept[0], kept[1]) in seen:
+                            continue
+                        seen.add((kept[0], kept[1]))
+                    path, message, fix = kept
+                    matches.append(RuleMatch(list(path), message, fix=fix) if fix is not None
+                                   else RuleMatch(list(path), message))
             return matches
         except Exception as err:  # pylint: disable=broad-except
             # A raising rule would turn into E0002 and fail the user's whole run; a rule pack must
@@ -139,7 +176,7 @@ class EnvironmentDependentRule(TestResourcesAware, BestPracticeRule):
     options = {
         "exempt_resources": {
             "default": [], "type": "list", "itemtype": "string", "format": "regex",
-            "description": "Regular expressions; resources whose logical id matches one are not checked",
+            "description": "Regular expressions; resources whose logical id or CDK construct path matches one are not checked",
         },
         "production_conditions": {
             "default": "(?i).*prod.*", "type": "string", "format": "regex",
@@ -150,7 +187,8 @@ class EnvironmentDependentRule(TestResourcesAware, BestPracticeRule):
     }
 
     def exempt(self, logical_id: str) -> bool:
-        return any(re.fullmatch(p, logical_id) for p in self.config.get("exempt_resources") or [])
+        """Whether `exempt_resources` names the resource by its logical id or its construct path."""
+        return exempted(self.config.get("exempt_resources"), getattr(self, "model", None), logical_id)
 
     def non_production(self, model: TemplateModel, scenario) -> bool:
         """Whether the scenario is a non-production one: it rules out a condition whose name means

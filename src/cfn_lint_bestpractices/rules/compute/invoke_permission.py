@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...fixes import Append, Fix, NoFix
 from ...model import ABSENT, TemplateModel
+from ...model.crossing import is_local
 from ...model.invocation import invocations
 from ...model.role_grants import role_allows
 from ...model.values import capitalized
@@ -78,10 +79,13 @@ class InvokePermissionMissing(BestPracticeRule):
             principal = f"{inv.service}.amazonaws.com"
             if grant is None:
                 if known:
+                    # across stacks, the permission was looked for in every stack of the application
+                    where = ("in the template" if is_local(model, inv.source) and is_local(model, inv.target.function)
+                             else "in any stack of the application")
                     through = f" ({role})" if role else ""
                     yield (inv.path,
                            f"{capitalized(inv.label)} invokes function {inv.target.describe()}{inv.when}{through}, but "
-                           f"no AWS::Lambda::Permission in the template lets {principal} invoke it: "
+                           f"no AWS::Lambda::Permission {where} lets {principal} invoke it: "
                            f"{_EFFECT.get(inv.service, 'its invocations fail')}. Add an AWS::Lambda::Permission with "
                            f"Action lambda:InvokeFunction, Principal {principal}, FunctionName naming the same "
                            "function and qualifier as the invoker, and a SourceArn for this invoker.",

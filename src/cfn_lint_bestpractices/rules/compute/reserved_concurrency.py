@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from ...model import ABSENT, TemplateModel
 from ...model.invocation import cloudformation_handlers, drivers
+from ...model.report import exempted
 from .._base import TEST_CONDITIONS_OPTION, BestPracticeRule, TestResourcesAware
 
 
@@ -29,7 +28,7 @@ class ReservedConcurrency(TestResourcesAware, BestPracticeRule):
             "type": "list",
             "itemtype": "string",
             "format": "regex",
-            "description": "Regular expressions; functions whose logical id matches one are not checked",
+            "description": "Regular expressions; functions whose logical id or CDK construct path matches one are not checked",
         },
         "every_function": {
             "default": False,
@@ -47,11 +46,11 @@ class ReservedConcurrency(TestResourcesAware, BestPracticeRule):
     }
 
     def findings(self, model: TemplateModel):
-        patterns = [re.compile(p) for p in self.config.get("exempt_functions") or []]
+        patterns = self.config.get("exempt_functions") or []
         every = bool(self.config.get("every_function"))
         handlers = None
         for fn in model.functions:
-            if any(p.fullmatch(fn.logical_id) for p in patterns):
+            if exempted(patterns, model, fn.logical_id):  # by logical id or construct path
                 continue
             uncapped = [b for b in model.prop(fn.resource, "ReservedConcurrentExecutions")
                         if b.value is ABSENT and not self.test_only(model, b)]

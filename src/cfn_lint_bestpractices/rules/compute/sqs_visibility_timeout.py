@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...fixes import Fix, NoFix, Set
 from ...model import ABSENT, TemplateModel, as_int
 from ...model.invocation import QUEUE, Mapping, invocations
+from ...model.crossing import is_local
 from ...model.lambda_config import DEFAULT_VISIBILITY_TIMEOUT, int_branches, node_int_branches, timeouts
 from ...model.template import referenced_id
 
@@ -17,8 +18,9 @@ def _direct_ref(model: TemplateModel, node, rtype: str) -> bool:
 
 
 def reported_by_e3505(model: TemplateModel, mapping: Mapping) -> bool:
-    """Stock E3505 compares a plain mapping's queue and function when both are named directly."""
-    return (mapping.resource.type == "AWS::Lambda::EventSourceMapping"
+    """Stock E3505 compares a plain mapping's queue and function when both are named directly in the
+    mapping's own template (it lints one template at a time)."""
+    return (mapping.resource.type == "AWS::Lambda::EventSourceMapping" and is_local(model, mapping.resource)
             and _direct_ref(model, mapping.props.get("FunctionName"), "AWS::Lambda::Function")
             and _direct_ref(model, mapping.props.get("EventSourceArn"), QUEUE))
 

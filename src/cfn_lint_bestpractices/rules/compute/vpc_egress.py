@@ -59,8 +59,8 @@ class VpcEgress(BestPracticeRule):
                 for node in br.value:
                     for sb in model.branches(node):
                         subnet = model.lookup(sb.value, ("AWS::EC2::Subnet",))
-                        if subnet:
-                            subnet_branches.setdefault(subnet, br)
+                        if subnet:  # in the scenario that puts this subnet in the list
+                            subnet_branches.setdefault(subnet, model.together(br, sb) or br)
             if not subnet_branches:
                 continue
             services: list = []

@@ -7,6 +7,7 @@ from typing import Any
 
 from ...model import ABSENT, UNKNOWN, TemplateModel, as_bool, as_list
 from ...model.values import whole_reference
+from ...model.report import exempted
 from .._base import BestPracticeRule
 
 METHOD = "AWS::ApiGateway::Method"
@@ -39,7 +40,8 @@ class UnauthenticatedRoute(BestPracticeRule):
         },
         "exempt_resources": {
             "default": [], "type": "list", "itemtype": "string", "format": "regex",
-            "description": "Regular expressions; methods, routes or functions (logical ids) that are public on purpose",
+            "description": ("Regular expressions; methods, routes or functions (logical ids or CDK construct paths) "
+                            "that are public on purpose"),
         },
         "report_read_only": {
             "default": False, "type": "boolean",
@@ -58,7 +60,7 @@ class UnauthenticatedRoute(BestPracticeRule):
         return not (isinstance(path, str) and "+}" in path)
 
     def _exempt(self, logical_id: str, path: Any) -> bool:
-        if any(re.fullmatch(p, logical_id) for p in self.config.get("exempt_resources") or []):
+        if exempted(self.config.get("exempt_resources"), self.model, logical_id):  # id or construct path
             return True
         return isinstance(path, str) and any(re.fullmatch(p, path) for p in self.config.get("exempt_paths") or [])
 
