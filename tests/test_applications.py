@@ -381,3 +381,31 @@ def test_fix_leaves_a_stack_of_the_assembly_and_names_the_construct(tmp_path):
     assert ("E9504 at 27:5: construct ShopMessaging/OrdersQueue (OrdersQueue3DFA1D51), property VisibilityTimeout: "
             "set VisibilityTimeout: 360") in out + err, (out, err)
     assert code != 0
+
+
+def test_the_cache_keys_a_template_on_the_stacks_it_depends_on(tmp_path, monkeypatch):
+    """A cached result is never stale for a change in another stack: the trap of uploads.yaml (its bucket's
+    HTTPS-only policy lives in security.yaml) is reported from a warm cache as soon as that policy goes."""
+    monkeypatch.delenv("CFN_LINT_BESTPRACTICES_NO_CACHE", raising=False)
+    app = tmp_path / "app"
+    shutil.copytree(APPS / "exports-literal", app)
+    inputs = sorted(p.name for p in app.glob("*.yaml"))
+    args = ["--cache-dir", str(tmp_path / "cache"), "--", *inputs]  # the text format: with its summary
+
+    def uploads_w9801(out: str) -> bool:  # a finding is two lines: "W9801 message", then "file:line:column"
+        lines = out.splitlines()
+        return any(a.startswith("W9801 ") and b.startswith("uploads.yaml:") for a, b in zip(lines, lines[1:]))
+
+    _, cold, _ = run_command(args, app)
+    _, warm, said = run_command(args, app)
+    assert warm == cold and f"{len(inputs)} templates from the cache" in said, said
+    assert not uploads_w9801(cold), cold
+    security = app / "security.yaml"  # its policy is now another bucket's
+    text = security.read_text()
+    security.write_text(text.replace("      Bucket: !ImportValue shop-uploads-bucket\n      PolicyDocument",
+                                     "      Bucket: another-bucket\n      PolicyDocument"))
+    assert security.read_text() != text
+    _, after, said = run_command(args, app)
+    assert uploads_w9801(after), after
+    # uploads.yaml and security.yaml are linted again, and the stacks connected to them
+    assert f"{len(inputs)} templates from the cache" not in said, said

@@ -78,7 +78,17 @@ def open_cache(runner: Any) -> result_cache.ResultCache | None:
         return None
     directory = speed.cache_dir or result_cache.default_directory()
     settings = result_cache.configuration(runner.config, runner.rules, speed.pack_only)
-    return result_cache.ResultCache(directory, result_cache.digest(settings))
+    return result_cache.ResultCache(directory, result_cache.digest(settings), depends_on=_dependencies)
+
+
+def _dependencies(filename: str) -> list[str]:
+    """The other templates of the run's application whose content can change `filename`'s findings
+    (stacks it imports from or exports to, its parent and children): a change in any of them makes
+    its cached findings a miss."""
+    from .model.locate import run_application
+
+    app = run_application()
+    return app.dependencies(filename) if app is not None else []
 
 
 def lint_files(runner: Any, files: list[str]) -> Iterator[Match]:

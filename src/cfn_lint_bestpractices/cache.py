@@ -158,8 +158,8 @@ def digest(value: Any) -> str:
 
 
 def dependencies(filename: str) -> list[str]:
-    """The templates that `filename`'s findings depend on (an application's other stacks, nested
-    stacks): their bytes are part of its key. None yet: the pack lints each template on its own."""
+    """The templates that `filename`'s findings depend on, when the cache is not told (`depends_on`;
+    the command passes the run's application, batch.py): none."""
     del filename
     return []
 
