@@ -144,7 +144,8 @@ def test_the_versions_change_the_key(monkeypatch):
 
 def test_a_dependency_template_changes_the_key(monkeypatch):
     Path("child.yaml").write_text("Resources: {}\n")
-    monkeypatch.setattr(cache, "dependencies", lambda filename: ["child.yaml"] if filename == "t.yaml" else [])
+    # what the run's application says a template depends on (batch._dependencies; test_applications.py runs the real one)
+    monkeypatch.setattr(batch, "_dependencies", lambda filename: ["child.yaml"] if filename == "t.yaml" else [])
     lint("t.yaml", "all.yaml")
     Path("child.yaml").write_text("Resources:\n  Q: {Type: AWS::SQS::Queue}\n")
     _, store = lint("t.yaml", "all.yaml")

@@ -121,10 +121,15 @@ def test_python_app_weak_references_findings_at_construct_paths(cdk_site, tmp_pa
     assert '"Fn::GetStackOutput"' in (tmp_path / "ShopApi.template.json").read_text(encoding="utf-8")
     assert code != 0, "an error finding fails the synth"
     assert ours["conclusion"] == "failure"
+    # the stacks are linted as one application: Worker's event source in ShopApi reads ShopData's queue, so
+    # Worker is an SQS consumer without a concurrency cap (W9501) and Orders a queue whose Lambda consumer
+    # has no dead-letter queue to fall back on (W9602), each reported in its own stack
     assert _found(ours["violations"]) == [
         ["E9502", "ShopApi/Batch/Resource", ["Properties.ReservedConcurrentExecutions"]],
+        ["W9501", "ShopApi/Worker/Resource", []],
         ["W9505", "ShopApi/Jobs/Resource", ["Properties.VisibilityTimeout"]],
         ["W9602", "ShopApi/Jobs/Resource", []],
+        ["W9602", "ShopData/Orders/Resource", []],
         ["W9804", "ShopData/OrdersTable/Resource", []],
     ]
     budget = next(v for v in ours["violations"] if v["ruleName"] == "E9502")

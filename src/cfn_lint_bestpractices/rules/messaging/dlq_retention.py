@@ -24,20 +24,31 @@ class DeadLetterRetention(BestPracticeRule):
     fixable = "safe"
 
     def findings(self, model: TemplateModel):
-        for source in model.of_type(*QUEUE):
-            seen = set()
-            for target, _ in redrive_targets(model, source, "RedrivePolicy"):
-                dlq_id = model.lookup(target.value, QUEUE)
-                if not dlq_id or dlq_id in seen:
-                    continue
-                dlq = model.resources[dlq_id]
-                finding = self._compare(model, source, dlq, target)
-                if finding:
-                    seen.add(dlq_id)
-                    yield finding
+        # every redrive edge once: (source, its target branch, the dead-letter queue's id); the fix reads
+        # the sources of a dead-letter queue from them (asking every queue again per finding would make
+        # a template of n queues cost n * n)
+        edges = [(source, target, model.lookup(target.value, QUEUE)) for source in model.of_type(*QUEUE)
+                 for target, _ in redrive_targets(model, source, "RedrivePolicy")]
+        senders: dict[str, list] = {}
+        for source, target, dlq_id in edges:
+            if dlq_id:
+                senders.setdefault(dlq_id, []).extend(
+                    (fifo, target, retention(model, source)) for fifo in model.prop(source, "FifoQueue"))
+        seen: set = set()
+        last = None
+        for source, target, dlq_id in edges:
+            if source is not last:
+                seen, last = set(), source
+            if not dlq_id or dlq_id in seen:
+                continue
+            dlq = model.resources[dlq_id]
+            finding = self._compare(model, source, dlq, target, senders[dlq_id])
+            if finding:
+                seen.add(dlq_id)
+                yield finding
 
     @staticmethod
-    def _compare(model: TemplateModel, source, dlq, target: Branch):
+    def _compare(model: TemplateModel, source, dlq, target: Branch, senders: list):
         for fifo in model.prop(source, "FifoQueue"):
             if fifo.value is not ABSENT and as_bool(fifo.value) is not False:
                 continue  # FIFO (or unknown): the enqueue time resets on the move
@@ -50,7 +61,7 @@ class DeadLetterRetention(BestPracticeRule):
                     if both is None:
                         continue
                     when = both.describe()
-                    fix = _retention_fix(model, dlq)
+                    fix = _retention_fix(model, dlq, senders)
                     return (dlq.finding_path(dst.path),
                             f"Dead-letter queue '{dlq.logical_id}' keeps messages {d} s, not longer than its "
                             f"standard source queue '{source.logical_id}' ({s} s){when}: moved messages keep their "
@@ -60,18 +71,7 @@ class DeadLetterRetention(BestPracticeRule):
         return None
 
 
-def _sources(model: TemplateModel, dlq) -> list:
-    """(FIFO flag branch, redrive target branch, retention branches) of each queue that sends to `dlq`."""
-    out = []
-    for source in model.of_type(*QUEUE):
-        for target, _ in redrive_targets(model, source, "RedrivePolicy"):
-            if model.lookup(target.value, QUEUE) == dlq.logical_id:
-                for fifo in model.prop(source, "FifoQueue"):
-                    out.append((fifo, target, retention(model, source)))
-    return out
-
-
-def _retention_fix(model: TemplateModel, dlq) -> Fix:
+def _retention_fix(model: TemplateModel, dlq, senders: list) -> Fix:
     """Each branch of the dead-letter queue's retention that is too short gets its own value, from the
     source queues' retention in that branch's scenario: twice the longest (a message can wait that long
     in its source before it moves, and then still has as long in the dead-letter queue), at most the
@@ -84,7 +84,8 @@ def _retention_fix(model: TemplateModel, dlq) -> Fix:
         if d is None or d >= MAX_RETENTION:
             continue
         longest, unknown = 0, False
-        for fifo, target, periods in _sources(model, dlq):
+        # (FIFO flag branch, redrive target branch, retention branches) of each queue that sends to `dlq`
+        for fifo, target, periods in senders:
             if fifo.value is not ABSENT and as_bool(fifo.value) is not False:
                 continue
             for src in periods:
