@@ -25,6 +25,7 @@ from typing import Any, Iterator
 
 from .application import SEP, Application, Stack, qualified, split_name
 from .template import Resource, TemplateModel
+from .scenarios import Implications
 from .values import UNKNOWN, Branch, Resolver, intrinsic, merge_conditions, token
 
 PSEUDO_PER_STACK = ("AWS::StackName", "AWS::StackId")
@@ -422,7 +423,7 @@ class AppResolver(Resolver):
 
 
 # -- scenarios across stacks -------------------------------------------------------------------------
-class AppScenarios:
+class AppScenarios(Implications):
     """Whether a scenario of several stacks can happen: each stack's solver decides that stack's
     conditions and parameters (names `Name@key`), with the values its parent binds fixed."""
 
@@ -475,22 +476,6 @@ class AppScenarios:
             if not solver.possible(tuple(sorted(set(conds))), tuple(prms)):
                 return False
         return True
-
-    def implies_false(self, conditions: tuple, params: tuple, name: str) -> bool:
-        merged = dict(conditions)
-        if merged.get(name) is False:
-            return True
-        if merged.get(name) is True:
-            return False
-        merged[name] = True
-        return not self.possible(tuple(sorted(merged.items())), params)
-
-    def implies_true(self, conditions: tuple, params: tuple, name: str) -> bool:
-        merged = dict(conditions)
-        if name in merged:
-            return merged[name] is True
-        merged[name] = False
-        return not self.possible(tuple(sorted(merged.items())), params)
 
 
 def _known_value(node: Any, parent: Stack | None, every: bool) -> Any:

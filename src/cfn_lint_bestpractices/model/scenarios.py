@@ -45,7 +45,32 @@ def _param_text(value: Any) -> str:
     return str(value)
 
 
-class Scenarios:
+class Implications:
+    """What a scenario says of one condition, from `possible` alone (Scenarios, and the application's
+    AppScenarios in crossing.py, which answers `possible` across stacks)."""
+
+    def possible(self, conditions: Conditions = (), params: Params = ()) -> bool:
+        raise NotImplementedError
+
+    def implies_false(self, conditions: Conditions, params: Params, name: str) -> bool:
+        """Whether the scenario rules out condition `name` being true."""
+        merged = dict(conditions)
+        if merged.get(name) is False:
+            return True
+        if merged.get(name) is True:
+            return False
+        merged[name] = True
+        return not self.possible(tuple(sorted(merged.items())), params)
+
+    def implies_true(self, conditions: Conditions, params: Params, name: str) -> bool:
+        merged = dict(conditions)
+        if name in merged:
+            return merged[name] is True
+        merged[name] = False
+        return not self.possible(tuple(sorted(merged.items())), params)
+
+
+class Scenarios(Implications):
     """`possible(conditions, params)`: whether a scenario can happen, by cfn-lint's solver."""
 
     def __init__(self, template: dict, cfn: Any = None) -> None:
@@ -116,19 +141,3 @@ class Scenarios:
             LOGGER.debug("cfn-lint-bestpractices: parameters not decided by the solver: %r", err)
             return None
 
-    def implies_false(self, conditions: Conditions, params: Params, name: str) -> bool:
-        """Whether the scenario rules out condition `name` being true."""
-        merged = dict(conditions)
-        if merged.get(name) is False:
-            return True
-        if merged.get(name) is True:
-            return False
-        merged[name] = True
-        return not self.possible(tuple(sorted(merged.items())), params)
-
-    def implies_true(self, conditions: Conditions, params: Params, name: str) -> bool:
-        merged = dict(conditions)
-        if name in merged:
-            return merged[name] is True
-        merged[name] = False
-        return not self.possible(tuple(sorted(merged.items())), params)
