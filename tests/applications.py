@@ -18,12 +18,11 @@ other tests (a scenario oracle over applications, for one) can feed on the same 
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 from pathlib import Path
 
-from helpers import FIXTURES, PACK_IDS
+from helpers import FIXTURES, PACK_IDS, command_here
 
 APPS = FIXTURES / "applications"
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
@@ -61,16 +60,8 @@ def inside(folder: Path):
 
 def run_command(args: list[str], folder: Path) -> tuple[int, str, str]:
     """The pack's command in this process, in `folder`: (exit code, stdout, stderr)."""
-    from cfn_lint_bestpractices import cli
-    from cfn_lint_bestpractices.model import locate
-
-    out, err = io.StringIO(), io.StringIO()
-    with inside(folder), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = cli.main(args)
-        finally:
-            locate.use_run(None)
-    return code, out.getvalue(), err.getvalue()
+    proc = command_here(folder, args)
+    return proc.returncode, proc.stdout, proc.stderr
 
 
 def command_findings(app: str, extra: list[str] | None = None) -> list[dict]:

@@ -71,6 +71,7 @@ def command_here(cwd: Path, args: list[str]):
     import subprocess
 
     from cfn_lint_bestpractices.cli import main
+    from cfn_lint_bestpractices.model import locate
 
     out, err = io.StringIO(), io.StringIO()
     before = os.getcwd()
@@ -80,4 +81,5 @@ def command_here(cwd: Path, args: list[str]):
             code = main(list(args))
     finally:
         os.chdir(before)
+        locate.use_run(None)  # the run's application ends with it (a later lint in this process has its own)
     return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())

@@ -4,37 +4,26 @@ option's snapshot (made with the option set), which differ from the findings wit
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import os
 from pathlib import Path
 
 import pytest
 import yaml
 
-from cfn_lint_bestpractices.cli import main
 from cfn_lint_bestpractices.rules import ALL_RULES
-from helpers import FIXTURES, PACK_IDS, fixture_config
+from helpers import FIXTURES, PACK_IDS, command_here, fixture_config
 
 CASES = sorted(fixture_config().items())
 
 
 def findings(cwd: Path, *args: str) -> list[tuple]:
-    """The command's pack findings on `t.yaml` in `cwd`, run in this process as `main` (what the
-    installed script calls): a new interpreter for each of these runs would cost most of this file's CI time."""
-    out, err = io.StringIO(), io.StringIO()
-    here = os.getcwd()
-    os.chdir(cwd)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            # informational findings are in the snapshots too
-            main(["--format", "json", "--include-checks", "I", *args, "--", "t.yaml"])
-    finally:
-        os.chdir(here)
-    assert "Traceback" not in err.getvalue(), err.getvalue()
+    """The command's pack findings on `t.yaml` in `cwd`, run in this process (helpers.command_here): a new
+    interpreter for each of these runs would cost most of this file's CI time."""
+    # informational findings are in the snapshots too
+    proc = command_here(cwd, ["--format", "json", "--include-checks", "I", *args, "--", "t.yaml"])
+    assert "Traceback" not in proc.stderr, proc.stderr
     return sorted((f["Rule"]["Id"], f["Location"]["Start"]["LineNumber"], f["Message"])
-                  for f in json.loads(out.getvalue()) if f["Rule"]["Id"] in PACK_IDS)
+                  for f in json.loads(proc.stdout) if f["Rule"]["Id"] in PACK_IDS)
 
 
 def expected(key: str) -> list[tuple]:
