@@ -173,7 +173,12 @@ def _indent(line: str) -> int:
 
 
 def _squash(line: str) -> str:
-    return " ".join(line.split())
+    """A line's words, whatever the spacing: also inside flow collections, which a user may write
+    `{ Port: 80 }` and the rendering writes `{Port: 80}` (the same line, to be replaced, not kept)."""
+    squashed = " ".join(line.split())
+    squashed = re.sub(r"([\[{]) ", r"\1", squashed)
+    squashed = re.sub(r" ([\]}])", r"\1", squashed)
+    return re.sub(r" ?, ?", ", ", squashed)
 
 
 def _rebase(text_lines: list[str], b_lines: list[str], new_lines: list[str]) -> list[str]:
