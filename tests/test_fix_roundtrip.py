@@ -418,12 +418,13 @@ def test_a_key_added_after_a_block_scalar_keeps_the_scalars_lines():
     assert doc.render() == text.replace("return None\n\n", "return None\n      Timeout: 30\n\n")
 
 
-@pytest.mark.parametrize("written", ["{ Port: 80, Protocol: HTTP }", "{Port: 80 , Protocol: HTTP}", "[ a, b ]"])
+@pytest.mark.parametrize("written", ["{ Port: 80, Protocol: HTTP }", "{Port: 80 , Protocol: HTTP}",
+                                     "{Port: 80, Names: [ a, b ]}"])
 def test_a_key_added_to_a_spaced_flow_mapping_replaces_its_line(written):
     """A flow collection written with spaces inside its brackets (`{ Port: 80 }`) is the same line as
     the rendering's `{Port: 80}`: the edited line replaces it, and no second key appears."""
     text = ("Resources:\n  Targets:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n"
-            f"    Properties: {written if written.startswith('{') else '{Port: 80, Names: ' + written + '}'}\n"
+            f"    Properties: {written}\n"
             "  Other:\n    Type: AWS::SNS::Topic\n")
     doc = Document(text, "yaml")
     doc.apply(Set(("Resources", "Targets", "Properties", "TargetType"), "ip"))

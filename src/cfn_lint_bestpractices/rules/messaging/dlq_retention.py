@@ -34,17 +34,14 @@ class DeadLetterRetention(BestPracticeRule):
             if dlq_id:
                 senders.setdefault(dlq_id, []).extend(
                     (fifo, target, retention(model, source)) for fifo in model.prop(source, "FifoQueue"))
-        seen: set = set()
-        last = None
+        reported: set = set()  # (source, dead-letter queue): one finding per pair
         for source, target, dlq_id in edges:
-            if source is not last:
-                seen, last = set(), source
-            if not dlq_id or dlq_id in seen:
+            if not dlq_id or (source.logical_id, dlq_id) in reported:
                 continue
             dlq = model.resources[dlq_id]
             finding = self._compare(model, source, dlq, target, senders[dlq_id])
             if finding:
-                seen.add(dlq_id)
+                reported.add((source.logical_id, dlq_id))
                 yield finding
 
     @staticmethod
