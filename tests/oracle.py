@@ -1,0 +1,418 @@
+"""The scenario oracle: a template's findings must be the union of its concrete scenarios' findings.
+
+For a template with conditions or parameters, the oracle enumerates the scenarios that can happen
+and renders each as a concrete template (no condition left), lints every one with the pack, and
+compares:
+
+- *Scenarios.* Each parameter that a condition or a `Rules` assertion compares, or that has
+  `AllowedValues`, takes a value from its domain: each allowed value; or, without `AllowedValues`,
+  its Default and "some other value" (UNKNOWN: the concrete template then has no Default, so what
+  reads the parameter is unknown and every condition on it is free). A parameter without Default is
+  UNKNOWN. Then each truth value of the conditions the template uses, kept only where cfn-lint's
+  solver says the conditions and the parameter values can hold together.
+- *Rendering.* `Fn::If` replaced by its branch, `AWS::NoValue` removed (the key or list entry goes),
+  resources and outputs whose `Condition` is false removed with every value that references them
+  and the `DependsOn` naming them, `Conditions` and `Rules` removed, each chosen parameter fixed to
+  its value (`Default` and `AllowedValues: [value]`).
+- *The judgement policy.* An error holds if it holds in any scenario in which every parameter takes
+  an allowed value; a warning or an informational finding if it holds in a scenario with every
+  parameter at its Default (unless the rule's `every_allowed_value` is set: then as an error).
+  Findings are compared per rule and resource (the resource a finding's path starts at).
+- *"when".* A finding that names a scenario ("when condition 'IsProd' is true and parameter 'Env' is
+  'prod'") must hold in a scenario of its policy that agrees with what it names.
+
+Past MAX_SCENARIOS scenarios a template is not judged: `check` says so (`too_many`) and the tests
+count those templates, so that a change making many templates unjudgeable is seen.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cfnlint.config import ConfigMixIn
+from cfnlint.decode import decode
+from cfnlint.rules import Rules
+
+from cfn_lint_bestpractices import packonly
+from cfn_lint_bestpractices.cli import MODULE
+from cfn_lint_bestpractices.model.scenarios import Scenarios
+from cfn_lint_bestpractices.rules import ALL_RULES
+from scenario_check import scenarios_in
+
+MAX_SCENARIOS = 64
+UNKNOWN = object()  # a parameter value nobody can know: the concrete template has no Default
+_NOVALUE = object()
+PACK_IDS = {cls.id for cls in ALL_RULES}
+_RULES: list = []
+
+
+def _rules() -> Rules:
+    if not _RULES:
+        _RULES.append(Rules.create_from_module(MODULE))
+    return _RULES[0]
+
+
+def plain(node: Any) -> Any:
+    """The decoded template as plain dicts, lists and scalars (cfn-lint's node types dropped)."""
+    if isinstance(node, dict):
+        return {str(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+# --- scenarios -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Scenario:
+    conditions: tuple  # ((name, bool), ...) for every condition the template uses
+    params: tuple  # ((name, value or UNKNOWN), ...) for every parameter the oracle chooses
+    at_defaults: bool  # every chosen parameter at its Default (UNKNOWN where it has none)
+    allowed: bool  # every chosen parameter at a value a deployer may give (never UNKNOWN when listed)
+
+    def agrees(self, conds: dict, params: dict) -> bool:
+        """Whether this scenario is one that a finding's "when" names."""
+        mine = dict(self.conditions)
+        if any(name in mine and mine[name] != value for name, value in conds.items()):
+            return False
+        chosen = dict(self.params)
+        for name, value in params.items():
+            if name in chosen and (chosen[name] is UNKNOWN or _text(chosen[name]) != str(value)):
+                return False
+        return True
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _refs_in(node: Any, found: set) -> set:
+    if isinstance(node, dict):
+        ref = node.get("Ref")
+        if len(node) == 1 and isinstance(ref, str):
+            found.add(ref)
+        sub = node.get("Fn::Sub")
+        if len(node) == 1 and sub is not None:
+            text = sub[0] if isinstance(sub, list) and sub else sub
+            if isinstance(text, str):
+                found.update(m.split(".")[0] for m in re.findall(r"\$\{([^!}][^}]*)\}", text))
+        for v in node.values():
+            _refs_in(v, found)
+    elif isinstance(node, list):
+        for v in node:
+            _refs_in(v, found)
+    return found
+
+
+def _used_conditions(template: dict) -> list[str]:
+    """The conditions that decide something: those an `Fn::If` or a `Condition` names, and those they
+    name in turn (their truth values follow, but the solver keeps them consistent)."""
+    conds = template.get("Conditions") if isinstance(template.get("Conditions"), dict) else {}
+    used: set = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "Fn::If" and isinstance(value, list) and value and isinstance(value[0], str):
+                    used.add(value[0])
+                if key == "Condition" and isinstance(value, str):
+                    used.add(value)
+                walk(value)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    for section in ("Resources", "Outputs", "Globals"):
+        walk(template.get(section))
+    return sorted(n for n in used if n in conds)
+
+
+def _chosen_parameters(template: dict) -> dict[str, list]:
+    """Each parameter the oracle chooses a value for, with its domain (Default first)."""
+    params = template.get("Parameters") if isinstance(template.get("Parameters"), dict) else {}
+    compared = _refs_in(template.get("Conditions"), set()) | _refs_in(template.get("Rules"), set())
+    read = _refs_in(template.get("Resources"), set()) | _refs_in(template.get("Globals"), set())
+    out = {}
+    for name, param in params.items():
+        if not isinstance(param, dict):
+            continue
+        ptype = str(param.get("Type", ""))
+        if ptype.startswith(("List<", "CommaDelimitedList", "AWS::SSM::")):
+            continue
+        allowed = param.get("AllowedValues")
+        has_default = "Default" in param and isinstance(param["Default"], (str, int, float, bool))
+        if isinstance(allowed, list) and allowed and all(isinstance(v, (str, int, float, bool)) for v in allowed):
+            if name not in compared and name not in read:
+                continue
+            domain = ([param["Default"]] if has_default else [UNKNOWN])
+            domain += [v for v in allowed if not (has_default and _text(v) == _text(param["Default"]))]
+        elif name in compared:
+            domain = [param["Default"], UNKNOWN] if has_default else [UNKNOWN]
+        else:
+            continue
+        out[name] = domain
+    return out
+
+
+def scenarios(template: dict, cfn_solver: Any = None) -> list[Scenario] | None:
+    """Every scenario that can happen, or None past MAX_SCENARIOS."""
+    solver = Scenarios(template, cfn_solver)
+    conds = _used_conditions(template)
+    chosen = _chosen_parameters(template)
+    params = template.get("Parameters") if isinstance(template.get("Parameters"), dict) else {}
+    out: list[Scenario] = []
+    names = sorted(chosen)
+    for values in itertools.product(*(chosen[n] for n in names)):
+        picked = tuple(zip(names, values))
+        known = tuple((n, v) for n, v in picked if v is not UNKNOWN)
+        at_defaults = all(
+            (v is UNKNOWN) if "Default" not in params[n] else (v is not UNKNOWN and _text(v) == _text(params[n]["Default"]))
+            for n, v in picked)
+        allowed = all(not (v is UNKNOWN and isinstance(params[n].get("AllowedValues"), list)) for n, v in picked)
+        if not (at_defaults or allowed):
+            continue
+
+        def extend(i: int, truth: tuple):
+            if i == len(conds):
+                yield truth
+                return
+            for value in (True, False):
+                nxt = truth + ((conds[i], value),)
+                if solver.possible(tuple(sorted(nxt)), known):
+                    yield from extend(i + 1, nxt)
+
+        for truth in extend(0, ()):
+            out.append(Scenario(tuple(sorted(truth)), picked, at_defaults, allowed))
+            if len(out) > MAX_SCENARIOS:
+                return None
+    return out
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+def _resolve(node: Any, truth: dict) -> Any:
+    if isinstance(node, dict):
+        if len(node) == 1:
+            key, value = next(iter(node.items()))
+            if key == "Fn::If" and isinstance(value, list) and len(value) == 3 and value[0] in truth:
+                return _resolve(value[1] if truth[value[0]] else value[2], truth)
+            if key == "Ref" and value == "AWS::NoValue":
+                return _NOVALUE
+        out = {}
+        for key, value in node.items():
+            resolved = _resolve(value, truth)
+            if resolved is not _NOVALUE:
+                out[key] = resolved
+        return out
+    if isinstance(node, list):
+        return [r for r in (_resolve(v, truth) for v in node) if r is not _NOVALUE]
+    return node
+
+
+def _names_removed(node: Any, removed: set) -> bool:
+    if isinstance(node, dict) and len(node) == 1:
+        key, value = next(iter(node.items()))
+        if key == "Ref" and value in removed:
+            return True
+        if key == "Fn::GetAtt":
+            target = value[0] if isinstance(value, list) and value else (value.split(".")[0] if isinstance(value, str) else None)
+            if target in removed:
+                return True
+        if key == "Fn::Sub":
+            text = value[0] if isinstance(value, list) and value else value
+            if isinstance(text, str):
+                local = set(value[1]) if isinstance(value, list) and len(value) > 1 and isinstance(value[1], dict) else set()
+                for m in re.findall(r"\$\{([^!}][^}]*)\}", text):
+                    name = m.split(".")[0]
+                    if name in removed and name not in local:
+                        return True
+    return False
+
+
+def _drop_removed(node: Any, removed: set) -> Any:
+    if _names_removed(node, removed):
+        return _NOVALUE
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            kept = _drop_removed(value, removed)
+            if kept is not _NOVALUE:
+                out[key] = kept
+        return out
+    if isinstance(node, list):
+        return [k for k in (_drop_removed(v, removed) for v in node) if k is not _NOVALUE]
+    return node
+
+
+def render(template: dict, scenario: Scenario) -> dict:
+    """The concrete template of one scenario."""
+    truth = dict(scenario.conditions)
+    conds = template.get("Conditions") if isinstance(template.get("Conditions"), dict) else {}
+    out = {}
+    removed: set = set()
+    for section, value in template.items():
+        if section in ("Conditions", "Rules"):
+            continue
+        if section in ("Resources", "Outputs") and isinstance(value, dict):
+            kept = {}
+            for name, body in value.items():
+                cond = body.get("Condition") if isinstance(body, dict) else None
+                if isinstance(cond, str) and cond in conds:
+                    if truth.get(cond) is False:
+                        removed.add(name)
+                        continue
+                    body = {k: v for k, v in body.items() if k != "Condition"}
+                kept[name] = body
+            value = kept
+        out[section] = value
+    out = _resolve(out, truth)
+    if section_removed := {n for n in removed if n in (template.get("Resources") or {})}:
+        out = _drop_removed(out, section_removed)
+        for body in (out.get("Resources") or {}).values():
+            if isinstance(body, dict) and "DependsOn" in body:
+                deps = body["DependsOn"]
+                deps = [d for d in (deps if isinstance(deps, list) else [deps]) if d not in section_removed]
+                if deps:
+                    body["DependsOn"] = deps
+                else:
+                    del body["DependsOn"]
+    params = out.get("Parameters")
+    for name, value in scenario.params:
+        if not isinstance(params, dict) or not isinstance(params.get(name), dict):
+            continue
+        param = params[name] = dict(params[name])
+        if value is UNKNOWN:
+            param.pop("Default", None)
+            param.pop("AllowedValues", None)
+        else:
+            param["Default"] = value
+            if "AllowedValues" in param:
+                param["AllowedValues"] = [value]
+    if isinstance(out.get("Resources"), dict) and not out["Resources"]:
+        # a template needs a resource; one that reads nothing keeps it valid and judged by no rule
+        out["Resources"] = {"OracleEmpty": {"Type": "AWS::CloudFormation::WaitConditionHandle"}}
+    return out
+
+
+# --- linting and comparing -----------------------------------------------------------------------
+
+@dataclass
+class Finding:
+    rule: str
+    key: tuple  # the resource (or section entry) it is about
+    message: str
+    line: int
+
+
+def lint_file(path: Path, configure_rules: dict | None = None) -> list[Finding]:
+    args = ["--include-checks", "I", "--", str(path)]
+    config = ConfigMixIn(args, **({"configure_rules": configure_rules} if configure_rules else {}))
+    out = []
+    for m in packonly.run_template_by_file_path(str(path), config, _rules(), False):
+        rid = m.rule.id
+        if rid not in PACK_IDS and rid not in ("E0002",):
+            if rid in ("E0000", "E0001"):
+                out.append(Finding(rid, (), m.message, m.linenumber))
+            continue
+        p = list(getattr(m, "path", None) or [])
+        key = tuple(str(x) for x in p[:2]) if p and p[0] in ("Resources", "Outputs", "Parameters") else tuple(str(x) for x in p[:1])
+        out.append(Finding(rid, key, m.message, m.linenumber))
+    return out
+
+
+def _judges_every_value(rule_id: str, configure_rules: dict | None) -> bool:
+    if rule_id[:1] == "E":
+        return True
+    return bool(((configure_rules or {}).get(rule_id) or {}).get("every_allowed_value"))
+
+
+@dataclass
+class Result:
+    template: str
+    scenarios: int = 0
+    too_many: bool = False
+    broken: str = ""  # a scenario the pack cannot lint (the rendering's fault or a bad template)
+    mismatches: list[str] = field(default_factory=list)
+
+
+def check(path: Path, configure_rules: dict | None = None, workdir: Path | None = None) -> Result:
+    """Compare the pack's findings on `path` with the union over its concrete scenarios."""
+    result = Result(str(path))
+    decoded, matches = decode(str(path))
+    if matches or not isinstance(decoded, dict):
+        result.broken = "does not decode"
+        return result
+    template = plain(decoded)
+    found = scenarios(template)
+    if found is None:
+        result.too_many = True
+        return result
+    if not found or (len(found) == 1 and not found[0].conditions and not found[0].params):
+        return result  # nothing to vary
+    result.scenarios = len(found)
+    original = lint_file(path, configure_rules)
+    if any(f.rule in ("E0000", "E0001") for f in original):
+        result.broken = "the original does not lint"
+        return result
+    per_scenario: list[tuple[Scenario, list[Finding]]] = []
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        for i, scenario in enumerate(found):
+            concrete = Path(tmp) / f"scenario-{i}.json"
+            concrete.write_text(json.dumps(render(template, scenario), indent=1, default=str))
+            findings = lint_file(concrete, configure_rules)
+            bad = [f for f in findings if f.rule in ("E0000", "E0001")]
+            if bad:
+                result.broken = f"scenario {describe(scenario)} does not lint: {bad[0].message}"
+                return result
+            per_scenario.append((scenario, findings))
+
+    def policy_scenarios(rule_id: str):
+        every = _judges_every_value(rule_id, configure_rules)
+        return [(s, fs) for s, fs in per_scenario if (s.allowed if every else s.at_defaults)]
+
+    expected: dict[tuple, list[Scenario]] = {}
+    for rule_id in sorted({f.rule for _, fs in per_scenario for f in fs} | {f.rule for f in original}):
+        for scenario, findings in policy_scenarios(rule_id):
+            for f in findings:
+                if f.rule == rule_id:
+                    expected.setdefault((rule_id, f.key), []).append(scenario)
+    actual: dict[tuple, list[Finding]] = {}
+    for f in original:
+        actual.setdefault((f.rule, f.key), []).append(f)
+
+    for key in sorted(set(expected) - set(actual)):
+        where = ", ".join(describe(s) for s in expected[key][:3])
+        example = next(f.message for s, fs in per_scenario if s in expected[key] for f in fs if (f.rule, f.key) == key)
+        result.mismatches.append(f"missed {key[0]} on {'/'.join(key[1])}: holds in [{where}]: {example}")
+    for key in sorted(set(actual) - set(expected)):
+        result.mismatches.append(f"false {key[0]} on {'/'.join(key[1])}: holds in no scenario of its policy: "
+                                 f"{actual[key][0].message}")
+    for key in sorted(set(actual) & set(expected)):
+        holding = expected[key]
+        for f in actual[key]:
+            for conds, params in scenarios_in(f.message):
+                if not any(s.agrees(conds, params) for s in holding):
+                    result.mismatches.append(f"wrong 'when' {key[0]} on {'/'.join(key[1])}: names a scenario "
+                                             f"in which it does not hold: {f.message}")
+    return result
+
+
+def describe(scenario: Scenario) -> str:
+    parts = [f"{n}={'T' if v else 'F'}" for n, v in scenario.conditions]
+    parts += [f"{n}={'?' if v is UNKNOWN else v}" for n, v in scenario.params]
+    return " ".join(parts) or "(no choice)"
+
+
+def deep_copy(template: dict) -> dict:
+    return copy.deepcopy(template)
