@@ -182,6 +182,8 @@ def scenarios(template: dict, cfn_solver: Any = None) -> list[Scenario] | None:
         allowed = all(not (v is UNKNOWN and isinstance(params[n].get("AllowedValues"), list)) for n, v in picked)
         if not (at_defaults or allowed):
             continue
+        if known and not solver.possible((), known):
+            continue  # a `Rules` assertion forbids these values together
 
         def extend(i: int, truth: tuple):
             if i == len(conds):
@@ -315,9 +317,21 @@ class Finding:
     line: int
 
 
+_CONFIGS: dict = {}
+
+
+def _config(configure_rules: dict | None) -> ConfigMixIn:
+    """One configuration per rule settings (building one costs more than linting a small template);
+    the template's own `Metadata` settings are applied per template by the run, as cfn-lint does."""
+    key = json.dumps(configure_rules, sort_keys=True)
+    if key not in _CONFIGS:
+        args = ["--include-checks", "I", "--", "template.json"]
+        _CONFIGS[key] = ConfigMixIn(args, **({"configure_rules": configure_rules} if configure_rules else {}))
+    return _CONFIGS[key]
+
+
 def lint_file(path: Path, configure_rules: dict | None = None) -> list[Finding]:
-    args = ["--include-checks", "I", "--", str(path)]
-    config = ConfigMixIn(args, **({"configure_rules": configure_rules} if configure_rules else {}))
+    config = _config(configure_rules)
     out = []
     for m in packonly.run_template_by_file_path(str(path), config, _rules(), False):
         rid = m.rule.id
@@ -366,11 +380,15 @@ def check(path: Path, configure_rules: dict | None = None, workdir: Path | None 
         result.broken = "the original does not lint"
         return result
     per_scenario: list[tuple[Scenario, list[Finding]]] = []
+    linted: dict[str, list[Finding]] = {}  # scenarios that render alike are linted once
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         for i, scenario in enumerate(found):
-            concrete = Path(tmp) / f"scenario-{i}.json"
-            concrete.write_text(json.dumps(render(template, scenario), indent=1, default=str))
-            findings = lint_file(concrete, configure_rules)
+            text = json.dumps(render(template, scenario), indent=1, default=str)
+            if text not in linted:
+                concrete = Path(tmp) / f"scenario-{i}.json"
+                concrete.write_text(text)
+                linted[text] = lint_file(concrete, configure_rules)
+            findings = linted[text]
             bad = [f for f in findings if f.rule in ("E0000", "E0001")]
             if bad:
                 result.broken = f"scenario {describe(scenario)} does not lint: {bad[0].message}"
