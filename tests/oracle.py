@@ -21,8 +21,10 @@ compares:
 - *"when".* A finding that names a scenario ("when condition 'IsProd' is true and parameter 'Env' is
   'prod'") must hold in a scenario of its policy that agrees with what it names.
 
-Past MAX_SCENARIOS scenarios a template is not judged: `check` says so (`too_many`) and the tests
-count those templates, so that a change making many templates unjudgeable is seen.
+Past MAX_SCENARIOS scenarios, only the warnings' scenarios are rendered (every chosen parameter at
+its Default) and only the findings of rules judged there are compared (`partial`); past
+MAX_SCENARIOS of those too, the template is not judged (`too_many`). The tests count both, so that
+a change making many templates unjudgeable is seen.
 """
 
 from __future__ import annotations
@@ -201,6 +203,24 @@ def scenarios(template: dict, cfn_solver: Any = None) -> list[Scenario] | None:
     return out
 
 
+def scenarios_at_defaults(template: dict) -> list[Scenario] | None:
+    """The scenarios of the warnings' policy alone (every chosen parameter at its Default, the
+    conditions it does not decide in both branches), or None past MAX_SCENARIOS."""
+    params = template.get("Parameters") if isinstance(template.get("Parameters"), dict) else {}
+    fixed = copy.deepcopy(template)
+    fixed_params = fixed.get("Parameters") if isinstance(fixed.get("Parameters"), dict) else {}
+    for name in _chosen_parameters(template):
+        param = fixed_params[name] = dict(fixed_params[name])
+        if "Default" in params[name]:
+            param["AllowedValues"] = [params[name]["Default"]]
+        else:
+            param.pop("AllowedValues", None)
+    found = scenarios(fixed)
+    if found is None:
+        return None
+    return [s for s in found if s.at_defaults]
+
+
 # --- rendering -----------------------------------------------------------------------------------
 
 def _resolve(node: Any, truth: dict) -> Any:
@@ -356,6 +376,7 @@ class Result:
     template: str
     scenarios: int = 0
     too_many: bool = False
+    partial: bool = False  # only the warnings' scenarios were judged (too many scenarios for errors)
     broken: str = ""  # a scenario the pack cannot lint (the rendering's fault or a bad template)
     mismatches: list[str] = field(default_factory=list)
 
@@ -370,8 +391,14 @@ def check(path: Path, configure_rules: dict | None = None, workdir: Path | None 
     template = plain(decoded)
     found = scenarios(template)
     if found is None:
-        result.too_many = True
-        return result
+        # past the bound, the warnings' scenarios alone (parameters at their Defaults) are judged,
+        # and only the rules that judge at the Defaults are compared; if even those are too many,
+        # the template is not judged
+        found = scenarios_at_defaults(template)
+        result.partial = True
+        if found is None:
+            result.too_many = True
+            return result
     if not found or (len(found) == 1 and not found[0].conditions and not found[0].params):
         return result  # nothing to vary
     result.scenarios = len(found)
@@ -397,11 +424,16 @@ def check(path: Path, configure_rules: dict | None = None, workdir: Path | None 
 
     def policy_scenarios(rule_id: str):
         every = _judges_every_value(rule_id, configure_rules)
+        if every and result.partial:
+            return None
         return [(s, fs) for s, fs in per_scenario if (s.allowed if every else s.at_defaults)]
 
     expected: dict[tuple, list[Scenario]] = {}
-    for rule_id in sorted({f.rule for _, fs in per_scenario for f in fs} | {f.rule for f in original}):
-        for scenario, findings in policy_scenarios(rule_id):
+    rule_ids = sorted({f.rule for _, fs in per_scenario for f in fs} | {f.rule for f in original})
+    unjudged = {r for r in rule_ids if policy_scenarios(r) is None}
+    original = [f for f in original if f.rule not in unjudged]
+    for rule_id in rule_ids:
+        for scenario, findings in policy_scenarios(rule_id) or ():
             for f in findings:
                 if f.rule == rule_id:
                     expected.setdefault((rule_id, f.key), []).append(scenario)
