@@ -101,7 +101,8 @@ class Statement:
         return path
 
     def field(self, model: TemplateModel, key: str) -> Any:
-        """A field's single value (UNKNOWN when it varies or cannot be known, ABSENT when missing)."""
+        """A field's single value (UNKNOWN when it varies or cannot be known, ABSENT when missing). The
+        statement is one `Fn::If` variant (see `unfold`), so only a parameter's value can still vary."""
         return model.one(self.raw[key]) if key in self.raw else ABSENT
 
     def effect(self, model: TemplateModel) -> Any:

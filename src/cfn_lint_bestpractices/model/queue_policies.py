@@ -21,8 +21,8 @@ POLICY_TARGETS = {"AWS::SQS::QueuePolicy": ("Queues", QUEUE_TYPE), "AWS::SNS::To
 
 def destination_policies(model: TemplateModel, policy_types: tuple[str, ...] = tuple(POLICY_TARGETS)
                          ) -> tuple[dict[str, list[Resource]], bool]:
-    """destination -> the policy resources naming it, and whether some policy names a queue or topic
-    that cannot be resolved (then it might be the one that grants access to any destination). Only
+    """destination -> the policy resources naming it in some scenario (`destination_policy_scenarios` says
+    in which), and whether some policy names a queue or topic that cannot be resolved (then it might be the one that grants access to any destination). Only
     policies of `policy_types` (keys of POLICY_TARGETS; every kind by default) are read."""
 
     def build():

@@ -110,6 +110,7 @@ def role_grants(model: TemplateModel, role_id: str, action: str, target: str) ->
                     out += _document_grants(model, doc, action, target, where)
         # a policy attached to roles we cannot name (or by a name that may be this role's) might be
         # attached to this one
+        # a RoleName under Fn::If has no single value: any policy naming a role by name may be this one's
         own_name = model.one(role.props.get("RoleName", ABSENT))
         for res in model.of_type(*POLICY_TYPES):
             for key in _ATTACHING:

@@ -61,6 +61,7 @@ def _build(model: TemplateModel) -> list[S3Notification]:
                                           cfg.get("Event"), _filter_rules(cfg, False), br.path, bucket, br,
                                           f"S3 bucket '{bucket.logical_id}'"))
     for custom in model.of_type(CDK_NOTIFICATIONS):
+        # a BucketName under Fn::If names no single bucket: the configuration is left out (silent)
         bucket = model.lookup_node(custom.props.get("BucketName"), (BUCKET,))
         if not bucket:
             continue
