@@ -126,6 +126,8 @@ def _role_services(model: TemplateModel, role_id: str, out: set) -> None:
 def function_services(model: TemplateModel, fn: Function) -> set[str] | None:
     """IAM service prefixes the function's code may call, or None when the template cannot tell."""
     out: set[str] = set()
+    # the services of every branch together (an over-approximation of what the code may call); a Role
+    # under Fn::If is not one role we can read: the template does not tell (None)
     try:
         role_node = fn.props.get("Role")
         if role_node is not None:

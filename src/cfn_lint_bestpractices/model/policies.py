@@ -3,20 +3,106 @@ each statement in the scenario in which it holds. One reader for every rule that
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterator
+import itertools
+from dataclasses import dataclass, field as _field
+from typing import Any, Iterable, Iterator
 
 from .template import TemplateModel
-from .values import ABSENT, UNKNOWN, Branch, as_list
+from .values import ABSENT, UNKNOWN, Branch, as_list, consistent, intrinsic, merge_conditions
+
+# Beyond this many variants of one statement (Fn::If combinations inside it) the statement is read whole.
+MAX_VARIANTS = 32
+# Beyond this many condition names, `uncovered` does not split a scenario (it cannot tell).
+MAX_SPLIT_NAMES = 6
+
+
+class _TooMany(Exception):
+    pass
+
+
+def unfold(node: Any, conditions: tuple = (), path: tuple = ()) -> list[tuple[Any, tuple, tuple]]:
+    """The variants of a raw node with every `Fn::If` inside it decided: [(node without `Fn::If`,
+    conditions leading to it, choices)], `AWS::NoValue` keys and items dropped (a whole node that is
+    `AWS::NoValue` is ABSENT). `choices` are ((path of the `Fn::If` below the node, branch index), ...).
+    Other intrinsics stay as they are (only the `Fn::If` inside them are decided). Raises _TooMany past
+    MAX_VARIANTS."""
+    name, args = intrinsic(node)
+    if name == "Fn::If" and isinstance(args, list) and len(args) == 3 and isinstance(args[0], str):
+        out = []
+        for index, flag in ((1, True), (2, False)):
+            merged = merge_conditions(conditions, ((args[0], flag),))
+            if merged is None:
+                continue
+            for value, conds, choices in unfold(args[index], merged, path + ("Fn::If", index)):
+                out.append((value, conds, ((path, index),) + choices))
+        return out
+    if name == "Ref" and args == "AWS::NoValue":
+        return [(ABSENT, conditions, ())]
+    if isinstance(node, (dict, list)):
+        pairs = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        combos: list[tuple[list, tuple, tuple]] = [([], conditions, ())]
+        for key, value in pairs:
+            nxt = []
+            for acc, conds, choices in combos:
+                for sub, sub_conds, sub_choices in unfold(value, conds, path + (key,)):
+                    nxt.append((acc + ([(key, sub)] if sub is not ABSENT else []), sub_conds, choices + sub_choices))
+            combos = nxt
+            if len(combos) > MAX_VARIANTS:
+                raise _TooMany
+        if isinstance(node, dict):
+            return [(dict(acc), conds, choices) for acc, conds, choices in combos]
+        return [([v for _, v in acc], conds, choices) for acc, conds, choices in combos]
+    return [(node, conditions, ())]
+
+
+def uncovered(model: TemplateModel, need: Branch, grants: Iterable[Branch],
+              split_on: Iterable[Branch] = ()) -> Branch | None:
+    """A scenario within `need` (a Branch whose conditions and params say where something is needed) in
+    which none of the `grants` scenarios holds, else None (granted in every scenario of the need, or too
+    many conditions to tell). The scenario found fixes every condition the grants name, so a grant holds
+    in it or not; a grant's parameter choices are taken as holding wherever they can (never a finding
+    where a parameter's value might grant). Its value and path are the need's. The conditions of the
+    `split_on` scenarios (where a related resource applies, for the message) are fixed too."""
+    relevant = [g for g in grants if model.together(need, g) is not None]
+    fixed = dict(need.conditions)
+    names = sorted({n for g in relevant + [b for b in split_on if model.together(need, b) is not None]
+                    for n, _ in g.conditions} - set(fixed))
+    if len(names) > MAX_SPLIT_NAMES:
+        return None
+    for values in itertools.product((True, False), repeat=len(names)):
+        conds = merge_conditions(need.conditions, tuple(zip(names, values)))
+        if conds is None or ((conds or need.params) and not model.possible(conds, need.params)):
+            continue
+        scenario = Branch(need.value, conds, need.path, need.params)
+        if any(holds_in(scenario, g) for g in relevant):
+            continue
+        return scenario
+    return None
 
 
 @dataclass
 class Statement:
-    raw: dict  # the statement, its values unresolved
+    raw: dict  # the statement, its values unresolved (every `Fn::If` inside it decided, see `unfold`)
     scenario: Branch  # in which it holds (value: None)
+    # the `Fn::If` branches taken inside the statement: ((relative path of the Fn::If, index), ...)
+    choices: tuple = _field(default=())
+
+    def at(self, *keys: Any) -> tuple:
+        """The path, relative to the statement, of the value at `keys` in this variant (through the
+        `Fn::If` branches it took)."""
+        path: tuple = ()
+        taken = dict(self.choices)
+        for key in keys:
+            while path in taken:
+                path += ("Fn::If", taken[path])
+            path += (key,)
+        while path in taken:
+            path += ("Fn::If", taken[path])
+        return path
 
     def field(self, model: TemplateModel, key: str) -> Any:
-        """A field's single value (UNKNOWN when it varies or cannot be known, ABSENT when missing)."""
+        """A field's single value (UNKNOWN when it varies or cannot be known, ABSENT when missing). The
+        statement is one `Fn::If` variant (see `unfold`), so only a parameter's value can still vary."""
         return model.one(self.raw[key]) if key in self.raw else ABSENT
 
     def effect(self, model: TemplateModel) -> Any:
@@ -65,18 +151,45 @@ def located_statements(model: TemplateModel, doc: Branch) -> list[tuple[Statemen
             return None
         items = listed.value if isinstance(listed.value, list) else [listed.value]
         for i, node in enumerate(items):
-            for st in model.branches(node):
-                if st.value is ABSENT:
+            base = doc.path + listed.path + ((i,) if isinstance(listed.value, list) else ())
+            try:
+                variants = unfold(node)
+            except _TooMany:
+                variants = None
+            if variants is None:  # too many variants: the statement read whole, as one value
+                for st in model.branches(node):
+                    if st.value is ABSENT:
+                        continue
+                    if not isinstance(st.value, dict):
+                        return None
+                    both = model.together(Branch(None, st.conditions, (), st.params), scope)
+                    if both is not None:
+                        out.append((Statement(st.value, both), base + st.path))
+                continue
+            for value, conds, choices in variants:
+                if value is ABSENT:
                     continue
-                if not isinstance(st.value, dict):
+                if not isinstance(value, dict) or intrinsic(value)[0] is not None:
                     return None
-                both = model.together(Branch(None, st.conditions, (), st.params), scope)
-                if both is None:
+                both = model.together(Branch(None, conds), scope)
+                if both is None or (conds and not model.possible(both.conditions, both.params)):
                     continue
-                base = doc.path + listed.path
-                path = base + ((i,) if isinstance(listed.value, list) else ()) + st.path
-                out.append((Statement(st.value, both), path))
+                # the statement's own path: through the Fn::If that wraps it whole, if any
+                top = ()
+                taken = dict(choices)
+                while top in taken:
+                    top += ("Fn::If", taken[top])
+                inner = tuple((p[len(top):], i) for p, i in choices if p[:len(top)] == top and len(p) >= len(top)
+                              and p != top[:len(p)])
+                out.append((Statement(value, both, inner), base + top))
     return out
+
+
+def holds_in(scenario: Branch, where: Branch) -> bool:
+    """Whether `where` holds throughout a scenario that `uncovered` found (which fixes its conditions)."""
+    merged = merge_conditions(scenario.conditions, where.conditions)
+    return merged is not None and dict(merged) == dict(scenario.conditions) and \
+        consistent(scenario.params + where.params) is not None
 
 
 class CannotTell(Exception):

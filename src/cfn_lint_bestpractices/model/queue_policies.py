@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .policies import grants_service, statements
 from .template import Resource, TemplateModel
-from .values import UNKNOWN
+from .values import ABSENT, UNKNOWN, Branch
 
 QUEUE_TYPE, TOPIC_TYPE = "AWS::SQS::Queue", "AWS::SNS::Topic"
 
@@ -21,8 +21,8 @@ POLICY_TARGETS = {"AWS::SQS::QueuePolicy": ("Queues", QUEUE_TYPE), "AWS::SNS::To
 
 def destination_policies(model: TemplateModel, policy_types: tuple[str, ...] = tuple(POLICY_TARGETS)
                          ) -> tuple[dict[str, list[Resource]], bool]:
-    """destination -> the policy resources naming it, and whether some policy names a queue or topic
-    that cannot be resolved (then it might be the one that grants access to any destination). Only
+    """destination -> the policy resources naming it in some scenario (`destination_policy_scenarios` says
+    in which), and whether some policy names a queue or topic that cannot be resolved (then it might be the one that grants access to any destination). Only
     policies of `policy_types` (keys of POLICY_TARGETS; every kind by default) are read."""
 
     def build():
@@ -42,15 +42,49 @@ def destination_policies(model: TemplateModel, policy_types: tuple[str, ...] = t
     return model.memo(f"queue_policies.destination_policies{policy_types}", build)
 
 
-def policy_allows(model: TemplateModel, policy: Resource, service: str, actions: tuple) -> bool | None:
-    """Whether some Allow statement of the policy lets the service principal take one of the actions
-    (lower case); None when the document cannot be read."""
+def destination_policy_scenarios(model: TemplateModel, policy_types: tuple[str, ...] = tuple(POLICY_TARGETS)
+                                 ) -> tuple[dict[str, list[tuple[Resource, Branch]]], bool]:
+    """destination -> [(policy resource naming it, the scenario in which it names it)], per branch of the
+    policy's Queues/Topics (an item under `Fn::If` names its queue only in its branch) and only where the
+    policy exists; and whether some policy names a queue or topic that cannot be resolved."""
+
+    def build():
+        out: dict[str, list[tuple[Resource, Branch]]] = {}
+        unresolved = False
+        for rtype in policy_types:
+            prop, dtype = POLICY_TARGETS[rtype]
+            for policy in model.of_type(rtype):
+                for br in model.prop(policy, prop):
+                    if br.value is ABSENT:
+                        continue
+                    for item in model.elements(br.value):
+                        where = model.together(Branch(None, br.conditions, (), br.params), item)
+                        if where is None:
+                            continue
+                        dest = model.lookup(item.value, (dtype,))
+                        if dest:
+                            out.setdefault(dest, []).append((policy, where))
+                        elif item.value is UNKNOWN or not isinstance(item.value, str):
+                            unresolved = True
+        return out, unresolved
+
+    return model.memo(f"queue_policies.destination_policy_scenarios{policy_types}{model.every_value}"
+                      f"{model.conditions_at_defaults}", build)
+
+
+def policy_grants(model: TemplateModel, policy: Resource, service: str, actions: tuple) -> list[Branch] | None:
+    """The scenarios of the Allow statements of the policy that let the service principal take one of
+    the actions (lower case), each where the policy exists; None when the document cannot be read."""
     found = statements(model, model.prop(policy, "PolicyDocument"))
     if found is None:
         return None
+    out = []
     for stmt in found:
-        if stmt.effect(model) != "Allow":
+        effect = stmt.effect(model)
+        if effect == "Deny":
             continue
+        if effect != "Allow":
+            return None
         granted = grants_service(model, stmt, service)
         if granted is None:
             return None
@@ -60,5 +94,12 @@ def policy_allows(model: TemplateModel, policy: Resource, service: str, actions:
         if names is None:
             return None
         if any(a.lower() in actions for a in names):
-            return True
-    return False
+            out.append(stmt.scenario)
+    return out
+
+
+def policy_allows(model: TemplateModel, policy: Resource, service: str, actions: tuple) -> bool | None:
+    """Whether some Allow statement of the policy lets the service principal take one of the actions
+    (lower case), in some scenario; None when the document cannot be read."""
+    found = policy_grants(model, policy, service, actions)
+    return None if found is None else bool(found)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .template import Resource, TemplateModel
-from .values import Branch
+from .values import ABSENT, Branch
 
 BUCKET = "AWS::S3::Bucket"
 CDK_NOTIFICATIONS = "Custom::S3BucketNotifications"
@@ -61,6 +61,7 @@ def _build(model: TemplateModel) -> list[S3Notification]:
                                           cfg.get("Event"), _filter_rules(cfg, False), br.path, bucket, br,
                                           f"S3 bucket '{bucket.logical_id}'"))
     for custom in model.of_type(CDK_NOTIFICATIONS):
+        # a BucketName under Fn::If names no single bucket: the configuration is left out (silent)
         bucket = model.lookup_node(custom.props.get("BucketName"), (BUCKET,))
         if not bucket:
             continue
@@ -76,3 +77,29 @@ def _build(model: TemplateModel) -> list[S3Notification]:
 def s3_notifications(model: TemplateModel) -> list[S3Notification]:
     """Every S3 event notification configuration of the template's buckets, built once."""
     return model.memo("s3_notifications", lambda: _build(model))
+
+
+def bucket_policies(model: TemplateModel) -> tuple[dict[str, list[tuple[Resource, Branch]]], bool]:
+    """bucket -> [(BucketPolicy resource, the scenario in which it applies to that bucket)], per branch
+    of the policy's `Bucket` (a policy whose Bucket is `!If [C, A, B]` applies to A when C is true and
+    to B when it is false) and only where the policy exists; and whether some policy names a bucket we
+    cannot resolve (then any bucket of the template might be the one it protects), a module may declare
+    such a policy too."""
+
+    def build():
+        out: dict[str, list[tuple[Resource, Branch]]] = {}
+        unresolved = bool(model.modules)
+        for policy in model.of_type("AWS::S3::BucketPolicy"):
+            for br in model.prop(policy, "Bucket"):
+                if br.value is ABSENT:
+                    continue  # no bucket in this scenario: the policy protects nothing there
+                if not isinstance(br.value, str):
+                    unresolved = True
+                    continue
+                bucket = model.lookup(br.value, (BUCKET,))
+                if bucket:
+                    out.setdefault(bucket, []).append((policy, Branch(None, br.conditions, (), br.params)))
+        return out, unresolved
+
+    # the branches depend on the judgement policy of the rule asking
+    return model.memo(f"s3.bucket_policies{model.every_value}{model.conditions_at_defaults}", build)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ...model import TemplateModel
 from ...model.messaging import QUEUE_TYPE, TOPIC_TYPE, fifo_kinds
-from ...model.role_grants import role_allows
+from ...model.policies import uncovered
+from ...model.role_grants import role_grants
 from .._base import BestPracticeRule
 
 ACTION = {QUEUE_TYPE: "sqs:SendMessage", TOPIC_TYPE: "sns:Publish"}
@@ -58,16 +59,21 @@ class LambdaDeadLetterTarget(BestPracticeRule):
 
     @staticmethod
     def _role(model: TemplateModel, res, br):
-        role_id = model.lookup_node(res.props.get("Role"), ("AWS::IAM::Role",))
-        if not role_id:
-            return
         target = model.lookup(br.value, (QUEUE_TYPE, TOPIC_TYPE))
         if not target:
             return
         action = ACTION[model.resources[target].type]
-        if role_allows(model, role_id, action, target) is False:
-            yield (br.path,
-                   f"Function '{res.logical_id}' sends failed asynchronous events to '{target}'{br.describe()}, but "
-                   f"its execution role '{role_id}' has no policy that allows {action} on it: Lambda uses the "
-                   f"execution role to write to the dead-letter queue, so those events are lost. Allow {action} "
-                   f"on '{target}' in the role's policy.")
+        for role in model.prop(res, "Role"):
+            role_id = model.lookup(role.value, ("AWS::IAM::Role",)) if isinstance(role.value, str) else None
+            need = model.together(br, role) if role_id else None
+            if need is None:
+                continue
+            grants = role_grants(model, role_id, action, target)
+            scenario = uncovered(model, need, grants) if grants is not None else None
+            if scenario is not None:
+                yield (br.path,
+                       f"Function '{res.logical_id}' sends failed asynchronous events to '{target}'{scenario.describe()}, "
+                       f"but its execution role '{role_id}' has no policy that allows {action} on it: Lambda uses "
+                       "the execution role to write to the dead-letter queue, so those events are lost. Allow "
+                       f"{action} on '{target}' in the role's policy.")
+                return

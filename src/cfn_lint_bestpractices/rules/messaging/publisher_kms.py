@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ...model import ABSENT, UNKNOWN, TemplateModel, as_list, show
 from ...model.messaging import publisher_edges
-from ...model.policies import grants_service, statements
+from ...model.policies import grants_service, statements, uncovered
+from ...model.values import Branch
 from .._base import BestPracticeRule
 
 KEY, ALIAS = ("AWS::KMS::Key",), "AWS::KMS::Alias"
@@ -24,27 +25,38 @@ class PublisherKmsKey(BestPracticeRule):
     resource_types = ("AWS::SQS::Queue", "AWS::SNS::Topic")
 
     @staticmethod
-    def _key_of(model: TemplateModel, value: str) -> str | None:
-        """The in-template key a KmsMasterKeyId value names: directly, or through an alias."""
+    def _keys_of(model: TemplateModel, value: str) -> list[tuple[str | None, Branch]]:
+        """(in-template key, scenario) for each key a KmsMasterKeyId value may name: directly, or through
+        an alias per branch of its AliasName and TargetKeyId (None: a key we cannot judge there)."""
         key = model.lookup(value, KEY)
         if key:
-            return key
+            return [(key, Branch(None))]
+        out: list[tuple[str | None, Branch]] = []
         for alias in model.of_type(ALIAS):
-            name = model.string(alias.props.get("AliasName"))
-            if name and (value == name or value.endswith(":" + name)):
-                return model.lookup_node(alias.props.get("TargetKeyId"), KEY)
-        return None
+            for name in model.prop(alias, "AliasName"):
+                if not isinstance(name.value, str) or not (value == name.value or value.endswith(":" + name.value)):
+                    continue
+                for target in model.prop(alias, "TargetKeyId"):
+                    where = model.together(Branch(None, name.conditions, (), name.params), target)
+                    if where is not None:
+                        found = model.lookup(target.value, KEY) if isinstance(target.value, str) else None
+                        out.append((found, where))
+        return out
 
     @staticmethod
-    def _key_allows(model: TemplateModel, key: str, service: str) -> bool | None:
-        """Whether the key policy lets the service generate data keys and decrypt; None if unreadable."""
+    def _key_grants(model: TemplateModel, key: str, service: str) -> list[list[Branch]] | None:
+        """For each needed action (kms:GenerateDataKey*, kms:Decrypt), the scenarios of the key policy's
+        statements that allow it to the service; None if the policy cannot be read."""
         found = statements(model, model.prop(model.resources[key], "KeyPolicy"))
         if found is None:
             return None
-        granted: set[str] = set()
+        out: list[list[Branch]] = [[] for _ in NEEDED]
         for stmt in found:
-            if stmt.effect(model) != "Allow":
+            effect = stmt.effect(model)
+            if effect == "Deny":
                 continue
+            if effect != "Allow":
+                return None
             allowed = grants_service(model, stmt, service)
             if allowed is None:
                 return None
@@ -53,26 +65,42 @@ class PublisherKmsKey(BestPracticeRule):
             actions = stmt.strings(model, "Action")
             if actions is None:
                 return None
-            granted.update(a.lower() for a in actions)
-        if granted & {"kms:*", "*"}:
-            return True
-        return all(granted & set(options) for options in NEEDED)
+            granted = {a.lower() for a in actions}
+            for i, options in enumerate(NEEDED):
+                if granted & ({"kms:*", "*"} | set(options)):
+                    out[i].append(stmt.scenario)
+        return out
 
     def findings(self, model: TemplateModel):
         reported = set()
         for edge in publisher_edges(model, alarms=True):
             dest = model.resources[edge.dest]
+            used = model.path_scenario(edge.path)
+            if used is None:
+                continue
             for br in model.prop(dest, "KmsMasterKeyId"):
                 value = br.value
                 if value is ABSENT or value is UNKNOWN or not isinstance(value, str):
+                    continue
+                need = model.together(br, used)
+                if need is None:
                     continue
                 kind = "Queue" if dest.type == "AWS::SQS::Queue" else "Topic"
                 if value.endswith(("alias/aws/sqs", "alias/aws/sns")):
                     problem = (f"is encrypted with the AWS managed key {show(value)}, whose key policy cannot be "
                                f"changed to let {edge.service} use it")
+                    scenario = need
                 else:
-                    key = self._key_of(model, value)
-                    if not key or self._key_allows(model, key, edge.service) is not False:
+                    scenario = None
+                    for key, where in self._keys_of(model, value):
+                        both = model.together(need, where)
+                        grants = self._key_grants(model, key, edge.service) if key and both else None
+                        if grants is None:
+                            continue
+                        scenario = next((s for g in grants if (s := uncovered(model, both, g)) is not None), None)
+                        if scenario is not None:
+                            break
+                    if scenario is None:
                         continue
                     problem = (f"is encrypted with key '{key}', whose key policy does not let {edge.service} use "
                                "it (kms:GenerateDataKey* and kms:Decrypt)")
@@ -80,6 +108,6 @@ class PublisherKmsKey(BestPracticeRule):
                     continue
                 reported.add((edge.dest, edge.service, br.path))
                 yield (br.path,
-                       f"{kind} '{edge.dest}' {problem}{br.describe()}, so what {edge.label} sends through "
+                       f"{kind} '{edge.dest}' {problem}{scenario.describe()}, so what {edge.label} sends through "
                        f"{edge.service} is never delivered. Use a customer managed key whose policy allows "
                        f"Principal {{Service: {edge.service}}} kms:GenerateDataKey* and kms:Decrypt.")

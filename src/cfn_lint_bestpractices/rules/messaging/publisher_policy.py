@@ -6,7 +6,8 @@ from __future__ import annotations
 from ...fixes import Append, Fix, NoFix
 from ...model import TemplateModel
 from ...model.messaging import QUEUE_TYPE as QUEUE, publisher_edges
-from ...model.queue_policies import DELIVERY_ACTIONS, destination_policies, policy_allows
+from ...model.policies import uncovered
+from ...model.queue_policies import DELIVERY_ACTIONS, destination_policy_scenarios, policy_grants
 from ...model.template import Resource
 from .._base import BestPracticeRule
 
@@ -35,38 +36,55 @@ class PublisherResourcePolicy(BestPracticeRule):
         if "*" in connected:
             return  # a connector to a destination we cannot name might be the one that grants it
         edges = [e for e in edges if e.dest not in connected]
-        policies, unresolved = destination_policies(model, POLICY_TYPES)
+        policies, unresolved = destination_policy_scenarios(model, POLICY_TYPES)
         if unresolved:
             return  # a policy for a queue or topic we cannot name might be the one that allows it
         for edge in edges:
             dest = model.resources[edge.dest]
             service = edge.service
-            verdicts = [policy_allows(model, p, service, DELIVERY_ACTIONS[dest.type]) for p in policies.get(edge.dest, [])]
-            if None in verdicts:
+            # the delivery is needed where its source value is used and the destination exists
+            need = model.path_scenario(edge.path)
+            need = need and model.together(need, model.exists(dest))
+            if need is None:
                 continue
-            kind = "queue" if dest.type == QUEUE else "topic"
-            action = "sqs:SendMessage" if dest.type == QUEUE else "sns:Publish"
-            if True not in verdicts:
-                policy_type = "AWS::SQS::QueuePolicy" if dest.type == QUEUE else "AWS::SNS::TopicPolicy"
-                effect = ("S3 cannot validate the destination and the bucket's notification fails to create"
-                          if edge.publisher == "s3" else "every delivery is refused")
+            named = policies.get(edge.dest, [])
+            grants, allowing = [], []
+            for policy, applies in named:
+                found = policy_grants(model, policy, service, DELIVERY_ACTIONS[dest.type])
+                if found is None:
+                    break
+                here = [w for g in found if (w := model.together(g, applies)) is not None]
+                grants += here
+                if any(model.together(w, need) is not None for w in here) and policy not in allowing:
+                    allowing.append(policy)
+            else:
+                yield from self._judge(model, edge, dest, need, grants, [a for _, a in named], allowing)
+
+    def _judge(self, model: TemplateModel, edge, dest, need, grants: list, applies: list, allowing: list):
+        service = edge.service
+        kind = "queue" if dest.type == QUEUE else "topic"
+        action = "sqs:SendMessage" if dest.type == QUEUE else "sns:Publish"
+        scenario = uncovered(model, need, grants, applies)
+        if scenario is not None:
+            policy_type = "AWS::SQS::QueuePolicy" if dest.type == QUEUE else "AWS::SNS::TopicPolicy"
+            effect = ("S3 cannot validate the destination and the bucket's notification fails to create"
+                      if edge.publisher == "s3" else "every delivery is refused")
+            yield (edge.path,
+                   f"{edge.label[0].upper() + edge.label[1:]} delivers to {kind} '{edge.dest}', but no "
+                   f"{policy_type} lets {service} {action} to it{scenario.describe()}, so {effect}. Add a policy "
+                   f"statement that allows Principal {{Service: {service}}} {action} on the {kind}, with an "
+                   "aws:SourceArn condition naming the sender.",
+                   NoFix("a policy statement (and its aws:SourceArn condition) is left to you"))
+            return
+        if edge.publisher == "s3" and allowing:
+            if not any(model.created_after(edge.source.logical_id, p.logical_id) for p in allowing):
+                fix = self._order_fix(model, edge.source, allowing)
                 yield (edge.path,
-                       f"{edge.label[0].upper() + edge.label[1:]} delivers to {kind} '{edge.dest}', but no "
-                       f"{policy_type} lets {service} {action} to it, so {effect}. Add a policy "
-                       f"statement that allows Principal {{Service: {service}}} {action} on the {kind}, with an "
-                       "aws:SourceArn condition naming the sender.",
-                       NoFix("a policy statement (and its aws:SourceArn condition) is left to you"))
-                continue
-            if edge.publisher == "s3":
-                allowing = [p.logical_id for p, v in zip(policies[edge.dest], verdicts) if v]
-                if not any(model.created_after(edge.source.logical_id, p) for p in allowing):
-                    fix = self._order_fix(model, edge.source, [model.resources[p] for p in allowing])
-                    yield (edge.path,
-                           f"{edge.label[0].upper() + edge.label[1:]} notifies {kind} '{edge.dest}', whose policy "
-                           f"'{allowing[0]}' allows it, but '{edge.source.logical_id}' does not wait for that policy: "
-                           "S3 checks the destination when the notification is created and fails with 'Unable to "
-                           f"validate the following destination configurations'. Add DependsOn: {allowing[0]} "
-                           f"to '{edge.source.logical_id}'.", fix)
+                       f"{edge.label[0].upper() + edge.label[1:]} notifies {kind} '{edge.dest}', whose policy "
+                       f"'{allowing[0].logical_id}' allows it, but '{edge.source.logical_id}' does not wait for that "
+                       "policy: S3 checks the destination when the notification is created and fails with 'Unable "
+                       f"to validate the following destination configurations'. Add DependsOn: "
+                       f"{allowing[0].logical_id} to '{edge.source.logical_id}'.", fix)
 
     @staticmethod
     def _order_fix(model: TemplateModel, bucket: Resource, allowing: list):

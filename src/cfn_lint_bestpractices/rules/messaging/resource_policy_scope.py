@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ...model import ABSENT, UNKNOWN, TemplateModel, as_list, show
-from ...model.policies import statements
+from ...model.policies import statements, uncovered
 from ...model.values import Branch
 from .._base import BestPracticeRule
 
@@ -180,10 +180,11 @@ class ResourcePolicyScope(BestPracticeRule):
             for principal in model.prop(policy, "Principal"):
                 if principal.value != "*":
                     continue
-                conditions = [c for c in model.prop(policy, "Condition") if c.value is not ABSENT
-                              and model.together(c, principal) is not None]
-                if not conditions:
+                # a Condition present in some scenarios scopes the grant only there
+                conditions = [c for c in model.prop(policy, "Condition") if c.value is not ABSENT]
+                open_in = uncovered(model, principal, conditions)
+                if open_in is not None:
                     yield (principal.path,
                            f"Event bus policy '{policy.logical_id}' lets everyone (Principal *) put events"
-                           f"{principal.describe()} with no Condition: any account can send events to the bus. "
+                           f"{open_in.describe()} with no Condition: any account can send events to the bus. "
                            "Add a Condition (aws:PrincipalOrgID) or name the account.")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ...model import Branch, TemplateModel, show
+from ...model import ABSENT, Branch, TemplateModel, show
+from ...model.policies import uncovered
 from ...model.values import is_literal
 from .._base import BestPracticeRule
 
@@ -50,8 +51,12 @@ class CognitoCallbackUrls(BestPracticeRule):
 
     @staticmethod
     def _items(model: TemplateModel, res, key: str) -> Iterator[tuple[Branch, list]]:
-        """(list branch, [(item branch with absolute path)]) for a list property."""
+        """(list branch, [(item branch with absolute path)]) for a list property; an absent list (in a
+        scenario, `AWS::NoValue`) has no items."""
         for br in model.prop(res, key):
+            if br.value is ABSENT:
+                yield br, []
+                continue
             if not isinstance(br.value, list):
                 continue
             items = []
@@ -92,24 +97,26 @@ class CognitoCallbackUrls(BestPracticeRule):
 
     @staticmethod
     def _in_callbacks(model: TemplateModel, res, br: Branch, callbacks: list):
-        """DefaultRedirectURI must be one of the CallbackURLs, in every scenario where both are known."""
-        found_any = False
+        """DefaultRedirectURI must be one of the CallbackURLs, in every scenario where both are known: an
+        item that exists only in some scenarios (under `Fn::If`) matches only there."""
         for lst, items in callbacks:
-            scenario = model.together(lst, br)
-            if scenario is None:
+            need = model.together(br, lst)
+            if need is None:
                 continue
-            found_any = True
-            values = [i for i in items if model.together(i, br) is not None]
+            values = [i for i in items if i.value is not ABSENT and model.together(i, need) is not None]
             if not is_literal(br.value) or not all(is_literal(i.value) for i in values):
                 continue  # a deploy-time value (or one we cannot know) may be the one that matches
-            if br.value not in [i.value for i in values]:
+            scenario = uncovered(model, need, [i for i in values if i.value == br.value])
+            if scenario is None:
+                continue
+            if lst.value is ABSENT:
+                yield (br.path,
+                       f"App client '{res.logical_id}' sets DefaultRedirectURI {show(br.value)} but no CallbackURLs"
+                       f"{scenario.describe()}: the default redirect URI must be one of the CallbackURLs, so Cognito "
+                       "rejects the client. Add it to CallbackURLs.")
+            else:
                 yield (br.path,
                        f"DefaultRedirectURI {show(br.value)} of app client '{res.logical_id}' is not one of its "
                        f"CallbackURLs{scenario.describe()}: Cognito rejects the client. Add it to CallbackURLs "
                        "or choose one of them.")
-                return
-        if not found_any and "CallbackURLs" not in res.props:
-            yield (br.path,
-                   f"App client '{res.logical_id}' sets DefaultRedirectURI {show(br.value)} but no CallbackURLs"
-                   f"{br.describe()}: the default redirect URI must be one of the CallbackURLs, so Cognito "
-                   "rejects the client. Add it to CallbackURLs.")
+            return

@@ -60,33 +60,38 @@ class IamBroadManagedPolicies(BestPracticeRule):
                         yield Branch(sub.value, both.conditions, path, both.params)
 
     @staticmethod
-    def _workload(model: TemplateModel, role) -> str | None:
-        """The workload service that may assume the role, else None."""
+    def _workloads(model: TemplateModel, role) -> list[tuple[str, Branch]]:
+        """(workload service that may assume the role, the scenario of the trust statement that lets it),
+        per Fn::If variant of the trust policy."""
+        out = []
         found = statements(model, model.prop(role, "AssumeRolePolicyDocument"))
         for stmt in found or ():
             if stmt.effect(model) != "Allow":
                 continue
             for service in WORKLOAD_SERVICES:
                 if grants_service(model, stmt, service) and stmt.field(model, "Principal") != "*":
-                    return service
-        return None
+                    out.append((service, stmt.scenario))
+                    break
+        return out
 
     @staticmethod
-    def _deployment_role(model: TemplateModel, role) -> bool:
-        """Whether only CloudFormation may assume the role (a stack's service role, which needs the
-        permissions to create whatever the stacks it deploys declare)."""
+    def _beyond_deployment(model: TemplateModel, role) -> list[Branch]:
+        """The scenarios of the trust statements that let something other than CloudFormation assume the
+        role (a stack's service role, which only CloudFormation assumes, needs the permissions to create
+        whatever the stacks it deploys declare); [Branch(None)] when the trust policy allows nothing or
+        cannot be read."""
         found = statements(model, model.prop(role, "AssumeRolePolicyDocument"))
         allows = [st for st in found or () if st.effect(model) == "Allow"]
         if not allows:
-            return False
+            return [Branch(None)]
+        out = []
         for stmt in allows:
             principal = stmt.field(model, "Principal")
-            if not isinstance(principal, dict) or set(principal) != {"Service"}:
-                return False
-            services = [model.one(p) for p in as_list(principal["Service"])]
-            if services != ["cloudformation.amazonaws.com"] * len(services):
-                return False
-        return True
+            services = [model.one(p) for p in as_list(principal["Service"])] \
+                if isinstance(principal, dict) and set(principal) == {"Service"} else None
+            if services is None or services != ["cloudformation.amazonaws.com"] * len(services):
+                out.append(stmt.scenario)
+        return out
 
     def findings(self, model: TemplateModel):
         seen = set()
@@ -95,36 +100,43 @@ class IamBroadManagedPolicies(BestPracticeRule):
             key = "Policies" if sam else "ManagedPolicyArns"
             if key not in res.props:
                 continue
-            workload = None
+            # (what runs workload code with the policy, in which scenario)
+            workloads: list[tuple[str, Branch]] = []
             if sam:
                 kind = "SAM function" if res.type == "AWS::Serverless::Function" else "SAM state machine"
-                workload = f"the policy goes to the {kind}'s execution role"
+                workloads = [(f"the policy goes to the {kind}'s execution role", Branch(None))]
             else:
                 kind = res.type.rsplit("::", 1)[-1]
-                service = self._workload(model, res) if res.type == "AWS::IAM::Role" else None
-                workload = f"the role is assumed by {service}" if service else None
-            deployment = None
+                if res.type == "AWS::IAM::Role":
+                    workloads = [(f"the role is assumed by {service}", where)
+                                 for service, where in self._workloads(model, res)]
+            beyond = None
             for item in self._items(model, res, key):
                 name = managed_policy_name(item.value, sam)
                 if not name:
                     continue
                 low = name.lower()
                 if low in ADMIN_LEVEL:
-                    if deployment is None:
-                        deployment = res.type == "AWS::IAM::Role" and self._deployment_role(model, res)
-                    if deployment:
-                        continue
+                    if beyond is None:
+                        beyond = self._beyond_deployment(model, res) if res.type == "AWS::IAM::Role" else [Branch(None)]
+                    # reported where the role is not a deployment role only
+                    scenario = next((s for b in beyond if (s := model.together(item, b)) is not None), None)
                     why = f"it grants {ADMIN_LEVEL[low]}"
-                elif low.endswith("fullaccess") and workload:
+                elif low.endswith("fullaccess"):
+                    # reported where a workload service may assume the role
+                    scenario, workload = next(((s, w) for w, b in workloads
+                                               if (s := model.together(item, b)) is not None), (None, None))
                     why = (f"{workload}, so the code it runs may call every action of the service on every "
                            "resource of the account")
                 else:
+                    continue
+                if scenario is None:
                     continue
                 fix = ("use a SAM policy template (DynamoDBCrudPolicy, S3ReadPolicy, SQSSendMessagePolicy...) or an "
                        "inline statement with the actions and ARNs it needs") if sam else (
                        "replace it with a policy that names the actions and ARNs it needs")
                 message = (f"{kind[:1].upper() + kind[1:]} '{res.logical_id}' attaches the AWS managed policy {name}"
-                           f"{item.describe()}: {why}. To keep least privilege, {fix}.")
+                           f"{scenario.describe()}: {why}. To keep least privilege, {fix}.")
                 if (item.path, message) not in seen:
                     seen.add((item.path, message))
                     yield item.path, message

@@ -7,6 +7,7 @@ import re
 from ...fixes import Fix, Set
 from ...model import TemplateModel
 from ...model.iam_documents import identity_documents, resource_documents, text_in
+from ...model.values import node_at
 from .._base import BestPracticeRule
 
 # A policy variable (${aws:username}, ${s3:prefix}; ${!aws:username} inside Fn::Sub), not a
@@ -24,9 +25,9 @@ def _label(model: TemplateModel, res, path: tuple) -> str:
     if prop == "AssumeRolePolicyDocument":
         return f"The trust policy of {owner}"
     if prop == "Policies" and not res.type.startswith("AWS::Serverless::"):
-        index = next((k for k in path[4:] if isinstance(k, int)), None)
-        items = res.props.get("Policies")
-        item = items[index] if isinstance(items, list) and isinstance(index, int) and index < len(items) else None
+        # the policy item the document's path went through (inside the Fn::If branch it took, if any)
+        item = node_at(model.template, path[:-1]) if path[-1:] == ("PolicyDocument",) else None
+        # a PolicyName under Fn::If has no single value: the label stays generic
         name = model.one(item.get("PolicyName")) if isinstance(item, dict) else None
         if isinstance(name, str):
             return f"Policy '{name}' of {owner}"

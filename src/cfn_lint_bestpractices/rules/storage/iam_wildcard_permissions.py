@@ -207,7 +207,7 @@ class IamWildcardPermissions(BestPracticeRule):
                 field, (grant, why), scenario, listed = found
                 if not service_roles and listed and self._own_service_only(model, res, listed):
                     continue
-                where = path + (field,)
+                where = path + stmt.at(field)
                 message = (f"{_label(res)} {grant}{scenario.describe()}: {why}. Grant the actions the workload calls on "
                            "the ARNs of its resources (or add a Condition that narrows the statement).")
                 if (where, message) not in seen:

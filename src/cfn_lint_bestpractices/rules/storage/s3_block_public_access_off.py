@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ...model import ABSENT, UNKNOWN, TemplateModel, as_bool, as_list
-from ...model.policies import statements
-from ...model.s3 import BUCKET
+from ...model.policies import statements, uncovered
+from ...model.s3 import BUCKET, bucket_policies
 from ...model.values import Branch
 from .._base import BestPracticeRule
 
@@ -53,78 +53,92 @@ class S3BlockPublicAccessOff(BestPracticeRule):
         return [(scenario, off) for scenario, off in combos if off]
 
     @staticmethod
-    def _public_policy(model: TemplateModel, bucket, scenario: Branch) -> bool | None:
-        """Whether a bucket policy of the template may grant the bucket to everyone in the scenario: an
-        Allow statement for Principal '*' (with or without a condition); None when it cannot be read."""
-        by_bucket, _ = model.bucket_policies
-        for policy in by_bucket.get(bucket.logical_id, []):
+    def _public_policy(model: TemplateModel, bucket, policies: list) -> list[Branch] | None:
+        """The scenarios in which a bucket policy of the template may grant the bucket to everyone: an
+        Allow statement for Principal '*' (with or without a condition), or one we cannot read, where the
+        policy applies to the bucket; a website (whose public policy may be managed elsewhere) counts too.
+        None when a policy cannot be read."""
+        out = []
+        for policy, applies in policies:
             found = statements(model, model.prop(policy, "PolicyDocument"))
             if found is None:
                 return None
             for stmt in found:
-                if model.together(scenario, stmt.scenario, model.exists(policy)) is None:
+                where = model.together(stmt.scenario, applies)
+                if where is None:
                     continue
                 effect = stmt.effect(model)
                 if effect == "Deny":
                     continue
                 principal = stmt.field(model, "Principal")
                 if effect is UNKNOWN or principal is UNKNOWN or "NotPrincipal" in stmt.raw:
-                    return None
+                    out.append(where)
+                    continue
                 if isinstance(principal, dict):
                     principal = [model.one(p) for p in as_list(principal.get("AWS", []))]
                 if "*" in as_list(principal) or UNKNOWN in as_list(principal):
-                    return True
-        return False
+                    out.append(where)
+        out += [w for w in model.prop(bucket, "WebsiteConfiguration") if w.value is not ABSENT]
+        return out
 
     @staticmethod
-    def _acls(model: TemplateModel, bucket, scenario: Branch) -> bool | None:
-        """Whether ACLs may matter in the scenario: a public canned ACL, or ACLs enabled (Object
-        Ownership ObjectWriter or BucketOwnerPreferred, through which the application may write public
-        object ACLs); None when that cannot be known."""
+    def _acls(model: TemplateModel, bucket) -> list[Branch]:
+        """The scenarios in which ACLs may matter: a public canned ACL, or ACLs enabled (Object Ownership
+        ObjectWriter or BucketOwnerPreferred, through which the application may write public object
+        ACLs), or a value that cannot be known."""
+        out = []
         for acl in model.prop(bucket, "AccessControl"):
-            if model.together(acl, scenario) is None:
-                continue
-            if acl.value is UNKNOWN:
-                return None
-            if acl.value in PUBLIC_ACLS:
-                return True
+            if acl.value is UNKNOWN or acl.value in PUBLIC_ACLS:
+                out.append(acl)
         for rule in model.entries(bucket, "OwnershipControls", "Rules"):
             for owner in model.within(rule, "ObjectOwnership"):
-                if model.together(owner, scenario) is None:
-                    continue
                 if owner.value is UNKNOWN or owner.value in ACLS_ENABLED:
-                    return True
-        return False
+                    out.append(owner)
+        return out
 
     def findings(self, model: TemplateModel):
         buckets = model.of_type(BUCKET)
-        if not buckets or model.bucket_policies[1]:
+        by_bucket, unresolved = bucket_policies(model)
+        if not buckets or unresolved:
             return  # a policy on a bucket we cannot name may be any bucket's
         for bucket in buckets:
+            policies = by_bucket.get(bucket.logical_id, [])
             for config in model.prop(bucket, "PublicAccessBlockConfiguration"):
                 if not isinstance(config.value, dict):
                     continue  # absent (all on), or not a map we can read
-                for scenario, off in self._off(model, config):
-                    policy = self._public_policy(model, bucket, scenario) if set(off) & set(POLICY_FLAGS) else False
-                    acls = self._acls(model, bucket, scenario) if set(off) & set(ACL_FLAGS) else False
-                    if policy is None or acls is None:
+                for need, off in self._off(model, config):
+                    found = self._needless(model, bucket, policies, need, off)
+                    if found is None:
                         continue
-                    needless = [f for f in off if (f in POLICY_FLAGS and not policy) or (f in ACL_FLAGS and not acls)]
-                    if not needless:
-                        continue
-                    website = any(w.value is not ABSENT and model.together(w, scenario) is not None
-                                  for w in model.prop(bucket, "WebsiteConfiguration"))
-                    if website and set(needless) & set(POLICY_FLAGS):
-                        continue  # a website bucket whose public policy may be managed elsewhere
+                    scenario, needless = found
                     shown = ", ".join(f"{f} false" for f in needless)
                     nothing = []
                     if set(needless) & set(POLICY_FLAGS):
                         nothing.append("no bucket policy statement for Principal '*'")
                     if set(needless) & set(ACL_FLAGS):
                         nothing.append("no public canned ACL, and ACLs disabled by Object Ownership")
-                    yield (scenario.path,
+                    yield (need.path,
                            f"Bucket '{bucket.logical_id}' turns off Block Public Access ({shown}){scenario.describe()}, "
                            f"but the template grants nothing public ({'; '.join(nothing)}): the guard is gone for "
                            "nothing, and a public policy or ACL added later by hand or by a script would be accepted. "
                            "Remove these settings (every flag is on by default) or set them to true.")
                     break
+
+    def _needless(self, model: TemplateModel, bucket, policies: list, need: Branch, off: list[str]):
+        """(scenario, the flags that are off for nothing there) for a scenario of `need` in which the flags
+        that are off guard nothing public (all of them if one scenario has it so), else None."""
+        policy_off = [f for f in off if f in POLICY_FLAGS]
+        acl_off = [f for f in off if f in ACL_FLAGS]
+        policy = self._public_policy(model, bucket, policies) if policy_off else []
+        if policy is None:
+            return None
+        acls = self._acls(model, bucket) if acl_off else []
+        applies = [a for _, a in policies]
+        tries = [(policy + acls, policy_off + acl_off)]
+        if policy_off and acl_off:
+            tries += [(policy, policy_off), (acls, acl_off)]
+        for grants, flags in tries:
+            scenario = uncovered(model, need, grants, applies)
+            if scenario is not None:
+                return scenario, [f for f in off if f in flags]
+        return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...model import ABSENT, UNKNOWN, TemplateModel, as_bool, as_list
 from ...model.policies import statements
-from ...model.s3 import BUCKET
+from ...model.s3 import BUCKET, bucket_policies
 from ...model.values import Branch
 from .._base import BestPracticeRule
 
@@ -90,9 +90,9 @@ class S3PublicAccess(BestPracticeRule):
         return actions or None
 
     def _policy_findings(self, model: TemplateModel, bucket, flags: list[Branch]):
-        by_bucket, _ = model.bucket_policies
+        by_bucket, _ = bucket_policies(model)
         websites = [br for br in model.prop(bucket, "WebsiteConfiguration")]
-        for policy in by_bucket.get(bucket.logical_id, []):
+        for policy, applies in by_bucket.get(bucket.logical_id, []):
             found = statements(model, model.prop(policy, "PolicyDocument")) or []
             public = [(stmt, actions) for stmt in found if (actions := self._public_statement(model, stmt))]
             for flag in flags:
@@ -100,7 +100,8 @@ class S3PublicAccess(BestPracticeRule):
                     continue
                 scope, granted = None, []
                 for stmt, actions in public:
-                    both = model.together(scope or flag, stmt.scenario, model.exists(policy))
+                    # the statement's scenario holds where the policy exists; `applies`: where it names this bucket
+                    both = model.together(scope or flag, stmt.scenario, applies)
                     if both is None:
                         continue
                     if {a.lower() for a in actions} <= WEBSITE_READ and any(

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from typing import Any
 
 from ...fixes import Append, Fix, NoFix, Set
 from ...model import ABSENT, UNKNOWN, TemplateModel, as_bool, as_list, show
-from ...model.values import Branch, merge_conditions
-from ...model.policies import statements
+from ...model.values import Branch
+from ...model.policies import holds_in, statements, uncovered
+from ...model.s3 import bucket_policies
 from .._base import BestPracticeRule
-
-# Beyond this many conditions in one policy we only judge the unconditional statements.
-_MAX_CONDITION_NAMES = 4
-
 
 def _glob(pattern: str, value: str) -> bool:
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
@@ -93,41 +89,22 @@ class S3SecureTransport(BestPracticeRule):
         return isinstance(stmt, dict) and model.one(stmt.get("Effect")) == "Allow" \
             and self._secure_transport(model.one(stmt.get("Condition")), True)
 
-    # -- one policy ---------------------------------------------------------------------------
-    def _statements(self, model: TemplateModel, policy) -> list[Branch] | None:
+    # -- the bucket's policies ------------------------------------------------------------------
+    def _judged(self, model: TemplateModel, policy, applies: Branch, arn: str) -> list | None:
+        """(statement scenario where the policy applies to the bucket, verdict, allows on true) for each
+        statement of a policy; None when the document cannot be read."""
         found = statements(model, model.prop(policy, "PolicyDocument"))
         if found is None:
             return None
-        return [Branch(st.raw, st.scenario.conditions, (), st.scenario.params) for st in found]
-
-    def _failing_scenario(self, model: TemplateModel, policy, arn: str, exists: Branch):
-        """(scenario, allow_on_true) for a scenario in which the policy does not enforce HTTPS, or
-        None when it always does (or cannot be judged)."""
-        statements = self._statements(model, policy)
-        if statements is None:
-            return None
-        verdicts = [(st, self._enforces(model, st.value, arn)) for st in statements]
-        names = sorted({n for st in statements for n, _ in st.conditions})
-        if len(names) > _MAX_CONDITION_NAMES:
-            names = []
-            verdicts = [(st, v) for st, v in verdicts if not st.conditions]
-        for values in itertools.product((True, False), repeat=len(names)):
-            scenario = tuple(zip(names, values))
-            scenario_branch = model.together(Branch(None, scenario), exists)
-            if scenario_branch is None:
-                continue
-            scenario = scenario_branch.conditions
-            active = [(st, v) for st, v in verdicts if merge_conditions(scenario, st.conditions) == scenario]
-            if any(v is True for _, v in active):
-                continue
-            if any(v is None for _, v in active):
-                return None
-            allow_true = any(self._allows_on_true(model, st.value) for st, _ in active)
-            return scenario, allow_true
-        return None
+        out = []
+        for st in found:
+            where = model.together(st.scenario, applies)
+            if where is not None:
+                out.append((where, self._enforces(model, st.raw, arn), self._allows_on_true(model, st.raw)))
+        return out
 
     def findings(self, model: TemplateModel):
-        by_bucket, unresolved = model.bucket_policies
+        by_bucket, unresolved = bucket_policies(model)
         if unresolved:
             return  # a policy for a bucket we cannot name might be the one that protects any of these
         for bucket in model.of_type("AWS::S3::Bucket"):
@@ -141,21 +118,40 @@ class S3SecureTransport(BestPracticeRule):
                        "HTTP. Add an AWS::S3::BucketPolicy with a statement that denies s3:* to Principal '*' on "
                        "the bucket and its objects when aws:SecureTransport is false.", self._new_policy_fix(model, bucket))
                 continue
-            failures = []
-            for p in policies:
-                exists = model.together(model.exists(bucket), model.exists(p))
-                failures.append((p, self._failing_scenario(model, p, arn, exists) if exists else None))
-            if any(f is None for _, f in failures):
-                continue
-            policy, (scenario, allow_true) = failures[0]
-            when = Branch(None, scenario).describe()
-            note = (" An Allow conditioned on aws:SecureTransport true does not block HTTP while any other "
-                    "statement allows the request.") if allow_true else ""
-            yield (policy.prop_path("PolicyDocument"),
-                   f"Bucket policy '{policy.logical_id}' of S3 bucket '{bucket.logical_id}' does not deny requests "
-                   f"over plain HTTP{when}: no statement denies s3:* to Principal '*' on both '{show(arn)}' and "
-                   f"'{show(arn)}/*' when aws:SecureTransport is false.{note} Add such a Deny statement.",
-                   self._statement_fix(model, bucket, policies))
+            judged = []
+            for policy, applies in policies:
+                verdicts = self._judged(model, policy, applies, arn)
+                if verdicts is None:
+                    break
+                judged.append((policy, applies, verdicts))
+            else:
+                yield from self._report(model, bucket, arn, [p for p, _ in policies], judged)
+
+    def _report(self, model: TemplateModel, bucket, arn: str, policies: list, judged: list):
+        # a statement that may enforce (or cannot be judged) counts as enforcing where it holds
+        grants = [where for _, _, verdicts in judged for where, verdict, _ in verdicts if verdict is not False]
+        scenario = uncovered(model, model.exists(bucket), grants, [applies for _, applies, _ in judged])
+        if scenario is None:
+            return
+        applying = [(p, verdicts) for p, applies, verdicts in judged if holds_in(scenario, applies)]
+        if not applying:
+            yield (bucket.path,
+                   f"S3 bucket '{bucket.logical_id}' has no bucket policy{scenario.describe()}, so it accepts "
+                   "requests over plain HTTP. Add an AWS::S3::BucketPolicy with a statement that denies s3:* to "
+                   "Principal '*' on the bucket and its objects when aws:SecureTransport is false.",
+                   NoFix(f"the bucket policies of '{bucket.logical_id}' apply in other scenarios; S3 keeps one "
+                         "policy per bucket"))
+            return
+        policy, verdicts = applying[0]
+        allow_true = any(on_true and model.together(where, scenario) is not None for where, _, on_true in verdicts)
+        note = (" An Allow conditioned on aws:SecureTransport true does not block HTTP while any other "
+                "statement allows the request.") if allow_true else ""
+        yield (policy.prop_path("PolicyDocument"),
+               f"Bucket policy '{policy.logical_id}' of S3 bucket '{bucket.logical_id}' does not deny requests "
+               f"over plain HTTP{scenario.describe()}: no statement denies s3:* to Principal '*' on both "
+               f"'{show(arn)}' and '{show(arn)}/*' when aws:SecureTransport is false.{note} Add such a Deny "
+               "statement.",
+               self._statement_fix(model, bucket, policies))
 
     # -- the fix ------------------------------------------------------------------------------
     _UNSAFE = "every request over plain HTTP is denied: clients that use http:// fail"
