@@ -63,16 +63,16 @@ class S3VersioningLifecycle(BestPracticeRule):
                     out.append(both)
         return out
 
-    def _uncovered(self, model: TemplateModel, bucket, status: Branch) -> Branch | None:
+    def _uncovered(self, model: TemplateModel, bucket, status: Branch, others: list) -> Branch | None:
         """A scenario of the versioning `status` in which no lifecycle rule expires noncurrent versions,
         or None: for each rule of the list, one scenario in which it is absent or does not expire, all
-        of them (and the list's own branch) holding at once."""
+        of them (and the list's own branch, and one scenario of each list of `others`) holding at once."""
         for rules in model.prop(bucket, "LifecycleConfiguration", "Rules"):
             scope = model.together(status, rules)
             if scope is None or rules.value is UNKNOWN:
                 continue
             if rules.value is ABSENT:
-                return scope
+                return next((scenario for _, scenario in model.combine([scope], *others)), None)
             if not isinstance(rules.value, list):
                 continue
             per_rule = []
@@ -89,19 +89,21 @@ class S3VersioningLifecycle(BestPracticeRule):
                         continue  # unknown: it may expire
                     options += self._not_expiring(model, entry)
                 per_rule.append(options)
-            for _, scenario in model.combine([scope], *per_rule):
+            for _, scenario in model.combine([scope], *per_rule, *others):
                 return scenario
         return None
 
     @staticmethod
-    def _write_once(model: TemplateModel, bucket) -> bool:
-        """Whether a bucket policy of the bucket denies deleting objects and object versions to
-        everyone (Principal '*', no condition): a write-once archive."""
+    def _write_once(model: TemplateModel, bucket) -> list[str | None]:
+        """The Conditions (None: always) of the bucket policies of the bucket that deny deleting objects
+        and object versions to everyone (Principal '*', no statement condition): a write-once archive,
+        where such a policy exists."""
+        out: list[str | None] = []
         by_bucket, _ = model.bucket_policies
         for policy in by_bucket.get(bucket.logical_id, []):
             denied: list[str] = []
             for stmt in statements(model, model.prop(policy, "PolicyDocument")) or []:
-                if stmt.effect(model) != "Deny" or "Condition" in stmt.raw or policy.condition:
+                if stmt.effect(model) != "Deny" or "Condition" in stmt.raw:
                     continue
                 principal = stmt.field(model, "Principal")
                 if isinstance(principal, dict) and set(principal) == {"AWS"}:
@@ -111,30 +113,36 @@ class S3VersioningLifecycle(BestPracticeRule):
                 denied += stmt.strings(model, "Action") or []
             if all(any(fnmatchcase(action, pattern.lower()) for pattern in denied)
                    for action in ("s3:deleteobject", "s3:deleteobjectversion")):
-                return True
-        return False
+                out.append(policy.condition)
+        return out
 
     @staticmethod
     def _object_locked(model: TemplateModel, bucket) -> bool:
         """Whether S3 Object Lock keeps every new object version for a default retention period (write
-        once, read many): the bucket's own WORM, as deliberate as a policy that denies deletes."""
-        config = bucket.props.get("ObjectLockConfiguration")
-        rule = config.get("Rule") if isinstance(config, dict) else None
-        retention = rule.get("DefaultRetention") if isinstance(rule, dict) else None
-        if not isinstance(retention, dict):
-            return False
-        return (model.one(bucket.props.get("ObjectLockEnabled")) in (True, "true", "True")
-                and model.one(retention.get("Mode")) in ("COMPLIANCE", "GOVERNANCE"))
+        once, read many) in some scenario: the bucket's own WORM, as deliberate as a policy that denies
+        deletes. Read per branch; a bucket locked in one branch only is left alone (precision first:
+        which scenario the finding would hold in is the lock's, not worth guessing)."""
+        enabled = [b for b in model.bools(bucket, "ObjectLockEnabled") if b.value is True]
+        modes = [b for b in model.strings(bucket, "ObjectLockConfiguration", "Rule", "DefaultRetention", "Mode")
+                 if b.value in ("COMPLIANCE", "GOVERNANCE")]
+        return any(True for _ in model.combine(enabled, modes))
 
     def findings(self, model: TemplateModel):
         write_once = bool(self.config.get("report_write_once"))
         for bucket in model.of_type(BUCKET):
-            if not write_once and (self._write_once(model, bucket) or self._object_locked(model, bucket)):
-                continue
+            others = []
+            if not write_once:
+                if self._object_locked(model, bucket):
+                    continue
+                # a write-once policy with its own Condition exempts the bucket only where it exists
+                conditions = self._write_once(model, bucket)
+                if None in conditions:
+                    continue
+                others = [[Branch(None, ((c, False),))] for c in conditions]
             for status in model.strings(bucket, "VersioningConfiguration", "Status"):
                 if status.value != "Enabled":
                     continue
-                scenario = self._uncovered(model, bucket, status)
+                scenario = self._uncovered(model, bucket, status, others)
                 if scenario is None:
                     continue
                 yield (status.path,
