@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model import TemplateModel
 from ...model.props import bool_branches, str_branches
-from ...model import ABSENT
+from ...model import ABSENT, Branch
 from ...model.rds import DB_CLUSTER, DB_INSTANCE, cluster_members, engines, standalone
 from .._base import EnvironmentDependentRule
 
@@ -44,16 +44,32 @@ class RdsMultiAz(EnvironmentDependentRule):
             if self.exempt(cluster.logical_id):
                 continue
             instances = members.get(cluster.logical_id, [])
-            if len(instances) != 1 or instances[0].condition:
-                continue  # a second instance, or one that exists only in some environments
             aurora = [e for e in engines(model, cluster) if e.value.startswith("aurora")]
             provisioned = [b for b in str_branches(model, cluster, "EngineMode", default="provisioned")
                            if b.value == "provisioned"]
-            for _, both in model.combine(aurora, provisioned):
-                if self.test_only(model, both):
-                    continue
-                yield (cluster.path,
-                       f"Aurora cluster '{cluster.logical_id}' has one DB instance ('{instances[0].logical_id}')"
-                       f"{both.describe()}: when it fails there is no replica to fail over to. Add a second instance "
-                       "in another Availability Zone.")
+            found = next(((only, scenario) for _, both in model.combine(aurora, provisioned)
+                          for only, scenario in self._single_instance(model, instances, both)
+                          if not self.non_production(model, scenario)), None)
+            if found is None:
+                continue
+            only, scenario = found
+            yield (cluster.path,
+                   f"Aurora cluster '{cluster.logical_id}' has one DB instance ('{only.logical_id}')"
+                   f"{scenario.describe()}: when it fails there is no replica to fail over to. Add a second "
+                   "instance in another Availability Zone.")
+
+    @staticmethod
+    def _single_instance(model: TemplateModel, instances: list, where):
+        """(instance, scenario) for each scenario within `where` in which that instance is the cluster's
+        only one: it exists (its own Condition), and each other instance does not."""
+        for only in instances:
+            here = model.together(where, model.exists(only))
+            if here is None:
+                continue
+            others = [other for other in instances if other is not only]
+            if any(not other.condition for other in others):
+                continue
+            absent = [[Branch(None, ((other.condition, False),))] for other in others]
+            for _, scenario in model.combine([here], *absent):
+                yield only, scenario
                 break
