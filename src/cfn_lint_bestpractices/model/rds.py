@@ -89,3 +89,19 @@ def cluster_members(model: TemplateModel) -> tuple[dict[str, list[Resource]], bo
         else:
             unresolved = True
     return out, unresolved
+
+
+def single_member(model: TemplateModel, instances: list[Resource], where: Branch):
+    """(instance, scenario) for each scenario within `where` in which that instance is the only one of
+    `instances` (a cluster's members) that exists: its own Condition holds and each other's does not."""
+    for only in instances:
+        here = model.together(where, model.exists(only))
+        if here is None:
+            continue
+        others = [other for other in instances if other is not only]
+        if any(not other.condition for other in others):
+            continue
+        absent = [[Branch(None, ((other.condition, False),))] for other in others]
+        for _, scenario in model.combine([here], *absent):
+            yield only, scenario
+            break

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...model import Branch, TemplateModel
 from ...model.network import endpoint_covers
+from ...model.rds import single_member
 from .._base import EnvironmentDependentRule
 
 CLUSTER = "AWS::Neptune::DBCluster"
@@ -125,13 +126,14 @@ class NeptuneHighAvailability(EnvironmentDependentRule):
             if unresolved or self.exempt(cluster.logical_id):
                 continue
             instances = members.get(cluster.logical_id, [])
-            if len(instances) != 1 or instances[0].condition not in (None, cluster.condition):
-                # none here (added elsewhere), several, or one that exists only in some of the cluster's stacks
+            # an instance with its own Condition counts only where it exists
+            found = next(((only, scenario) for only, scenario in single_member(model, instances, model.exists(cluster))
+                          if not self.non_production(model, scenario)), None)
+            if found is None:
                 continue
-            if self.non_production(model, model.exists(cluster)):
-                continue
+            only, scenario = found
             yield (cluster.path,
-                   f"Neptune cluster '{cluster.logical_id}' has one DB instance ('{instances[0].logical_id}'): "
+                   f"Neptune cluster '{cluster.logical_id}' has one DB instance ('{only.logical_id}'){scenario.describe()}: "
                    "when it fails there is no read replica to fail over to, and the cluster is down until Neptune "
                    "recreates the primary (typically within 10 minutes; promoting a replica typically takes under "
                    "120 seconds). Add a second AWS::Neptune::DBInstance with this DBClusterIdentifier, "

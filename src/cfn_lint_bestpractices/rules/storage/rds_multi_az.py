@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ...model import TemplateModel
 from ...model.props import bool_branches, str_branches
-from ...model import ABSENT, Branch
-from ...model.rds import DB_CLUSTER, DB_INSTANCE, cluster_members, engines, standalone
+from ...model import ABSENT
+from ...model.rds import DB_CLUSTER, DB_INSTANCE, cluster_members, engines, single_member, standalone
 from .._base import EnvironmentDependentRule
 
 
@@ -48,7 +48,7 @@ class RdsMultiAz(EnvironmentDependentRule):
             provisioned = [b for b in str_branches(model, cluster, "EngineMode", default="provisioned")
                            if b.value == "provisioned"]
             found = next(((only, scenario) for _, both in model.combine(aurora, provisioned)
-                          for only, scenario in self._single_instance(model, instances, both)
+                          for only, scenario in single_member(model, instances, both)
                           if not self.non_production(model, scenario)), None)
             if found is None:
                 continue
@@ -58,18 +58,3 @@ class RdsMultiAz(EnvironmentDependentRule):
                    f"{scenario.describe()}: when it fails there is no replica to fail over to. Add a second "
                    "instance in another Availability Zone.")
 
-    @staticmethod
-    def _single_instance(model: TemplateModel, instances: list, where):
-        """(instance, scenario) for each scenario within `where` in which that instance is the cluster's
-        only one: it exists (its own Condition), and each other instance does not."""
-        for only in instances:
-            here = model.together(where, model.exists(only))
-            if here is None:
-                continue
-            others = [other for other in instances if other is not only]
-            if any(not other.condition for other in others):
-                continue
-            absent = [[Branch(None, ((other.condition, False),))] for other in others]
-            for _, scenario in model.combine([here], *absent):
-                yield only, scenario
-                break
