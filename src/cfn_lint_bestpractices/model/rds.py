@@ -9,14 +9,6 @@ DB_INSTANCE = "AWS::RDS::DBInstance"
 DB_CLUSTER = "AWS::RDS::DBCluster"
 
 
-def engine(model: TemplateModel, res: Resource) -> str | None:
-    """The engine when it is the same in every scenario (lower-cased), else None. A rule that judges an
-    engine together with other values reads `engines` instead: the engine a parameter chooses decides
-    the conditions that compare that parameter."""
-    value = model.resolver.one(res.props.get("Engine"))
-    return value.lower() if isinstance(value, str) and TOKEN_OPEN not in value else None
-
-
 def engines(model: TemplateModel, res: Resource, unknown: bool = False) -> list[Branch]:
     """The engine per scenario, lower-cased: one Branch per `Fn::If` branch and per parameter value
     that the rule's policy judges (`Engine: !Ref Engine` is the Default, or each allowed value), with
