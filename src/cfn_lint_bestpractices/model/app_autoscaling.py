@@ -120,7 +120,8 @@ def dynamodb_targets(model: TemplateModel) -> tuple[dict[tuple[str, str | None],
             if name:
                 by_name.setdefault(name, table.logical_id)
         out: dict[tuple[str, str | None], set[str]] = {}
-        for _, rid, dim in targets:
+        where: dict[tuple[str, str | None], list[tuple[set[str], Resource]]] = {}
+        for target, rid, dim in targets:
             parts = rid.split("/")
             if len(parts) < 2 or parts[0] != "table":
                 unresolved = True
@@ -153,6 +154,16 @@ def dynamodb_targets(model: TemplateModel) -> tuple[dict[tuple[str, str | None],
             else:
                 continue
             out.setdefault((table, index), set()).update(kinds)
-        return out, unresolved
+            where.setdefault((table, index), []).append((kinds, target))
+        return out, unresolved, where
 
-    return model.memo("app_autoscaling.dynamodb", build)
+    out, unresolved, _ = model.memo("app_autoscaling.dynamodb", build)
+    return out, unresolved
+
+
+def dynamodb_target_resources(model: TemplateModel) -> dict[tuple[str, str | None], list[tuple[set[str], Resource]]]:
+    """(table logical id, index name, None for the table, '*' for an index we cannot name) -> (the
+    dimensions scaled, the scalable target) for each target: a target with its own Condition scales
+    only where it exists. Read `dynamodb_targets` first for whether some target cannot be told."""
+    dynamodb_targets(model)
+    return model.memo("app_autoscaling.dynamodb", lambda: None)[2]

@@ -85,6 +85,11 @@ class BestPracticeRule(CloudFormationLintRule):
     # every_allowed_value, judge every branch.
     conditions_at_defaults: bool = False
 
+    # The default of the option every_allowed_value (W and I rules): False judges a parameter at its
+    # Default; a rule that tells production from other scenarios itself (EnvironmentDependentRule)
+    # judges every allowed value, so that the production value of an `Env` parameter is seen.
+    every_allowed_value_default: bool = False
+
     @property
     def across_stacks(self) -> bool:
         """Whether the rule relates resources to each other: in an application it then also sees the
@@ -103,7 +108,8 @@ class BestPracticeRule(CloudFormationLintRule):
         super().__init__()
         self.config_definition = {k: dict(v) for k, v in self.options.items()}
         if self.id[:1] in ("W", "I"):
-            self.config_definition.setdefault("every_allowed_value", dict(EVERY_ALLOWED_VALUE))
+            self.config_definition.setdefault("every_allowed_value", dict(EVERY_ALLOWED_VALUE,
+                                                                          default=self.every_allowed_value_default))
         self.configure()
 
     def judges_every_value(self) -> bool:
@@ -185,6 +191,9 @@ class EnvironmentDependentRule(TestResourcesAware, BestPracticeRule):
         },
         "test_conditions": TEST_CONDITIONS_OPTION,
     }
+
+    # production is one of the scenarios: `Env` defaulting to dev must not hide what happens at prod
+    every_allowed_value_default = True
 
     def exempt(self, logical_id: str) -> bool:
         """Whether `exempt_resources` names the resource by its logical id or its construct path."""

@@ -21,11 +21,16 @@ class _Config:
 
 def _label(path: tuple) -> str:
     """A configuration named by its list and index (`QueueConfigurations[0]`), also when an Fn::If
-    chooses it (its path then goes on through `Fn::If`)."""
-    for i in range(len(path) - 1):
-        if isinstance(path[i], str) and path[i].endswith("Configurations") and isinstance(path[i + 1], int):
-            return f"{path[i]}[{path[i + 1]}]"
-    return f"{path[-2]}[{path[-1]}]"
+    chooses it or the whole list (the path then goes on through `Fn::If` before or after the index)."""
+    for k in range(len(path) - 1, -1, -1):
+        if isinstance(path[k], str) and path[k].endswith("Configurations"):
+            j = k + 1
+            while j + 1 < len(path) and path[j] == "Fn::If":
+                j += 2
+            if j < len(path) and isinstance(path[j], int):
+                return f"{path[k]}[{path[j]}]"
+            break
+    return ".".join(str(p) for p in path[3:]) or str(path[-1])
 
 
 def _events_overlap(a: str, b: str) -> bool:
@@ -55,6 +60,19 @@ def _filter(model: TemplateModel, rules: Any) -> tuple[str, str] | None:
     return prefix, suffix
 
 
+def _event_branches(model: TemplateModel, node: Any, where: Branch) -> Iterator[tuple[list[str], Branch]]:
+    """The event types of a configuration (one `Event`, or a list of `Events`) per branch, each with
+    the scenario it holds in (within `where`, the configuration's own); branches whose events cannot
+    be known are left out."""
+    for br in model.branches(node):
+        both = model.together(br, where)
+        if both is None or br.value is ABSENT:
+            continue
+        events = [model.one(e) for e in as_list(br.value)]
+        if events and all(isinstance(e, str) for e in events):
+            yield events, Branch(None, both.conditions, where.path, both.params)
+
+
 def _sam_rules(props: dict) -> Any:
     flt = props.get("Filter")
     key = flt.get("S3Key") if isinstance(flt, dict) else None
@@ -76,27 +94,28 @@ class S3NotificationCompatibility(BestPracticeRule):
         for note in s3_notifications(model):
             if note.bucket != bucket.logical_id:
                 continue
-            events = [model.one(e) for e in as_list(note.events)] if note.events is not None else []
             keys = _filter(model, note.rules)
-            if keys is None or not events or not all(isinstance(e, str) for e in events):
+            if keys is None or note.events is None:
                 continue
+            # a destination that is not one value (`!If [C, QueueA, QueueB]`) is UNKNOWN here, and two
+            # UNKNOWN destinations count as the same one: not judged (silence, never a false clash)
             target = model.one(note.dest)
             dest = model.lookup(target, ("AWS::Lambda::Function", "AWS::Serverless::Function")) or target
             label = _label(note.path) if not note.cdk else f"{_label(note.path)} of '{note.source.logical_id}'"
-            yield _Config(label, events, keys[0], keys[1], note.path, dest, note.scenario)
+            for events, scenario in _event_branches(model, note.events, note.scenario):
+                yield _Config(label, events, keys[0], keys[1], note.path, dest, scenario)
         for fn in model.functions:
             for name, (etype, props, path) in fn.events().items():
                 if etype != "S3" or not isinstance(props, dict):
                     continue
                 if model.lookup_node(props.get("Bucket"), ("AWS::S3::Bucket",)) != bucket.logical_id:
                     continue
-                events = [model.one(e) for e in (props.get("Events") if isinstance(props.get("Events"), list)
-                                                          else [props.get("Events")])]
                 keys = _filter(model, _sam_rules(props))
-                if keys is None or not events or not all(isinstance(e, str) for e in events):
+                if keys is None:
                     continue
-                yield _Config(f"S3 event '{name}' of '{fn.logical_id}'", events, keys[0], keys[1], path,
-                              fn.logical_id, model.exists(fn.resource))
+                for events, scenario in _event_branches(model, props.get("Events"), model.exists(fn.resource)):
+                    yield _Config(f"S3 event '{name}' of '{fn.logical_id}'", events, keys[0], keys[1], path,
+                                  fn.logical_id, scenario)
 
     def findings(self, model: TemplateModel):
         for bucket in model.of_type("AWS::S3::Bucket"):

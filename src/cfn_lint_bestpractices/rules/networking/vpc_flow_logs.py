@@ -27,33 +27,37 @@ class VpcFlowLogs(EnvironmentDependentRule):
         vpcs = [v for v in model.of_type(VPC) if not self.exempt(v.logical_id)]
         if not vpcs:
             return
-        covered: dict[str, list] = {}
+        # vpc -> the scenarios in which some flow log captures it: the log's own Condition, and the
+        # branch of its ResourceId (`!If [UseSubnetLog, !Ref Subnet, !Ref Vpc]`)
+        covered: dict[str, list[Branch]] = {}
         subnet_vpc = {s.logical_id: model.vpc_of(s) for s in model.of_type(SUBNET)}
         for log in model.of_type(FLOW_LOG):
-            targets = []
-            for key in ("ResourceId",):
-                if key not in log.props:
-                    continue
-                for br in model.elements(log.props[key]):
-                    if br.value is UNKNOWN:
-                        return  # a flow log on something we cannot name may be on any of these VPCs
-                    for name in model.refers_to(br.value):
-                        targets.append(name if name not in subnet_vpc else subnet_vpc[name])
-            for target in targets:
-                if target:
-                    covered.setdefault(target, []).append(log)
-        for vpc in vpcs:
-            logs = covered.get(vpc.logical_id, [])
-            if any(not log.condition or log.condition == vpc.condition for log in logs):
+            if "ResourceId" not in log.props:
                 continue
-            if len({log.condition for log in logs}) > 1:
-                continue  # several conditional flow logs: which scenarios they leave out is not worth guessing
-            scenario = model.exists(vpc)
-            if logs:
-                scenario = model.together(scenario, Branch(None, ((logs[0].condition, False),)))
-                if scenario is None:
+            for br in model.elements(log.props["ResourceId"]):
+                if br.value is UNKNOWN:
+                    return  # a flow log on something we cannot name may be on any of these VPCs
+                where = model.together(br, model.exists(log))
+                if where is None:
                     continue
-            if self.non_production(model, scenario):
+                for name in model.refers_to(br.value):
+                    target = name if name not in subnet_vpc else subnet_vpc[name]
+                    if target:
+                        covered.setdefault(target, []).append(where)
+        for vpc in vpcs:
+            # a scenario in which the VPC exists and every flow log on it does not: for each log, one of
+            # the conditions it needs is false (a log that depends on a parameter's value counts always)
+            absent = []
+            for where in covered.get(vpc.logical_id, []):
+                if not where.conditions or where.params:
+                    absent = None
+                    break
+                absent.append([Branch(None, ((name, not value),)) for name, value in where.conditions])
+            if absent is None:
+                continue
+            scenario = next((both for _, both in model.combine([model.exists(vpc)], *absent)
+                             if not self.non_production(model, both)), None)
+            if scenario is None:
                 continue
             yield (vpc.path,
                    f"VPC '{vpc.logical_id}' has no flow log in this template{scenario.describe()}: its accepted "

@@ -17,6 +17,8 @@ def _cognito_federated(model: TemplateModel, principal) -> bool | None:
         return None
     if not isinstance(principal, dict) or "Federated" not in principal:
         return False
+    # read as one value: a Federated principal chosen by an Fn::If is unknown here, and the rule stays
+    # silent on the statement (precision first; such a trust policy is rare)
     values = [model.one(v) for v in as_list(model.one(principal["Federated"]))]
     if any(not isinstance(v, str) for v in values):
         return None
@@ -31,6 +33,7 @@ def _condition_keys(model: TemplateModel, condition) -> set[str] | None:
         return None
     keys: set[str] = set()
     for block in condition.values():
+        # a condition block chosen by an Fn::If is unknown (None): the statement is not judged
         block = model.one(block)
         if not isinstance(block, dict):
             return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...fixes import Fix, NoFix, Set
 from ...model import Branch, TemplateModel, as_int
-from ...model.app_autoscaling import dynamodb_targets
+from ...model.app_autoscaling import dynamodb_target_resources, dynamodb_targets
 from .._base import BestPracticeRule
 
 TABLE = "AWS::DynamoDB::Table"
@@ -30,20 +30,29 @@ class DynamoDbGsiWriteCapacity(BestPracticeRule):
         scaled, unresolved = dynamodb_targets(model)
         if unresolved:
             return
+        found = dynamodb_target_resources(model)
         for table in tables:
-            if "write" in scaled.get((table.logical_id, None), set()):
-                continue
             billing = model.strings(table, "BillingMode", default="PROVISIONED")
             table_wcu = model.ints(table, "ProvisionedThroughput", "WriteCapacityUnits")
             for gsi in model.entries(table, "GlobalSecondaryIndexes"):
+                # the index name is read as one value: a name chosen by an Fn::If cannot be matched to the
+                # scalable target that names it, so it stays silent
                 name = model.one(gsi.value.get("IndexName"))
-                if not isinstance(name, str) or "write" in scaled.get((table.logical_id, name), set()) \
-                        or "write" in scaled.get((table.logical_id, "*"), set()):
+                if not isinstance(name, str):
+                    continue
+                # write capacity under auto scaling (the table's or the index's) is not judged; a scalable
+                # target with its own Condition scales only where it exists
+                unscaled = []
+                for key in ((table.logical_id, None), (table.logical_id, name), (table.logical_id, "*")):
+                    for kinds, target in found.get(key, []):
+                        if "write" in kinds:
+                            unscaled.append([Branch(None, ((target.condition, False),))] if target.condition else [])
+                if any(not option for option in unscaled):
                     continue
                 gsi_wcu = model.within(gsi, "ProvisionedThroughput", "WriteCapacityUnits")
                 gsi_wcu = [Branch(as_int(b.value), b.conditions, b.path, b.params) for b in gsi_wcu
                            if as_int(b.value) is not None]
-                for (mode, twcu, gwcu), both in model.combine(billing, table_wcu, gsi_wcu):
+                for (mode, twcu, gwcu, *_), both in model.combine(billing, table_wcu, gsi_wcu, *unscaled):
                     if mode.value != "PROVISIONED" or gwcu.value >= twcu.value:
                         continue
                     index_wcu = gwcu.value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model import ABSENT, Branch, TemplateModel
 from ...model.values import intrinsic
-from ...model.app_autoscaling import dynamodb_targets
+from ...model.app_autoscaling import dynamodb_target_resources, dynamodb_targets
 from .._base import EnvironmentDependentRule
 
 TABLE = "AWS::DynamoDB::Table"
@@ -38,9 +38,32 @@ class DynamoDbProvisionedAutoScaling(EnvironmentDependentRule):
     resource_types = (TABLE, SIMPLE_TABLE)
 
     @staticmethod
-    def _missing(scaled: dict, key: tuple) -> list[str]:
-        have = scaled.get(key, set())
-        return [k for k in ("read", "write") if k not in have]
+    def _gap(model: TemplateModel, scenario: Branch, found: list, keys: list, kind: str) -> Branch | None:
+        """A scenario within `scenario` in which no scalable target of `keys` scales `kind` ('read',
+        'write'): a target with its own Condition scales only where it exists; None when one always does."""
+        lists = []
+        for key in keys:
+            for kinds, target in found.get(key, []):
+                if kind not in kinds:
+                    continue
+                if not target.condition:
+                    return None
+                lists.append([Branch(None, ((target.condition, False),))])
+        for _, both in model.combine([scenario], *lists):
+            return both
+        return None
+
+    def _unscaled(self, model: TemplateModel, modes: list[Branch], found: dict, keys: list):
+        """(scenario, dimensions not auto scaled there) for the first provisioned scenario that is not a
+        non-production one, or None."""
+        for mode in modes:
+            for kind in ("read", "write"):
+                gap = self._gap(model, mode, found, keys, kind)
+                if gap is None or self.non_production(model, gap):
+                    continue
+                missing = [k for k in ("read", "write") if self._gap(model, gap, found, keys, k) is not None]
+                return gap, missing
+        return None
 
     def findings(self, model: TemplateModel):
         tables = model.of_type(TABLE, SIMPLE_TABLE)
@@ -49,6 +72,7 @@ class DynamoDbProvisionedAutoScaling(EnvironmentDependentRule):
         scaled, unresolved = dynamodb_targets(model)
         if unresolved:
             return
+        found = dynamodb_target_resources(model)
         for table in tables:
             if self.exempt(table.logical_id):
                 continue
@@ -61,9 +85,9 @@ class DynamoDbProvisionedAutoScaling(EnvironmentDependentRule):
             modes = [b for b in modes if not self.non_production(model, b)]
             if not modes:
                 continue
-            scenario = modes[0]
-            missing = self._missing(scaled, (table.logical_id, None))
-            if missing:
+            hit = self._unscaled(model, modes, found, [(table.logical_id, None)])
+            if hit:
+                scenario, missing = hit
                 where = table.prop_path("ProvisionedThroughput") if "ProvisionedThroughput" in table.props \
                     else table.path
                 yield (where,
@@ -72,17 +96,19 @@ class DynamoDbProvisionedAutoScaling(EnvironmentDependentRule):
                        "units are throttled when traffic grows. Add Application Auto Scaling targets and "
                        "target-tracking policies for table/<name> (dynamodb:table:ReadCapacityUnits and "
                        "WriteCapacityUnits), or set BillingMode: PAY_PER_REQUEST.")
-            if table.type != TABLE or (table.logical_id, "*") in scaled:
+            if table.type != TABLE:
                 continue
             for gsi in model.entries(table, "GlobalSecondaryIndexes"):
+                # the index name is read as one value: a name chosen by an Fn::If cannot be matched to
+                # the scalable target that names it, so it stays silent
                 name = model.one(gsi.value.get("IndexName"))
                 if not isinstance(name, str) or "\u27e6" in name:
                     continue
-                both = model.together(gsi, scenario)
-                if both is None:
-                    continue
-                missing = self._missing(scaled, (table.logical_id, name))
-                if missing:
+                index_modes = [b for b in (model.together(gsi, m) for m in modes) if b is not None]
+                hit = self._unscaled(model, index_modes, found,
+                                     [(table.logical_id, name), (table.logical_id, "*")])
+                if hit:
+                    both, missing = hit
                     shown = _as_written(gsi.value.get("IndexName"), name)
                     yield (gsi.path,
                            f"Global secondary index '{shown}' of table '{table.logical_id}' has provisioned capacity "

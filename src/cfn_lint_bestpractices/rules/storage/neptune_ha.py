@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ...model import TemplateModel
+from ...model import Branch, TemplateModel
 from ...model.network import endpoint_covers
+from ...model.rds import single_member
 from .._base import EnvironmentDependentRule
 
 CLUSTER = "AWS::Neptune::DBCluster"
@@ -28,38 +29,60 @@ class NeptuneHighAvailability(EnvironmentDependentRule):
     tags = ["neptune", "availability"]
     resource_types = (CLUSTER,)
 
-    def _loader_without_endpoint(self, model: TemplateModel, cluster):
-        """(VPC, subnets) when the cluster's subnets are in an in-template VPC with no S3 VPC endpoint
-        that serves their route tables; None when that cannot be told or an endpoint serves them."""
-        group = model.lookup_node(cluster.props.get("DBSubnetGroupName"), (SUBNET_GROUP,))
-        if group is None:
-            return None
+    def _loader_without_endpoint(self, model: TemplateModel, cluster, scope: Branch):
+        """(VPC, subnets, scenario) for a scenario within `scope` in which the cluster's subnets are in an
+        in-template VPC with no S3 VPC endpoint that serves their route tables; None when that cannot be
+        told or an endpoint serves them. The subnet group is read per branch, and a subnet group or an
+        endpoint with its own Condition counts only where it exists (the resolver puts a resource's
+        Condition on the branches that name it)."""
+        for endpoint in model.of_type(ENDPOINT):
+            if model.vpc_of(endpoint) is None:
+                return None  # an endpoint in a VPC we cannot tell
+        for named in model.prop(cluster, "DBSubnetGroupName"):
+            where = model.together(named, scope)
+            group = model.lookup(named.value, (SUBNET_GROUP,)) if where is not None else None
+            if group is None:
+                continue  # the default subnet group, or one the template does not show
+            for listed in model.lists(model.resources[group], "SubnetIds"):
+                inner = model.together(listed, where)
+                if inner is None:
+                    continue
+                found = self._uncovered(model, listed.value, inner)
+                if found:
+                    return found
+        return None
+
+    @staticmethod
+    def _uncovered(model: TemplateModel, items: list, where: Branch):
         subnets = []
-        for br in model.lists(model.resources[group], "SubnetIds"):
-            for item in br.value:
-                subnet = model.lookup(item, (SUBNET,)) if isinstance(item, str) else None
-                if subnet is None:
-                    return None
-                subnets.append(subnet)
+        for item in items:
+            subnet = model.lookup(item, (SUBNET,)) if isinstance(item, str) else None
+            if subnet is None:
+                return None
+            subnets.append(subnet)
         if not subnets:
             return None
         vpcs = {model.vpc_of(model.resources[s]) for s in subnets}
         if len(vpcs) != 1 or None in vpcs:
             return None
         vpc = vpcs.pop()
-        for endpoint in model.of_type(ENDPOINT):
-            if model.vpc_of(endpoint) is None:
-                return None  # an endpoint in a VPC we cannot tell
         endpoints = model.vpc_endpoints.get(vpc, [])
+        absent = []  # per conditional endpoint that serves a subnet: the scenario in which it does not exist
         for subnet in subnets:
             tables = model.subnet_route_tables.get(subnet, [])
             if not tables:
                 return None  # the main route table, which the template does not show
             for endpoint in endpoints:
                 covered = endpoint_covers(model, endpoint, "s3", tables)
-                if covered is None or covered:
+                if covered is None:
                     return None
-        return vpc, sorted(set(subnets))
+                if covered:
+                    if not endpoint.condition:
+                        return None
+                    absent.append([Branch(None, ((endpoint.condition, False),))])
+        for _, scenario in model.combine([where], *absent):
+            return vpc, sorted(set(subnets)), scenario
+        return None
 
     def findings(self, model: TemplateModel):
         clusters = model.of_type(CLUSTER)
@@ -70,6 +93,8 @@ class NeptuneHighAvailability(EnvironmentDependentRule):
             name = model.one(cluster.props.get("DBClusterIdentifier"))
             if isinstance(name, str) and "\u27e6" not in name:
                 by_name[name.lower()] = cluster.logical_id
+        # cluster names and instances' DBClusterIdentifier are read as one value: one chosen by an Fn::If
+        # makes the instance's cluster unknown (`unresolved`), and the single-instance check stays silent
         members: dict[str, list] = {}
         unresolved = False
         for db in model.of_type(INSTANCE):
@@ -84,28 +109,31 @@ class NeptuneHighAvailability(EnvironmentDependentRule):
             if target:
                 members.setdefault(target, []).append(db)
         for cluster in clusters:
-            roles = model.lists(cluster, "AssociatedRoles")
-            if roles and all(br.value for br in roles):
-                found = self._loader_without_endpoint(model, cluster)
+            for roles in model.lists(cluster, "AssociatedRoles"):
+                if not roles.value:
+                    continue
+                found = self._loader_without_endpoint(model, cluster, roles)
                 if found:
-                    vpc, subnets = found
+                    vpc, subnets, scenario = found
                     yield (cluster.prop_path("AssociatedRoles"),
                            f"Neptune cluster '{cluster.logical_id}' has AssociatedRoles for loading from Amazon S3, "
-                           f"but VPC '{vpc}' has no S3 VPC endpoint routed for its subnets ({', '.join(subnets)}): "
-                           "the Neptune bulk loader reaches S3 only through a VPC endpoint, so loads fail with "
-                           "'Unable to connect to S3 endpoint'. Add an AWS::EC2::VPCEndpoint for "
+                           f"but VPC '{vpc}' has no S3 VPC endpoint routed for its subnets ({', '.join(subnets)})"
+                           f"{scenario.describe()}: the Neptune bulk loader reaches S3 only through a VPC endpoint, "
+                           "so loads fail with 'Unable to connect to S3 endpoint'. Add an AWS::EC2::VPCEndpoint for "
                            "com.amazonaws.<region>.s3 (Gateway) with the route tables of these subnets.")
+                    break
         for cluster in clusters:
             if unresolved or self.exempt(cluster.logical_id):
                 continue
             instances = members.get(cluster.logical_id, [])
-            if len(instances) != 1 or instances[0].condition not in (None, cluster.condition):
-                # none here (added elsewhere), several, or one that exists only in some of the cluster's stacks
+            # an instance with its own Condition counts only where it exists
+            found = next(((only, scenario) for only, scenario in single_member(model, instances, model.exists(cluster))
+                          if not self.non_production(model, scenario)), None)
+            if found is None:
                 continue
-            if self.non_production(model, model.exists(cluster)):
-                continue
+            only, scenario = found
             yield (cluster.path,
-                   f"Neptune cluster '{cluster.logical_id}' has one DB instance ('{instances[0].logical_id}'): "
+                   f"Neptune cluster '{cluster.logical_id}' has one DB instance ('{only.logical_id}'){scenario.describe()}: "
                    "when it fails there is no read replica to fail over to, and the cluster is down until Neptune "
                    "recreates the primary (typically within 10 minutes; promoting a replica typically takes under "
                    "120 seconds). Add a second AWS::Neptune::DBInstance with this DBClusterIdentifier, "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ...model import TemplateModel
 from ...model.lambda_config import int_branches
-from ...model.props import bool_branches, str_branches
-from ...model.rds import DB_CLUSTER, DB_INSTANCE, engine, fresh_scenarios, in_cluster
+from ...model.props import bool_branches
+from ...model.rds import DB_CLUSTER, DB_INSTANCE, engines, fresh_scenarios, standalone, within_all
 from .._base import BestPracticeRule
 
 CLUSTERS = (DB_CLUSTER, "AWS::DocDB::DBCluster", "AWS::Neptune::DBCluster")
@@ -26,10 +26,13 @@ class RdsEncryptionAndBackups(BestPracticeRule):
 
     def findings(self, model: TemplateModel):
         for db in model.of_type(DB_INSTANCE):
-            name = engine(model, db)
-            if in_cluster(model, db) or (name or "").startswith("custom-"):
-                continue  # RDS Custom storage is always encrypted
-            fresh = fresh_scenarios(model, db)  # replicas and restores inherit these settings
+            # the scenarios in which the instance holds its own data: not a cluster member (an `Engine`
+            # parameter's value is judged with the conditions that compare it), not RDS Custom (always
+            # encrypted), and created empty: replicas and restores inherit these settings
+            own = [b for b in standalone(model, db, unknown=True) if not (b.value or "").startswith("custom-")]
+            fresh = within_all(model, own, fresh_scenarios(model, db))
+            if not fresh:
+                continue
             yield from self._encryption(model, db, "DB instance", fresh)
             for br in int_branches(model, db, "BackupRetentionPeriod"):
                 br = next((b for b in (model.together(br, f) for f in fresh) if b is not None), None)
@@ -39,14 +42,15 @@ class RdsEncryptionAndBackups(BestPracticeRule):
                            "and point-in-time restore are off. Keep backups for at least 7 days.")
                     break
         for cluster in model.of_type(*CLUSTERS):
-            if any(b.value == "serverless" for b in str_branches(model, cluster, "EngineMode")):
-                continue  # Aurora Serverless v1 storage is always encrypted
-            name = engine(model, cluster) if cluster.type == DB_CLUSTER else None
-            if name is None and cluster.type == DB_CLUSTER:
-                continue  # engine unknown: it may be Aurora, which encrypts every new cluster
-            if name and name.startswith("aurora"):
-                continue  # Aurora encrypts every cluster created since 2026-02-18 (an AWS owned key by default)
-            yield from self._encryption(model, cluster, "DB cluster", fresh_scenarios(model, cluster))
+            fresh = fresh_scenarios(model, cluster)
+            if cluster.type == DB_CLUSTER:
+                # per scenario of the engine: Aurora encrypts every cluster created since 2026-02-18 (an
+                # AWS owned key by default), and an engine that cannot be known may be Aurora; Aurora
+                # Serverless v1 (EngineMode serverless) is Aurora too
+                others = [e for e in engines(model, cluster) if not e.value.startswith("aurora")]
+                fresh = within_all(model, others, fresh)
+            if fresh:
+                yield from self._encryption(model, cluster, "DB cluster", fresh)
 
     @staticmethod
     def _encryption(model: TemplateModel, res, what: str, fresh: list):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model import TemplateModel
 from ...model.props import bool_branches
-from ...model.rds import DB_CLUSTER, DB_INSTANCE, engine
+from ...model.rds import DB_CLUSTER, DB_INSTANCE, engines
 from .._base import BestPracticeRule
 
 UNSUPPORTED = ("oracle", "sqlserver", "db2", "custom-")
@@ -22,13 +22,19 @@ class RdsIamAuthEngine(BestPracticeRule):
 
     def findings(self, model: TemplateModel):
         for db in model.of_type(DB_INSTANCE, DB_CLUSTER):
-            name = engine(model, db)
-            if not name or not name.startswith(UNSUPPORTED):
+            # the engine per scenario: each allowed value of an `Engine` parameter, judged with the
+            # conditions that compare it (`!If [IsPostgres, true, false]` is never true on sqlserver-se)
+            unsupported = [e for e in engines(model, db) if e.value.startswith(UNSUPPORTED)]
+            if not unsupported:
                 continue
-            for br in bool_branches(model, db, "EnableIAMDatabaseAuthentication"):
-                if br.value is True:
-                    yield (br.path,
-                           f"'{db.logical_id}' enables IAM database authentication{br.describe()} on engine {name}, "
-                           "which does not support it (MySQL, PostgreSQL, recent MariaDB versions and Aurora do), so the stack "
-                           "fails. Remove EnableIAMDatabaseAuthentication, or use Kerberos or password authentication "
-                           "(with Secrets Manager) for this engine.")
+            flags = [b for b in bool_branches(model, db, "EnableIAMDatabaseAuthentication") if b.value is True]
+            for br in flags:
+                found = next(((eng, both) for (_, eng), both in model.combine([br], unsupported)), None)
+                if found is None:
+                    continue
+                eng, both = found
+                yield (br.path,
+                       f"'{db.logical_id}' enables IAM database authentication{both.describe()} on engine {eng.value}, "
+                       "which does not support it (MySQL, PostgreSQL, recent MariaDB versions and Aurora do), so the stack "
+                       "fails. Remove EnableIAMDatabaseAuthentication, or use Kerberos or password authentication "
+                       "(with Secrets Manager) for this engine.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ...model import TemplateModel
 from ...model.props import bool_branches, str_branches
-from ...model.rds import DB_CLUSTER, DB_INSTANCE, cluster_members, engine, in_cluster, is_replica_or_restore
+from ...model import ABSENT
+from ...model.rds import DB_CLUSTER, DB_INSTANCE, cluster_members, engines, single_member, standalone
 from .._base import EnvironmentDependentRule
 
 
@@ -21,31 +22,39 @@ class RdsMultiAz(EnvironmentDependentRule):
 
     def findings(self, model: TemplateModel):
         for db in model.of_type(DB_INSTANCE):
-            name = engine(model, db)
-            if self.exempt(db.logical_id) or in_cluster(model, db) or "SourceDBInstanceIdentifier" in db.props \
-                    or name is None or name in ("sqlserver-ex",) or name.startswith("custom-"):
+            if self.exempt(db.logical_id):
                 continue
-            for br in bool_branches(model, db, "MultiAZ", default=False):
-                if br.value is False and not self.non_production(model, br):
+            # per scenario: not in a cluster, not a read replica, an engine that offers Multi-AZ (an
+            # `Engine` parameter's value decides the conditions that compare it)
+            primary = [b for b in model.prop(db, "SourceDBInstanceIdentifier") if b.value is ABSENT]
+            scopes = [b for b in standalone(model, db)
+                      if b.value != "sqlserver-ex" and not b.value.startswith("custom-")]
+            for (br, eng, _), both in model.combine(bool_branches(model, db, "MultiAZ", default=False), scopes, primary):
+                if br.value is False and not self.non_production(model, both):
                     yield (br.path,
-                           f"DB instance '{db.logical_id}' ({name}) runs in one Availability Zone (MultiAZ "
-                           f"{'not set' if 'MultiAZ' not in db.props else 'false'}{br.describe()}): an instance or zone "
-                           "failure takes the database down. Set MultiAZ: true for a synchronous standby in another zone.")
+                           f"DB instance '{db.logical_id}' ({eng.value}) runs in one Availability Zone (MultiAZ "
+                           f"{'not set' if 'MultiAZ' not in db.props else 'false'}{both.describe()}): an instance or "
+                           "zone failure takes the database down. Set MultiAZ: true for a synchronous standby in "
+                           "another zone.")
                     break
         members, unresolved = cluster_members(model)
         if unresolved:
             return
         for cluster in model.of_type(DB_CLUSTER):
-            name = engine(model, cluster)
-            if self.exempt(cluster.logical_id) or not name or not name.startswith("aurora"):
-                continue
-            if any(b.value != "provisioned" for b in str_branches(model, cluster, "EngineMode", default="provisioned")):
+            if self.exempt(cluster.logical_id):
                 continue
             instances = members.get(cluster.logical_id, [])
-            if len(instances) != 1 or instances[0].condition:
-                continue  # a second instance, or one that exists only in some environments
-            if self.test_only(model, model.exists(cluster)):
+            aurora = [e for e in engines(model, cluster) if e.value.startswith("aurora")]
+            provisioned = [b for b in str_branches(model, cluster, "EngineMode", default="provisioned")
+                           if b.value == "provisioned"]
+            found = next(((only, scenario) for _, both in model.combine(aurora, provisioned)
+                          for only, scenario in single_member(model, instances, both)
+                          if not self.non_production(model, scenario)), None)
+            if found is None:
                 continue
+            only, scenario = found
             yield (cluster.path,
-                   f"Aurora cluster '{cluster.logical_id}' has one DB instance ('{instances[0].logical_id}'): when it "
-                   "fails there is no replica to fail over to. Add a second instance in another Availability Zone.")
+                   f"Aurora cluster '{cluster.logical_id}' has one DB instance ('{only.logical_id}')"
+                   f"{scenario.describe()}: when it fails there is no replica to fail over to. Add a second "
+                   "instance in another Availability Zone.")
+

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ...fixes import NoFix
 from ...model import TemplateModel
 from ...model.lambda_config import int_branches
-from ...model.rds import DB_INSTANCE, in_cluster, is_replica_or_restore
+from ...model import ABSENT
+from ...model.rds import DB_INSTANCE, fresh_scenarios, standalone
 
 from .._base import BestPracticeRule
 
@@ -23,11 +24,13 @@ class RdsStorageAutoscalingOff(BestPracticeRule):
 
     def findings(self, model: TemplateModel):
         for db in model.of_type(DB_INSTANCE):
-            if in_cluster(model, db) or is_replica_or_restore(db) or "MaxAllocatedStorage" in db.props:
-                continue
-            for br in int_branches(model, db, "AllocatedStorage"):
+            # per scenario: not a cluster member (Aurora storage grows by itself), not a replica or a
+            # restore, no MaxAllocatedStorage
+            uncapped = [b for b in model.prop(db, "MaxAllocatedStorage") if b.value is ABSENT]
+            scopes = [standalone(model, db, unknown=True), fresh_scenarios(model, db), uncapped]
+            for (br, *_), both in model.combine(int_branches(model, db, "AllocatedStorage"), *scopes):
                 yield (br.path,
-                       f"DB instance '{db.logical_id}' has {br.value} GiB of storage{br.describe()} and no "
+                       f"DB instance '{db.logical_id}' has {br.value} GiB of storage{both.describe()} and no "
                        "MaxAllocatedStorage, so storage autoscaling is off and a full disk stops writes. Set "
                        "MaxAllocatedStorage to the most storage you will pay for (at least 10% above AllocatedStorage).",
                        NoFix("the ceiling is the most storage you will pay for: a choice"))

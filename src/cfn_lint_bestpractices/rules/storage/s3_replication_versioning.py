@@ -36,18 +36,20 @@ class S3ReplicationVersioning(BestPracticeRule):
                        "bucket fails to create. Set VersioningConfiguration Status: Enabled.")
             seen = set()
             for rule in model.entries(bucket, "ReplicationConfiguration", "Rules"):
-                path = rule.path
-                dest = model.lookup_node(model.one(rule.value.get("Destination")).get("Bucket")
-                                         if isinstance(model.one(rule.value.get("Destination")), dict) else None, (BUCKET,))
-                if not dest or dest in seen or dest == bucket.logical_id:
-                    continue
-                seen.add(dest)
-                for br in self._unversioned(model, model.resources[dest]):
-                    br = model.together(br, rule)
-                    if br is None:
+                # the destination per branch (`!If [UseBackup, !GetAtt Backup.Arn, !GetAtt Archive.Arn]`); a
+                # destination bucket with its own Condition is named only where it exists (the resolver
+                # puts its Condition in the branch), so is its versioning
+                for target in model.within(rule, "Destination", "Bucket"):
+                    dest = model.lookup(target.value, (BUCKET,))
+                    if not dest or dest in seen or dest == bucket.logical_id:
                         continue
-                    yield (path + ("Destination", "Bucket"),
-                           f"Bucket '{bucket.logical_id}' replicates to bucket '{dest}', whose versioning is "
-                           f"{br.value}{br.describe()}: S3 replication requires versioning on the destination too. Set "
-                           f"VersioningConfiguration Status: Enabled on '{dest}'.")
-                    break
+                    for br in self._unversioned(model, model.resources[dest]):
+                        br = model.together(br, target)
+                        if br is None:
+                            continue
+                        seen.add(dest)
+                        yield (target.path,
+                               f"Bucket '{bucket.logical_id}' replicates to bucket '{dest}', whose versioning is "
+                               f"{br.value}{br.describe()}: S3 replication requires versioning on the destination too. "
+                               f"Set VersioningConfiguration Status: Enabled on '{dest}'.")
+                        break

@@ -6,7 +6,7 @@ from fnmatch import fnmatchcase
 
 from ...model import ABSENT, UNKNOWN, TemplateModel, as_list
 from ...model.policies import statements
-from ...model.values import Branch, merge_conditions
+from ...model.values import Branch
 from ...model.s3 import BUCKET
 from .._base import BestPracticeRule
 
@@ -33,36 +33,77 @@ class S3VersioningLifecycle(BestPracticeRule):
     }
 
     @staticmethod
-    def _expiring(model: TemplateModel, rule) -> list[Branch] | None:
-        """The scenarios in which one lifecycle rule (an entry) is enabled and expires noncurrent
-        versions (its Status read per branch: `!If [HasExpiry, Enabled, Disabled]`); None when that
-        cannot be known."""
+    def _not_expiring(model: TemplateModel, rule: Branch) -> list[Branch]:
+        """The scenarios in which one lifecycle rule (an entry) exists but does not expire noncurrent
+        versions: its Status is not Enabled (read per branch: `!If [HasExpiry, Enabled, Disabled]`, a
+        parameter at the rule's policy), or it is enabled with no NoncurrentVersionExpiration. What
+        cannot be known (an unknown Status or expiration) counts as expiring: the rule stays silent."""
         out = []
         for status in model.within(rule, "Status"):
             if status.value is UNKNOWN:
-                return None
-            if status.value != "Enabled":
                 continue
-            for key in ("NoncurrentVersionExpiration", "NoncurrentVersionExpirationInDays"):
-                for value in model.within(rule, key):
-                    if value.value is UNKNOWN:
-                        return None
-                    if value.value is ABSENT:
-                        continue
-                    both = model.together(value, status)
-                    if both is not None:
-                        out.append(both)
+            if status.value != "Enabled":
+                out.append(status)
+                continue
+            keys = [model.within(rule, key) for key in ("NoncurrentVersionExpiration",
+                                                         "NoncurrentVersionExpirationInDays")]
+            for (_, a, b), both in model.combine([status], *keys):
+                if a.value is ABSENT and b.value is ABSENT:
+                    out.append(both)
         return out
 
     @staticmethod
-    def _write_once(model: TemplateModel, bucket) -> bool:
-        """Whether a bucket policy of the bucket denies deleting objects and object versions to
-        everyone (Principal '*', no condition): a write-once archive."""
+    def _absent_items(model: TemplateModel, rules: Branch, index: int, item) -> list[Branch]:
+        """The scenarios in which list item `index` of a Rules list is `AWS::NoValue` (no rule there)."""
+        out = []
+        for sub in model.branches(item):
+            if sub.value is ABSENT:
+                both = model.together(rules, sub)
+                if both is not None:
+                    out.append(both)
+        return out
+
+    def _uncovered(self, model: TemplateModel, bucket, status: Branch, others: list) -> Branch | None:
+        """A scenario of the versioning `status` in which no lifecycle rule expires noncurrent versions,
+        or None: for each rule of the list, one scenario in which it is absent or does not expire, all
+        of them (and the list's own branch, and one scenario of each list of `others`) holding at once."""
+        for rules in model.prop(bucket, "LifecycleConfiguration", "Rules"):
+            scope = model.together(status, rules)
+            if scope is None or rules.value is UNKNOWN:
+                continue
+            if rules.value is ABSENT:
+                return next((scenario for _, scenario in model.combine([scope], *others)), None)
+            if not isinstance(rules.value, list):
+                continue
+            per_rule = []
+            for i, item in enumerate(rules.value):
+                options = self._absent_items(model, rules, i, item)
+                for sub in model.branches(item):
+                    if sub.value is ABSENT:
+                        continue
+                    entry = model.together(Branch(sub.value, sub.conditions, rules.path + (i,) + sub.path, sub.params),
+                                           rules)
+                    if entry is None:
+                        continue
+                    if not isinstance(entry.value, dict):
+                        continue  # unknown: it may expire
+                    options += self._not_expiring(model, entry)
+                per_rule.append(options)
+            for _, scenario in model.combine([scope], *per_rule, *others):
+                return scenario
+        return None
+
+    @staticmethod
+    def _write_once(model: TemplateModel, bucket) -> list[str | None]:
+        """The Conditions (None: always) of the bucket policies of the bucket that deny deleting objects
+        and object versions to everyone (Principal '*', no statement condition): a write-once archive,
+        where such a policy exists."""
+        out: list[str | None] = []
         by_bucket, _ = model.bucket_policies
         for policy in by_bucket.get(bucket.logical_id, []):
             denied: list[str] = []
             for stmt in statements(model, model.prop(policy, "PolicyDocument")) or []:
-                if stmt.effect(model) != "Deny" or "Condition" in stmt.raw or policy.condition:
+                if stmt.effect(model) != "Deny" or "Condition" in stmt.raw:
                     continue
                 principal = stmt.field(model, "Principal")
                 if isinstance(principal, dict) and set(principal) == {"AWS"}:
@@ -72,67 +113,36 @@ class S3VersioningLifecycle(BestPracticeRule):
                 denied += stmt.strings(model, "Action") or []
             if all(any(fnmatchcase(action, pattern.lower()) for pattern in denied)
                    for action in ("s3:deleteobject", "s3:deleteobjectversion")):
-                return True
-        return False
+                out.append(policy.condition)
+        return out
 
     @staticmethod
     def _object_locked(model: TemplateModel, bucket) -> bool:
         """Whether S3 Object Lock keeps every new object version for a default retention period (write
-        once, read many): the bucket's own WORM, as deliberate as a policy that denies deletes."""
-        config = bucket.props.get("ObjectLockConfiguration")
-        rule = config.get("Rule") if isinstance(config, dict) else None
-        retention = rule.get("DefaultRetention") if isinstance(rule, dict) else None
-        if not isinstance(retention, dict):
-            return False
-        return (model.one(bucket.props.get("ObjectLockEnabled")) in (True, "true", "True")
-                and model.one(retention.get("Mode")) in ("COMPLIANCE", "GOVERNANCE"))
-
-    @staticmethod
-    def _uncovered(model: TemplateModel, scenario: Branch, expiring: list[Branch]) -> Branch | None:
-        """A scenario within `scenario` in which none of the expiring rules exists, or None."""
-        current = scenario
-        for rule in expiring:
-            if set(rule.conditions) <= set(current.conditions) and set(rule.params) <= set(current.params):
-                return None  # this rule exists whenever the scenario holds
-            flipped = [(n, not v) for n, v in rule.conditions if (n, v) not in current.conditions]
-            if not flipped:
-                return None  # it differs only by a parameter value: leave it
-            found = None
-            for cond in flipped:
-                merged = merge_conditions(current.conditions, (cond,))
-                if merged is not None and model.possible(merged, current.params):
-                    found = Branch(current.value, merged, current.path, current.params)
-                    break
-            if found is None:
-                return None
-            current = found
-        return current
+        once, read many) in some scenario: the bucket's own WORM, as deliberate as a policy that denies
+        deletes. Read per branch; a bucket locked in one branch only is left alone (precision first:
+        which scenario the finding would hold in is the lock's, not worth guessing)."""
+        enabled = [b for b in model.bools(bucket, "ObjectLockEnabled") if b.value is True]
+        modes = [b for b in model.strings(bucket, "ObjectLockConfiguration", "Rule", "DefaultRetention", "Mode")
+                 if b.value in ("COMPLIANCE", "GOVERNANCE")]
+        return any(True for _ in model.combine(enabled, modes))
 
     def findings(self, model: TemplateModel):
         write_once = bool(self.config.get("report_write_once"))
         for bucket in model.of_type(BUCKET):
-            if not write_once and (self._write_once(model, bucket) or self._object_locked(model, bucket)):
-                continue
+            others = []
+            if not write_once:
+                if self._object_locked(model, bucket):
+                    continue
+                # a write-once policy with its own Condition exempts the bucket only where it exists
+                conditions = self._write_once(model, bucket)
+                if None in conditions:
+                    continue
+                others = [[Branch(None, ((c, False),))] for c in conditions]
             for status in model.strings(bucket, "VersioningConfiguration", "Status"):
                 if status.value != "Enabled":
                     continue
-                lists = [br for br in model.prop(bucket, "LifecycleConfiguration", "Rules")
-                         if model.together(br, status) is not None]
-                if any(br.value is UNKNOWN or (br.value is not ABSENT and not isinstance(br.value, list))
-                       for br in lists):
-                    continue
-                expiring, unknown = [], False
-                for rule in model.entries(bucket, "LifecycleConfiguration", "Rules"):
-                    if model.together(rule, status) is None:
-                        continue
-                    verdict = self._expiring(model, rule)
-                    if verdict is None:
-                        unknown = True
-                    else:
-                        expiring += verdict
-                if unknown:
-                    continue
-                scenario = self._uncovered(model, status, expiring)
+                scenario = self._uncovered(model, bucket, status, others)
                 if scenario is None:
                     continue
                 yield (status.path,
