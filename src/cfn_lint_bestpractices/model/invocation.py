@@ -17,7 +17,7 @@ from typing import Any, Iterator
 from .template import FUNCTION_TYPES, Resource, TemplateModel
 from .messaging import QUEUE_TYPE as QUEUE
 from .s3 import s3_notifications
-from .values import TOKEN_CLOSE, TOKEN_OPEN, UNKNOWN, Branch, token, tokens_in
+from .values import ABSENT, TOKEN_CLOSE, TOKEN_OPEN, UNKNOWN, Branch, token, tokens_in
 
 ALIAS, VERSION = "AWS::Lambda::Alias", "AWS::Lambda::Version"
 STREAM, STREAM_CONSUMER, TABLE = "AWS::Kinesis::Stream", "AWS::Kinesis::StreamConsumer", "AWS::DynamoDB::Table"
@@ -130,6 +130,72 @@ def function_target(model: TemplateModel, value: Any, _depth: int = 0) -> Target
     return Target(hit, qualifier) if hit else None
 
 
+def _alias_branches(model: TemplateModel, res: Resource) -> list[Branch]:
+    """A SAM function's AutoPublishAlias per scenario: the alias name (a token when not known), None
+    where the function has no alias (absent, or `AWS::NoValue` in a branch)."""
+    out = []
+    for br in model.prop(res, "AutoPublishAlias"):
+        if br.value is ABSENT:
+            value = None
+        elif isinstance(br.value, str) and br.value:
+            value = br.value
+        else:
+            value = token(f"{res.logical_id}.Alias")
+        out.append(Branch(value, br.conditions, br.path, br.params))
+    return out
+
+
+def function_targets(model: TemplateModel, value: Any, _depth: int = 0) -> list[tuple[Target, Branch]]:
+    """Like `function_target`, per scenario: (target, scenario) for each branch of what the value's
+    reference means. SAM's `Fn.Alias` is the AutoPublishAlias of each branch (none where the function
+    publishes no alias); an AWS::Lambda::Alias the function and name of each branch."""
+    if not isinstance(value, str) or _depth > 4:
+        return []
+    for tok in tokens_in(value):
+        base, _, attr = tok.partition(".")
+        res = model.resources.get(base)
+        if res is None:
+            continue
+        if res.type == "AWS::Serverless::Function" and attr == "Alias":
+            return [(Target(base, br.value), Branch(None, br.conditions, (), br.params))
+                    for br in _alias_branches(model, res) if br.value is not None]
+        if res.type in (ALIAS, VERSION):
+            out = []
+            names = model.prop(res, "Name") if res.type == ALIAS else [Branch(None)]
+            for fn_br in model.prop(res, "FunctionName"):
+                for inner, where in function_targets(model, fn_br.value, _depth + 1):
+                    scenario = model.together(fn_br, where)
+                    for name in names:
+                        both = model.together(scenario, name) if scenario is not None else None
+                        if both is None:
+                            continue
+                        qualifier = (name.value if res.type == ALIAS and isinstance(name.value, str) else token(base))
+                        out.append((Target(inner.function, qualifier, base), Branch(None, both.conditions, (), both.params)))
+            return out
+        break
+    tgt = function_target(model, value, _depth)
+    return [(tgt, Branch(None))] if tgt else []
+
+
+def uncovered(model: TemplateModel, need: Branch, covers: list[Branch]) -> Branch | None:
+    """A scenario within `need` in which none of the `covers` scenarios holds (a need no grant meets
+    there), or None. A cover that differs from `need` only by parameter values counts as holding
+    (what cannot be told stays silent)."""
+    if not covers:
+        return need
+    cover, rest = covers[0], covers[1:]
+    if model.together(need, cover) is None:
+        return uncovered(model, need, rest)
+    flipped = [(n, not v) for n, v in cover.conditions if (n, v) not in need.conditions]
+    for cond in flipped:
+        merged = model.together(need, Branch(None, (cond,)))
+        if merged is not None:
+            found = uncovered(model, Branch(need.value, merged.conditions, need.path, merged.params), rest)
+            if found is not None:
+                return found
+    return None
+
+
 def is_schedule_rule(model: TemplateModel, rule: Resource) -> bool:
     """An EventBridge rule that fires on a schedule only (ScheduleExpression, no EventPattern)."""
     return "ScheduleExpression" in rule.props and "EventPattern" not in rule.props
@@ -161,6 +227,8 @@ class Invocation:
     source_ids: tuple = ()  # resources a permission's SourceArn may name for this invoker
     details: dict = field(default_factory=dict)
     when: str = ""  # the Fn::If branch in which the invoker names this target
+    # the scenario in which the invoker (and the entry that names the function) exists and names this target
+    scenario: Branch = field(default_factory=lambda: Branch(None))
 
 
 @dataclass
@@ -174,6 +242,8 @@ class Mapping:
     path: tuple  # path of `props`
     source: Any  # the resolved event source ARN
     target: Target | None
+    # the scenario in which the mapping (the SAM event) exists with this source and target
+    scenario: Branch = field(default_factory=lambda: Branch(None))
 
 
 @dataclass
@@ -186,6 +256,8 @@ class Grant:
     service: str | None  # None: principal unknown or not a service
     principal_known: bool
     source_arn: Any  # resolved value, UNKNOWN, or None when absent
+    # the scenario in which the permission exists with these values
+    scenario: Branch = field(default_factory=lambda: Branch(None))
 
 
 def _is_lambda_protocol(model: TemplateModel, subscription: dict) -> bool:
@@ -239,15 +311,25 @@ class Invocations:
         self.model = model
 
     # -- pushing services -----------------------------------------------------------------------
-    def _targets(self, node: Any, transform=None) -> Iterator[tuple[Target, Branch]]:
-        """Each distinct function target `node` names in some branch, with that branch."""
+    def _targets(self, node: Any, transform=None, path: tuple = ()) -> Iterator[tuple[Target, Branch]]:
+        """Each function target `node` (at absolute `path`) names, once per scenario: the branch of the
+        value (its path), in the scenario where the resource and every `Fn::If` above exist."""
+        m = self.model
+        above = m.path_scenario(path) if path else Branch(None)
+        if above is None:
+            return
         seen = set()
-        for br in self.model.branches(node):
+        for br in m.branches(node):
             value = transform(br.value) if transform else br.value
-            tgt = function_target(self.model, value)
-            if tgt and tgt not in seen:
-                seen.add(tgt)
-                yield tgt, br
+            for tgt, where in function_targets(m, value):
+                scenario = m.together(br, where)
+                scenario = m.together(scenario, above) if scenario is not None else None
+                if scenario is None:
+                    continue
+                key = (tgt, scenario.conditions, scenario.params)
+                if key not in seen:
+                    seen.add(key)
+                    yield tgt, scenario
 
     @cached_property
     def invocations(self) -> list[Invocation]:
@@ -256,9 +338,9 @@ class Invocations:
 
         def add(service: str, label: str, source: Resource, node: Any, path: tuple, asynchronous: bool,
                 transform=None, **extra: Any) -> None:
-            for tgt, br in self._targets(node, transform):
+            for tgt, br in self._targets(node, transform, path):
                 out.append(Invocation(service, label, source, tgt, path + br.path, asynchronous,
-                                      when=br.describe(), **extra))
+                                      when=br.describe(), scenario=Branch(None, br.conditions, (), br.params), **extra))
 
         def ids(*logical_ids: str | None) -> tuple:
             return tuple(x for x in logical_ids if x)
@@ -355,21 +437,26 @@ class Invocations:
         return out
 
     def _sam_invocations(self) -> Iterator[Invocation]:
-        for fn in self.model.functions:
-            if not fn.is_sam:
+        m = self.model
+        for event in m.sam_event_branches:
+            fn, etype, props, path = event.resource, event.type, event.props, event.path
+            if fn.type != "AWS::Serverless::Function":
                 continue
-            target = _sam_event_target(self.model, fn.resource)
-            for name, (etype, props, path) in fn.events().items():
-                service = SAM_ASYNC_EVENTS.get(etype) or SAM_SYNC_EVENTS.get(etype)
-                if not service:
+            service = SAM_ASYNC_EVENTS.get(etype) or SAM_SYNC_EVENTS.get(etype)
+            if not service:
+                continue
+            details = {"schedule": etype in ("Schedule", "ScheduleV2")}
+            if etype in ("Api", "HttpApi") and isinstance(props, dict):
+                details = {"api": "REST" if etype == "Api" else "HTTP", "timeout": props.get("TimeoutInMillis"),
+                           "timeout_path": path + ("TimeoutInMillis",),
+                           "streaming": etype == "Api" and _sam_route_streams(m, props)}
+            for alias in _alias_branches(m, fn):
+                scenario = m.together(event.scenario, alias)
+                if scenario is None:
                     continue
-                details = {"schedule": etype in ("Schedule", "ScheduleV2")}
-                if etype in ("Api", "HttpApi") and isinstance(props, dict):
-                    details = {"api": "REST" if etype == "Api" else "HTTP", "timeout": props.get("TimeoutInMillis"),
-                               "timeout_path": path + ("TimeoutInMillis",),
-                               "streaming": etype == "Api" and _sam_route_streams(self.model, props)}
-                yield Invocation(service, f"{etype} event '{name}'", fn.resource, target, path[:-1], etype in SAM_ASYNC_EVENTS,
-                                 needs_permission=False, details=details)
+                yield Invocation(service, f"{etype} event '{event.name}'", fn, Target(fn.logical_id, alias.value),
+                                 path[:-1], etype in SAM_ASYNC_EVENTS, needs_permission=False, details=details,
+                                 when=scenario.describe(), scenario=Branch(None, scenario.conditions, (), scenario.params))
 
     def of_function(self, function: str) -> list[Invocation]:
         return self._by_function.get(function, [])
@@ -384,15 +471,26 @@ class Invocations:
     # -- permissions ----------------------------------------------------------------------------
     @cached_property
     def grants(self) -> list[Grant]:
+        """One Grant per scenario of each permission's FunctionName, Principal and SourceArn, in the
+        scenarios in which the permission exists."""
         out = []
         m = self.model
         for perm in m.of_type("AWS::Lambda::Permission"):
-            fn_value = m.resolver.one(perm.props.get("FunctionName"))
-            principal = m.resolver.one(perm.props.get("Principal"))
-            source = perm.props.get("SourceArn")
-            out.append(Grant(perm, function_target(m, fn_value), isinstance(fn_value, str),
-                             "*" if principal == "*" else principal_service(principal), isinstance(principal, str),
-                             None if source is None else m.resolver.one(source)))
+            for (fn_br, principal_br, source_br), scenario in m.combine(
+                    m.prop(perm, "FunctionName"), m.prop(perm, "Principal"), m.prop(perm, "SourceArn")):
+                fn_value, principal = fn_br.value, principal_br.value
+                source = None if source_br.value is ABSENT else source_br.value
+                targets = function_targets(m, fn_value) if isinstance(fn_value, str) else []
+                where = Branch(None, scenario.conditions, (), scenario.params)
+                service = "*" if principal == "*" else principal_service(principal)
+                if not targets:
+                    out.append(Grant(perm, None, isinstance(fn_value, str), service, isinstance(principal, str),
+                                     source, where))
+                for tgt, tgt_where in targets:
+                    both = m.together(where, tgt_where)
+                    if both is not None:
+                        out.append(Grant(perm, tgt, True, service, isinstance(principal, str), source,
+                                         Branch(None, both.conditions, (), both.params)))
         return out
 
     @cached_property
@@ -409,11 +507,24 @@ class Invocations:
     def permission_for(self, inv: Invocation) -> tuple[bool, Grant | None]:
         """(known, grant): whether the template surely lacks or has a permission for `inv`. known is
         False when some permission cannot be read and might be the one."""
-        unknown = (inv.target.function in self.connected or "*" in self.connected
-                   or (inv.target.function, inv.service) in self.sam_granted)
+        missing, grant = self.missing_permission(inv)
+        return (missing is not None or grant is not None), grant
+
+    def missing_permission(self, inv: Invocation) -> tuple[Branch | None, Grant | None]:
+        """(scenario, grant): a scenario in which `inv` invokes and no permission (that exists there)
+        lets it, or None; and a permission that lets it in some scenario of `inv`. A permission that
+        cannot be read counts as the one where it exists (what cannot be known stays silent)."""
+        m = self.model
+        if (inv.target.function in self.connected or "*" in self.connected
+                or (inv.target.function, inv.service) in self.sam_granted):
+            return None, None
+        covers: list[Branch] = []
+        found = None
         for grant in self.grants:
+            if m.together(inv.scenario, grant.scenario) is None:
+                continue
             if not grant.known_target or not grant.principal_known:
-                unknown = True
+                covers.append(grant.scenario)
                 continue
             if grant.target is None or grant.target.function != inv.target.function:
                 continue
@@ -421,14 +532,14 @@ class Invocations:
                 continue
             if grant.target.qualifier != inv.target.qualifier:
                 if _vague(grant.target.qualifier) or _vague(inv.target.qualifier):
-                    unknown = True
+                    covers.append(grant.scenario)
                 continue
             verdict = self._source_matches(grant.source_arn, inv)
-            if verdict is True:
-                return True, grant
-            if verdict is None:
-                unknown = True
-        return (not unknown), None
+            if verdict is True and found is None:
+                found = grant
+            if verdict is not False:
+                covers.append(grant.scenario)
+        return uncovered(m, inv.scenario, covers), found
 
     def _source_matches(self, source: Any, inv: Invocation) -> bool | None:
         if source is None or "*" in str(source):
@@ -447,22 +558,35 @@ class Invocations:
     # -- event source mappings ------------------------------------------------------------------
     @cached_property
     def mappings(self) -> list[Mapping]:
+        """One Mapping per scenario of each mapping's source and function (and of each SAM event)."""
         m = self.model
         out = []
         for esm in m.of_type("AWS::Lambda::EventSourceMapping"):
-            source = m.resolver.one(esm.props.get("EventSourceArn"))
-            target = function_target(m, m.resolver.one(esm.props.get("FunctionName")))
-            out.append(Mapping(self._source_kind(source), f"event source mapping '{esm.logical_id}'", esm, esm.props,
-                               esm.prop_path(), source, target))
-        for fn in m.functions:
-            for name, (etype, props, path) in fn.events().items():
-                kind = SAM_MAPPING_EVENTS.get(etype)
-                if not kind or not isinstance(props, dict):
-                    continue
-                key = "Queue" if kind == "sqs" else "Stream"
-                source = m.resolver.one(props.get(key))
-                out.append(Mapping(kind, f"{etype} event '{name}' of '{fn.logical_id}'", fn.resource, props, path,
-                                   source, _sam_event_target(m, fn.resource)))
+            for (src, fn_br), scenario in m.combine(m.prop(esm, "EventSourceArn"), m.prop(esm, "FunctionName")):
+                targets = function_targets(m, fn_br.value) or [(None, Branch(None))]
+                for target, where in targets:
+                    both = m.together(scenario, where)
+                    if both is None:
+                        continue
+                    source = src.value if src.value is not ABSENT else None
+                    out.append(Mapping(self._source_kind(source), f"event source mapping '{esm.logical_id}'", esm,
+                                       esm.props, esm.prop_path(), source, target,
+                                       Branch(None, both.conditions, (), both.params)))
+        for event in m.sam_event_branches:
+            kind = SAM_MAPPING_EVENTS.get(event.type)
+            if not kind or not isinstance(event.props, dict) or event.resource.type != "AWS::Serverless::Function":
+                continue
+            fn = event.resource
+            key = "Queue" if kind == "sqs" else "Stream"
+            for src in m.get(event.props, key):
+                for alias in _alias_branches(m, fn):
+                    both = m.together(event.scenario, src)
+                    both = m.together(both, alias) if both is not None else None
+                    if both is None:
+                        continue
+                    out.append(Mapping(kind, f"{event.type} event '{event.name}' of '{fn.logical_id}'", fn,
+                                       event.props, event.path, src.value, Target(fn.logical_id, alias.value),
+                                       Branch(None, both.conditions, (), both.params)))
         return out
 
     def _source_kind(self, source: Any) -> str:
@@ -511,16 +635,24 @@ def drivers(model: TemplateModel, function: str) -> list[Driver]:
     mapping (one batch per shard), is capped; APIs, load balancers, function URLs, S3, SNS, event
     patterns and uncapped SQS mappings scale with their traffic."""
     graph = invocations(model)
-    out = [Driver(inv.label, bool(inv.details.get("schedule")), inv.service) for inv in graph.of_function(function)]
+    out: list[Driver] = []
+    for inv in graph.of_function(function):  # an invoker read per scenario is one driver
+        if not any(d.label == inv.label for d in out):
+            out.append(Driver(inv.label, bool(inv.details.get("schedule")), inv.service))
     for mapping in graph.mappings:
         if mapping.target is None or mapping.target.function != function or not mapping.kind:
             continue
+        # a mapping read per scenario is one driver, capped only if every scenario caps it
         if mapping.kind == "sqs":
             scaling = model.get(mapping.props, "ScalingConfig", "MaximumConcurrency")
             capped = bool(scaling) and all(isinstance(b.value, int) and not isinstance(b.value, bool) for b in scaling)
+        else:
+            capped = True
+        same = next((d for d in out if d.label == mapping.label), None)
+        if same is None:
             out.append(Driver(mapping.label, capped))
         else:
-            out.append(Driver(mapping.label, True))
+            same.bounded = same.bounded and capped
     for url in model.of_type("AWS::Lambda::Url"):
         target = function_target(model, model.one(url.props.get("TargetFunctionArn")))
         if target and target.function == function:

@@ -83,6 +83,20 @@ class Function:
         return out
 
 
+@dataclass
+class SamEvent:
+    """One SAM event in one scenario: `Events`, the event and its `Properties` may each sit under
+    `Fn::If`; `scenario` (a Branch without value) holds the branches taken and the function's own
+    Condition, and `path` is the absolute path of the properties (through those branches)."""
+
+    resource: Resource
+    name: str
+    type: str
+    props: Any  # the event's Properties map (unresolved inside), or None
+    path: tuple
+    scenario: Branch
+
+
 def arn_resource_name(value: str) -> str:
     """The name a literal ARN, queue URL or plain name carries: 'arn:aws:sqs:r:a:q' -> 'q'. Stand-ins
     for deploy-time values (`${AWS::StackName}`) stay whole, whatever characters their names hold."""
@@ -496,6 +510,36 @@ class TemplateModel:
                     if isinstance(event, dict) and isinstance(event.get("Type"), str):
                         out.append((res, name, event["Type"], event.get("Properties"),
                                     res.prop_path("Events", name, "Properties")))
+        return out
+
+    @cached_property
+    def sam_event_branches(self) -> list[SamEvent]:
+        """The Events of SAM functions and state machines per scenario: an `Events` map, an event or
+        its Properties under `Fn::If` gives one SamEvent per branch (an `AWS::NoValue` branch none)."""
+        out = []
+        for res in self.of_type("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
+            for events in self.prop(res, "Events"):
+                if not isinstance(events.value, dict):
+                    continue
+                for name, event in events.value.items():
+                    for ev in self.resolver.branches(event):
+                        scenario = self.resolver.together(events, ev) if isinstance(ev.value, dict) else None
+                        if scenario is None:
+                            continue
+                        base = events.path + (name,) + ev.path
+                        for kind in self.resolver.branches(ev.value.get("Type")):
+                            with_kind = self.resolver.together(scenario, kind) if isinstance(kind.value, str) else None
+                            if with_kind is None:
+                                continue
+                            props = self.resolver.branches(ev.value["Properties"]) if "Properties" in ev.value \
+                                else [Branch(None)]
+                            for pb in props:
+                                whole = self.resolver.together(with_kind, pb)
+                                if whole is None:
+                                    continue
+                                value = pb.value if isinstance(pb.value, dict) else None
+                                out.append(SamEvent(res, name, kind.value, value, base + ("Properties",) + pb.path,
+                                                    Branch(None, whole.conditions, (), whole.params)))
         return out
 
     # -- references ---------------------------------------------------------------------------

@@ -67,31 +67,33 @@ class InvokePermissionMissing(BestPracticeRule):
     def findings(self, model: TemplateModel):
         graph = invocations(model)
         seen = set()
+        ordered = set()
+        # every place an invoker names a function, in each scenario in which it does (not the first only)
         for inv in graph.invocations:
             role = None if inv.needs_permission else self._role_denies(model, inv)
             if not inv.needs_permission and role is None:
                 continue
-            key = (inv.source.logical_id, inv.target, inv.service)
-            if key in seen:
-                continue
-            seen.add(key)
-            known, grant = graph.permission_for(inv)
+            missing, grant = graph.missing_permission(inv)
             principal = f"{inv.service}.amazonaws.com"
-            if grant is None:
-                if known:
-                    # across stacks, the permission was looked for in every stack of the application
-                    where = ("in the template" if is_local(model, inv.source) and is_local(model, inv.target.function)
-                             else "in any stack of the application")
-                    through = f" ({role})" if role else ""
-                    yield (inv.path,
-                           f"{capitalized(inv.label)} invokes function {inv.target.describe()}{inv.when}{through}, but "
-                           f"no AWS::Lambda::Permission {where} lets {principal} invoke it: "
-                           f"{_EFFECT.get(inv.service, 'its invocations fail')}. Add an AWS::Lambda::Permission with "
-                           f"Action lambda:InvokeFunction, Principal {principal}, FunctionName naming the same "
-                           "function and qualifier as the invoker, and a SourceArn for this invoker.",
-                           NoFix("a new permission resource (its name, SourceArn and SourceAccount) is left to you"))
+            key = (inv.source.logical_id, inv.target, inv.service) + (
+                (missing.conditions, missing.params) if missing is not None else ())
+            if missing is not None and key not in seen:
+                seen.add(key)
+                # across stacks, the permission was looked for in every stack of the application
+                where = ("in the template" if is_local(model, inv.source) and is_local(model, inv.target.function)
+                         else "in any stack of the application")
+                through = f" ({role})" if role else ""
+                yield (inv.path,
+                       f"{capitalized(inv.label)} invokes function {inv.target.describe()}{missing.describe()}{through}, "
+                       f"but no AWS::Lambda::Permission {where} lets {principal} invoke it: "
+                       f"{_EFFECT.get(inv.service, 'its invocations fail')}. Add an AWS::Lambda::Permission with "
+                       f"Action lambda:InvokeFunction, Principal {principal}, FunctionName naming the same "
+                       "function and qualifier as the invoker, and a SourceArn for this invoker.",
+                       NoFix("a new permission resource (its name, SourceArn and SourceAccount) is left to you"))
+            if grant is None or not inv.needs_order or (inv.source.logical_id, grant.resource.logical_id) in ordered:
                 continue
-            if inv.needs_order and not model.created_after(inv.source.logical_id, grant.resource.logical_id):
+            ordered.add((inv.source.logical_id, grant.resource.logical_id))
+            if not model.created_after(inv.source.logical_id, grant.resource.logical_id):
                 reverse = model.created_after(grant.resource.logical_id, inv.source.logical_id)
                 why = (f"permission '{grant.resource.logical_id}' refers to {inv.label}, so it is created after it"
                        if reverse else
