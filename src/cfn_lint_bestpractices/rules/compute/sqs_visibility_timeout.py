@@ -124,7 +124,7 @@ class SqsVisibilityBelowTimeout(BestPracticeRule):
     description = (
         "Lambda refuses an SQS event source mapping whose queue's VisibilityTimeout (default 30 s) is shorter "
         "than the function's Timeout (default 3 s). Covers SAM SQS events and mappings that name the function "
-        "through an alias or version, which stock E3505 does not follow; pairs E3505 reports are left to it."
+        "through an alias or version, the other Fn::If branches and parameters, which stock E3505 does not follow; the pair E3505 reads and reports is left to it."
     )
     tags = ["lambda", "sqs", "serverless"]
     resource_types = ("AWS::SQS::Queue",)
