@@ -137,10 +137,11 @@ class DeadLetterQueueType(BestPracticeRule):
                         yield finding
 
     def _sam_events(self, model: TemplateModel):
-        for res, name, etype, props, path in model.sam_events:
+        for event in model.sam_event_branches:  # Events, an event or its Properties may be under Fn::If
+            res, name, etype, props, path = event.resource, event.name, event.type, event.props, event.path
             if not isinstance(props, dict):
                 continue
-            exists = model.exists(res)
+            exists = event.scenario
             if etype in ("EventBridgeRule", "Schedule", "CloudWatchEvent"):
                 owner = f"{etype} event '{name}' of '{res.logical_id}'"
                 for arn in model.get(props, "DeadLetterConfig", "Arn"):
