@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...model import UNKNOWN, TemplateModel, as_bool
+from ...model import ABSENT, UNKNOWN, TemplateModel, as_bool
 from .._base import BestPracticeRule
 
 METHOD = "AWS::ApiGateway::Method"
@@ -81,22 +81,31 @@ class ApiKeyWithoutUsagePlan(BestPracticeRule):
         for api in apis.values():
             auth = model.one(api.props.get("Auth")) if "Auth" in api.props else {}
             if isinstance(auth, dict) and as_bool(auth.get("ApiKeyRequired")):
-                needs.setdefault(api.logical_id, (api.prop_path("Auth", "ApiKeyRequired"), f"SAM API '{api.logical_id}'"))
-        for res, name, kind, props, base in model.sam_events:
-            if kind != "Api" or not isinstance(props, dict):
+                needs.setdefault(api.logical_id, (api.prop_path("Auth", "ApiKeyRequired"), f"SAM API '{api.logical_id}'",
+                                                  model.exists(api)))
+        # Events, an event or its Properties may be under Fn::If, and so may Auth.ApiKeyRequired and
+        # RestApiId (its `AWS::NoValue` branch is the implicit API: the value is read, not the key)
+        for event in model.sam_event_branches:
+            res, name, kind, props, base = event.resource, event.name, event.type, event.props, event.path
+            if kind != "Api" or not isinstance(props, dict) or res.type != SAM_FUNCTION:
                 continue
-            auth = model.one(props.get("Auth")) if "Auth" in props else {}
-            if not isinstance(auth, dict) or not as_bool(auth.get("ApiKeyRequired")):
-                continue
-            if "RestApiId" in props:
-                api_id = model.lookup_node(props["RestApiId"], (SAM_API,))
-                if api_id is None:
+            for key in model.get(props, "Auth", "ApiKeyRequired"):
+                if as_bool(key.value) is not True:
                     continue
-            else:
-                api_id = IMPLICIT
-            needs.setdefault(api_id, (base + ("Auth", "ApiKeyRequired"),
-                                      f"Api event '{name}' of function '{res.logical_id}'"))
-        for api_id, (path, who) in needs.items():
+                for api_br in model.get(props, "RestApiId"):
+                    scenario = model.combine([event.scenario], [key], [api_br])
+                    scenario = next((both for _, both in scenario), None)
+                    if scenario is None:
+                        continue
+                    if api_br.value is ABSENT:
+                        api_id = IMPLICIT
+                    else:
+                        api_id = model.lookup(api_br.value, (SAM_API,)) if isinstance(api_br.value, str) else None
+                        if api_id is None:
+                            continue
+                    needs.setdefault(api_id, (base + key.path, f"Api event '{name}' of function '{res.logical_id}'",
+                                              scenario))
+        for api_id, (path, who, scenario) in needs.items():
             if api_id in covered:
                 continue
             api = apis.get(api_id)
@@ -115,7 +124,7 @@ class ApiKeyWithoutUsagePlan(BestPracticeRule):
             else:
                 what, target = "it has no usage plan (set Globals.Api.Auth.UsagePlan)", "the implicit API"
             yield (path,
-                   f"{who} requires an API key, but {target} gets no usage plan: {what}, and no "
+                   f"{who} requires an API key{scenario.describe()}, but {target} gets no usage plan: {what}, and no "
                    "AWS::ApiGateway::UsagePlan of this template lists it. API Gateway accepts only keys of a usage "
                    "plan that covers the stage, so every call gets 403 Forbidden unless a plan in another stack covers "
                    "it. Set Auth.UsagePlan.CreateUsagePlan: "
