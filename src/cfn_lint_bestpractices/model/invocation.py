@@ -281,19 +281,29 @@ def _streams(model: TemplateModel, integration: Any) -> bool:
     return "/response-streaming-invocations" in repr(uri)
 
 
-def _sam_route_streams(model: TemplateModel, props: dict) -> bool:
-    """Whether a SAM Api event's route streams, by the integration its API's DefinitionBody gives it."""
-    api = model.lookup_node(props.get("RestApiId"), ("AWS::Serverless::Api",))
-    body = model.resources[api].props.get("DefinitionBody") if api else None
-    paths = body.get("paths") if isinstance(body, dict) else None
+def _sam_route_streams(model: TemplateModel, props: dict) -> list[Branch]:
+    """The scenarios in which a SAM Api event's route streams, by the integration its API's
+    DefinitionBody gives it: the body, its paths, the route and the integration may each sit under
+    `Fn::If` (and the event's RestApiId too), so each branch down to the route is read."""
+    out = []
     path, method = model.resolver.one(props.get("Path")), model.resolver.one(props.get("Method"))
-    if not isinstance(paths, dict) or not isinstance(path, str) or not isinstance(method, str):
-        return False
-    route = paths.get(path)
-    if not isinstance(route, dict):
-        return False
-    op = route.get("x-amazon-apigateway-any-method" if method.lower() == "any" else method.lower())
-    return isinstance(op, dict) and _streams(model, op.get("x-amazon-apigateway-integration"))
+    if not isinstance(path, str) or not isinstance(method, str):
+        return out
+    op = "x-amazon-apigateway-any-method" if method.lower() == "any" else method.lower()
+    for api_br in model.get(props, "RestApiId"):
+        api = model.lookup(api_br.value, ("AWS::Serverless::Api",)) if isinstance(api_br.value, str) else None
+        if not api:
+            continue
+        for integ in model.prop(model.resources[api], "DefinitionBody", "paths", path, op,
+                                "x-amazon-apigateway-integration"):
+            both = model.together(integ, api_br)
+            if both is None or not isinstance(integ.value, dict):
+                continue
+            for mode in model.get(integ.value, "responseTransferMode"):
+                whole = model.together(both, mode)
+                if whole is not None and (mode.value == "STREAM" or _streams(model, integ.value)):
+                    out.append(Branch(None, whole.conditions, (), whole.params))
+    return out
 
 
 def _api_function(value: Any) -> Any:
@@ -311,11 +321,15 @@ class Invocations:
         self.model = model
 
     # -- pushing services -----------------------------------------------------------------------
-    def _targets(self, node: Any, transform=None, path: tuple = ()) -> Iterator[tuple[Target, Branch]]:
+    def _targets(self, node: Any, transform=None, path: tuple = (), where: Branch | None = None
+                 ) -> Iterator[tuple[Target, Branch]]:
         """Each function target `node` (at absolute `path`) names, once per scenario: the branch of the
-        value (its path), in the scenario where the resource and every `Fn::If` above exist."""
+        value (its path), in the scenario where the resource and every `Fn::If` above exist (and `where`
+        holds: the branch of a setting that makes the resource an invoker)."""
         m = self.model
         above = m.path_scenario(path) if path else Branch(None)
+        if above is not None and where is not None:
+            above = m.together(above, where)
         if above is None:
             return
         seen = set()
@@ -337,8 +351,8 @@ class Invocations:
         m = self.model
 
         def add(service: str, label: str, source: Resource, node: Any, path: tuple, asynchronous: bool,
-                transform=None, **extra: Any) -> None:
-            for tgt, br in self._targets(node, transform, path):
+                transform=None, where: Branch | None = None, **extra: Any) -> None:
+            for tgt, br in self._targets(node, transform, path, where):
                 out.append(Invocation(service, label, source, tgt, path + br.path, asynchronous,
                                       when=br.describe(), scenario=Branch(None, br.conditions, (), br.params), **extra))
 
@@ -389,31 +403,42 @@ class Invocations:
                         pool.prop_path("LambdaConfig", *key), False, source_ids=(pool.logical_id,))
         for method in m.of_type("AWS::ApiGateway::Method"):
             integration = method.props.get("Integration")
-            if not isinstance(integration, dict) or not _is_aws_integration(m, integration.get("Type")):
+            if not isinstance(integration, dict):
                 continue
             api = m.lookup_node(method.props.get("RestApiId"), ("AWS::ApiGateway::RestApi", "AWS::Serverless::Api"))
-            add("apigateway", f"API method '{method.logical_id}'", method, integration.get("Uri"),
-                method.prop_path("Integration", "Uri"), False, _api_function,
-                needs_permission="Credentials" not in integration, source_ids=ids(api, method.logical_id),
-                details={"api": "REST", "timeout": integration.get("TimeoutInMillis"),
-                         "timeout_path": method.prop_path("Integration", "TimeoutInMillis"),
-                         "streaming": _streams(m, integration),
-                         "transfer_mode": integration.get("ResponseTransferMode")})
+            # the integration type per branch: an AWS one makes the method an invoker in its scenarios
+            for kind in m.branches(integration.get("Type")):
+                if not _is_aws_integration(m, kind.value):
+                    continue
+                add("apigateway", f"API method '{method.logical_id}'", method, integration.get("Uri"),
+                    method.prop_path("Integration", "Uri"), False, _api_function, where=kind,
+                    needs_permission="Credentials" not in integration, source_ids=ids(api, method.logical_id),
+                    details={"api": "REST", "timeout": integration.get("TimeoutInMillis"),
+                             "timeout_path": method.prop_path("Integration", "TimeoutInMillis"),
+                             "streaming": _streams(m, integration),
+                             "transfer_mode": integration.get("ResponseTransferMode")})
         for integ in m.of_type("AWS::ApiGatewayV2::Integration"):
-            if not _is_aws_integration(m, integ.props.get("IntegrationType")):
-                continue
-            api = m.lookup_node(integ.props.get("ApiId"), ("AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi"))
-            protocol = None
-            if api:
-                api_res = m.resources[api]
-                protocol = ("HTTP" if api_res.type == "AWS::Serverless::HttpApi"
-                            else m.resolver.one(api_res.props.get("ProtocolType")))
-            add("apigateway", f"API integration '{integ.logical_id}'", integ, integ.props.get("IntegrationUri"),
-                integ.prop_path("IntegrationUri"), False, _api_function,
-                needs_permission="CredentialsArn" not in integ.props, source_ids=ids(api),
-                details={"api": protocol.upper() if isinstance(protocol, str) else None,
-                         "timeout": integ.props.get("TimeoutInMillis"),
-                         "timeout_path": integ.prop_path("TimeoutInMillis")})
+            # the integration type and the API (so its protocol) per branch
+            for (kind, api_br), where in m.combine(m.branches(integ.props.get("IntegrationType")),
+                                                   m.branches(integ.props.get("ApiId"))):
+                if not _is_aws_integration(m, kind.value):
+                    continue
+                api = m.lookup(api_br.value, ("AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi"))
+                protocols = [Branch(None)]
+                if api:
+                    api_res = m.resources[api]
+                    protocols = ([Branch("HTTP")] if api_res.type == "AWS::Serverless::HttpApi"
+                                 else m.branches(api_res.props.get("ProtocolType")))
+                for protocol in protocols:
+                    scenario = m.together(where, protocol)
+                    if scenario is None:
+                        continue
+                    add("apigateway", f"API integration '{integ.logical_id}'", integ, integ.props.get("IntegrationUri"),
+                        integ.prop_path("IntegrationUri"), False, _api_function, where=scenario,
+                        needs_permission="CredentialsArn" not in integ.props, source_ids=ids(api),
+                        details={"api": protocol.value.upper() if isinstance(protocol.value, str) else None,
+                                 "timeout": integ.props.get("TimeoutInMillis"),
+                                 "timeout_path": integ.prop_path("TimeoutInMillis")})
         for rtype, api_prop, cred in (("AWS::ApiGateway::Authorizer", "RestApiId", "AuthorizerCredentials"),
                                       ("AWS::ApiGatewayV2::Authorizer", "ApiId", "AuthorizerCredentialsArn")):
             for auth in m.of_type(rtype):
@@ -449,7 +474,8 @@ class Invocations:
             if etype in ("Api", "HttpApi") and isinstance(props, dict):
                 details = {"api": "REST" if etype == "Api" else "HTTP", "timeout": props.get("TimeoutInMillis"),
                            "timeout_path": path + ("TimeoutInMillis",),
-                           "streaming": etype == "Api" and _sam_route_streams(m, props)}
+                           "streaming": False,
+                           "stream_scenarios": _sam_route_streams(m, props) if etype == "Api" else []}
             for alias in _alias_branches(m, fn):
                 scenario = m.together(event.scenario, alias)
                 if scenario is None:
