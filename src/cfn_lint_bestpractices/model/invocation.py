@@ -359,6 +359,16 @@ class Invocations:
         def ids(*logical_ids: str | None) -> tuple:
             return tuple(x for x in logical_ids if x)
 
+        def named(node: Any, types: tuple) -> tuple:
+            """Every in-template resource of `types` the node names in some branch (a permission's
+            SourceArn may name any of them; naming one per branch would lose the others)."""
+            found = [m.lookup(b.value, types) for b in m.branches(node)]
+            return tuple(dict.fromkeys(x for x in found if x))
+
+        def lambda_protocol(node: Any) -> list[Branch]:
+            """The scenarios in which an SNS protocol is `lambda` (a Protocol under Fn::If per branch)."""
+            return [b for b in m.branches(node) if str(b.value).lower() == "lambda"]
+
         for note in s3_notifications(m):
             if note.kind == "lambda":
                 add("s3", note.label, note.source, note.dest, note.dest_path, True,
@@ -371,25 +381,29 @@ class Invocations:
                     needs_permission="RoleArn" not in target,
                     details={"schedule": scheduled, "role": target.get("RoleArn"), "role_path": path + ("RoleArn",)})
         for sched in m.of_type("AWS::Scheduler::Schedule"):
+            # (a Target under Fn::If is not read: the schedule invokes through its role, needing no
+            # permission, and only W9508 counts it, with check_schedules)
             target_node = sched.props.get("Target")
             add("scheduler", f"schedule '{sched.logical_id}'", sched,
                 target_node.get("Arn") if isinstance(target_node, dict) else None, sched.prop_path("Target", "Arn"),
                 True, needs_permission=False, details={"schedule": True})
         for sub in m.of_type("AWS::SNS::Subscription"):
-            if _is_lambda_protocol(m, sub.props):
-                topic = m.lookup_node(sub.props.get("TopicArn"), ("AWS::SNS::Topic",))
+            topics = named(sub.props.get("TopicArn"), ("AWS::SNS::Topic",))
+            for protocol in lambda_protocol(sub.props.get("Protocol")):
                 add("sns", f"SNS subscription '{sub.logical_id}'", sub, sub.props.get("Endpoint"),
-                    sub.prop_path("Endpoint"), True, source_ids=ids(topic))
+                    sub.prop_path("Endpoint"), True, where=protocol, source_ids=topics)
         for topic in m.of_type("AWS::SNS::Topic"):
             for s, path in m.list_items(topic, "Subscription"):
-                if _is_lambda_protocol(m, s):
+                for protocol in lambda_protocol(s.get("Protocol")):
                     add("sns", f"SNS topic '{topic.logical_id}'", topic, s.get("Endpoint"), path + ("Endpoint",), True,
-                        source_ids=(topic.logical_id,))
+                        where=protocol, source_ids=(topic.logical_id,))
         for group in m.of_type("AWS::ElasticLoadBalancingV2::TargetGroup"):
-            if str(m.resolver.one(group.props.get("TargetType"))).lower() == "lambda":
+            for kind in m.branches(group.props.get("TargetType")):
+                if str(kind.value).lower() != "lambda":
+                    continue
                 for target, path in m.list_items(group, "Targets"):
                     add("elasticloadbalancing", f"target group '{group.logical_id}'", group, target.get("Id"),
-                        path + ("Id",), False, needs_order=True, source_ids=(group.logical_id,))
+                        path + ("Id",), False, where=kind, needs_order=True, source_ids=(group.logical_id,))
         for pool in m.of_type("AWS::Cognito::UserPool"):
             config = pool.props.get("LambdaConfig")
             if not isinstance(config, dict):
@@ -405,14 +419,14 @@ class Invocations:
             integration = method.props.get("Integration")
             if not isinstance(integration, dict):
                 continue
-            api = m.lookup_node(method.props.get("RestApiId"), ("AWS::ApiGateway::RestApi", "AWS::Serverless::Api"))
+            apis = named(method.props.get("RestApiId"), ("AWS::ApiGateway::RestApi", "AWS::Serverless::Api"))
             # the integration type per branch: an AWS one makes the method an invoker in its scenarios
             for kind in m.branches(integration.get("Type")):
                 if not _is_aws_integration(m, kind.value):
                     continue
                 add("apigateway", f"API method '{method.logical_id}'", method, integration.get("Uri"),
                     method.prop_path("Integration", "Uri"), False, _api_function, where=kind,
-                    needs_permission="Credentials" not in integration, source_ids=ids(api, method.logical_id),
+                    needs_permission="Credentials" not in integration, source_ids=apis + (method.logical_id,),
                     details={"api": "REST", "timeout": integration.get("TimeoutInMillis"),
                              "timeout_path": method.prop_path("Integration", "TimeoutInMillis"),
                              "streaming": _streams(m, integration),
@@ -442,16 +456,16 @@ class Invocations:
         for rtype, api_prop, cred in (("AWS::ApiGateway::Authorizer", "RestApiId", "AuthorizerCredentials"),
                                       ("AWS::ApiGatewayV2::Authorizer", "ApiId", "AuthorizerCredentialsArn")):
             for auth in m.of_type(rtype):
-                api = m.lookup_node(auth.props.get(api_prop), ("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api",
-                                                               "AWS::Serverless::Api", "AWS::Serverless::HttpApi"))
+                apis = named(auth.props.get(api_prop), ("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api",
+                                                        "AWS::Serverless::Api", "AWS::Serverless::HttpApi"))
                 add("apigateway", f"authorizer '{auth.logical_id}'", auth, auth.props.get("AuthorizerUri"),
                     auth.prop_path("AuthorizerUri"), False, _api_function, needs_permission=cred not in auth.props,
-                    source_ids=ids(api), details={"authorizer": True})
+                    source_ids=apis, details={"authorizer": True})
         for filt in m.of_type("AWS::Logs::SubscriptionFilter"):
-            group = m.lookup_node(filt.props.get("LogGroupName"), ("AWS::Logs::LogGroup",))
+            groups = named(filt.props.get("LogGroupName"), ("AWS::Logs::LogGroup",))
             add("logs", f"subscription filter '{filt.logical_id}'", filt, filt.props.get("DestinationArn"),
                 filt.prop_path("DestinationArn"), True,
-                needs_order=True, source_ids=ids(group))
+                needs_order=True, source_ids=groups)
         for rule in m.of_type("AWS::IoT::TopicRule"):
             for action, path in m.list_items(rule, "TopicRulePayload", "Actions"):
                 lam = action.get("Lambda")
