@@ -107,6 +107,7 @@ class UnauthenticatedRoute(BestPracticeRule):
 
     def _methods(self, model: TemplateModel):
         for res in model.of_type(METHOD):
+            # a RestApiId under Fn::If (two REST APIs) is not resolved: the method is left alone (silent)
             api_id = model.lookup_node(res.props.get("RestApiId"), (REST_API,))
             api = model.resources.get(api_id) if api_id else None
             if api is None:
@@ -135,31 +136,40 @@ class UnauthenticatedRoute(BestPracticeRule):
     # -- HTTP and WebSocket APIs: AWS::ApiGatewayV2::Route --------------------------------------
     def _routes(self, model: TemplateModel):
         for res in model.of_type(ROUTE):
-            api_id = model.lookup_node(res.props.get("ApiId"), (V2_API,))
-            api = model.resources.get(api_id) if api_id else None
-            protocol = model.one(api.props.get("ProtocolType")) if api else None
             key = model.one(res.props.get("RouteKey"))
-            if protocol not in ("HTTP", "WEBSOCKET") or not isinstance(key, str):
+            if not isinstance(key, str):
                 continue
-            if protocol == "WEBSOCKET" and key != "$connect":
-                continue  # only the $connect route of a WebSocket API takes an authorizer
-            verb, _, path = key.partition(" ")
-            if self._left_out(verb, path) or self._exempt(res.logical_id, path or key):
+            # the API (and so its protocol) per branch of ApiId: each branch is judged in its scenario
+            for api_br in model.prop(res, "ApiId"):
+                api_id = model.lookup(api_br.value, (V2_API,)) if isinstance(api_br.value, str) else None
+                api = model.resources.get(api_id) if api_id else None
+                for protocol_br in model.prop(api, "ProtocolType") if api else []:
+                    where = model.together(api_br, protocol_br)
+                    if where is not None:
+                        yield from self._route(model, res, api, protocol_br.value, key, where)
+
+    def _route(self, model: TemplateModel, res, api, protocol, key: str, where):
+        if protocol not in ("HTTP", "WEBSOCKET"):
+            return
+        if protocol == "WEBSOCKET" and key != "$connect":
+            return  # only the $connect route of a WebSocket API takes an authorizer
+        verb, _, path = key.partition(" ")
+        if self._left_out(verb, path) or self._exempt(res.logical_id, path or key):
+            return
+        auths = model.strings(res, "AuthorizationType", default="NONE")
+        keys = model.bools(res, "ApiKeyRequired", default=False)
+        for (auth, needs_key, _), both in model.combine(auths, keys, [where]):
+            if auth.value != "NONE" or (protocol == "WEBSOCKET" and needs_key.value):
                 continue
-            auths = model.strings(res, "AuthorizationType", default="NONE")
-            keys = model.bools(res, "ApiKeyRequired", default=False)
-            for (auth, needs_key), both in model.combine(auths, keys):
-                if auth.value != "NONE" or (protocol == "WEBSOCKET" and needs_key.value):
-                    continue
-                kind = "WebSocket API" if protocol == "WEBSOCKET" else "HTTP API"
-                types = ("AWS_IAM, or CUSTOM with an AuthorizerId" if protocol == "WEBSOCKET"
-                         else "AWS_IAM, or JWT or CUSTOM with an AuthorizerId")
-                yield (auth.path,
-                       f"Route '{res.logical_id}' ({key}) of {kind} '{api.logical_id}' has AuthorizationType NONE"
-                       f"{' (the default)' if auth.path == res.path else ''}{both.describe()}: anyone can call it. "
-                       f"Set AuthorizationType ({types}), or list it in "
-                       "exempt_paths if it is public on purpose.")
-                break
+            kind = "WebSocket API" if protocol == "WEBSOCKET" else "HTTP API"
+            types = ("AWS_IAM, or CUSTOM with an AuthorizerId" if protocol == "WEBSOCKET"
+                     else "AWS_IAM, or JWT or CUSTOM with an AuthorizerId")
+            yield (auth.path,
+                   f"Route '{res.logical_id}' ({key}) of {kind} '{api.logical_id}' has AuthorizationType NONE"
+                   f"{' (the default)' if auth.path == res.path else ''}{both.describe()}: anyone can call it. "
+                   f"Set AuthorizationType ({types}), or list it in "
+                   "exempt_paths if it is public on purpose.")
+            break
 
     # -- SAM: Api and HttpApi events of AWS::Serverless::Function -------------------------------
     def _sam_events(self, model: TemplateModel):
