@@ -694,6 +694,7 @@ def drivers(model: TemplateModel, function: str) -> list[Driver]:
         else:
             same.bounded = same.bounded and capped
     for url in model.of_type("AWS::Lambda::Url"):
+        # (a TargetFunctionArn under Fn::If is not followed: W9501 then counts one driver fewer, never more)
         target = function_target(model, model.one(url.props.get("TargetFunctionArn")))
         if target and target.function == function:
             out.append(Driver(f"function URL '{url.logical_id}'", False))

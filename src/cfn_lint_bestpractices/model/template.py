@@ -73,7 +73,8 @@ class Function:
         return self.resource.props
 
     def events(self) -> dict[str, tuple[str, Any, tuple]]:
-        """SAM events: name -> (event type, properties, path of properties)."""
+        """SAM events: name -> (event type, properties, path of properties). Events under `Fn::If`
+        are not seen here: rules that judge per scenario read `TemplateModel.sam_event_branches`."""
         events = self.props.get("Events") if self.is_sam else None
         out = {}
         if isinstance(events, dict):
@@ -501,7 +502,8 @@ class TemplateModel:
     @cached_property
     def sam_events(self) -> list[tuple[Resource, str, str, Any, tuple]]:
         """(resource, event name, event type, properties, path of properties) for the Events of SAM
-        functions and state machines."""
+        functions and state machines. Events under `Fn::If` are not seen here, nor is a Condition:
+        rules that judge per scenario read `sam_event_branches`."""
         out = []
         for res in self.of_type("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
             events = res.props.get("Events")

@@ -71,6 +71,7 @@ class EventBridgeTargetResilience(BestPracticeRule):
         params = target.get("SqsParameters")
         if isinstance(params, dict) and "MessageGroupId" in params:
             return None
+        # (an Arn under Fn::If is one UNKNOWN value here: a target switched between queues stays silent)
         kinds = fifo_kinds(model, model.one(target.get("Arn")), QUEUE_TYPE)
         return next((k.label.strip("'") for k in kinds if k.fifo), None)
 
