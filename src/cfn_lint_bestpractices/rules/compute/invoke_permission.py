@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from ...fixes import Append, Fix, NoFix
-from ...model import ABSENT, TemplateModel
+from dataclasses import replace
+
+from ...model import ABSENT, Branch, TemplateModel
 from ...model.crossing import is_local
 from ...model.invocation import invocations
 from ...model.role_grants import role_allows
@@ -56,7 +58,8 @@ class InvokePermissionMissing(BestPracticeRule):
             return None
         absent = [b for b in model.branches(node) if b.value is ABSENT]
         if absent:
-            return f"the target has no RoleArn{absent[0].describe()}"  # `!If [UseRole, role, !Ref AWS::NoValue]`
+            # `!If [UseRole, role, !Ref AWS::NoValue]`: judged where the role is absent (see findings)
+            return "the target has no RoleArn"
         if not self.config.get("accept_target_roles", True):
             return "a target's RoleArn is not taken as a grant: accept_target_roles is false"
         role = model.lookup_node(node, ("AWS::IAM::Role",))
@@ -73,6 +76,11 @@ class InvokePermissionMissing(BestPracticeRule):
             role = None if inv.needs_permission else self._role_denies(model, inv)
             if not inv.needs_permission and role is None:
                 continue
+            if role == "the target has no RoleArn":
+                # only the scenarios without the role need a permission
+                inv = _restricted(model, inv, [b for b in model.branches(inv.details.get("role")) if b.value is ABSENT])
+                if inv is None:
+                    continue
             missing, grant = graph.missing_permission(inv)
             principal = f"{inv.service}.amazonaws.com"
             key = (inv.source.logical_id, inv.target, inv.service) + (
@@ -105,6 +113,15 @@ class InvokePermissionMissing(BestPracticeRule):
                        f"{inv.target.describe()} before it is created, but {why}: {_EFFECT[inv.service]}. "
                        f"To fix, {fix}DependsOn: {grant.resource.logical_id} to '{inv.source.logical_id}'.",
                        depends_on_fix(inv.source, grant.resource, reverse))
+
+
+def _restricted(model: TemplateModel, inv, branches):
+    """The invocation in the first of `branches` (scenarios) it can hold in, or None."""
+    for br in branches:
+        both = model.together(inv.scenario, br)
+        if both is not None:
+            return replace(inv, scenario=Branch(None, both.conditions, (), both.params))
+    return None
 
 
 def depends_on_fix(source, needed, reverse: bool):
