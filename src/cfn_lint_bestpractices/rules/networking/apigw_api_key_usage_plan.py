@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...model import ABSENT, UNKNOWN, TemplateModel, as_bool
+from ...model.invocation import uncovered
 from .._base import BestPracticeRule
 
 METHOD = "AWS::ApiGateway::Method"
@@ -26,17 +27,20 @@ class ApiKeyWithoutUsagePlan(BestPracticeRule):
     resource_types = (METHOD, SAM_API, SAM_FUNCTION)
 
     @staticmethod
-    def _covered(model: TemplateModel) -> set[str] | None:
-        """The APIs some usage plan of the template lists; None when a plan names an API we cannot resolve
-        (then it might be any of them)."""
-        out: set[str] = set()
+    def _covered(model: TemplateModel) -> dict[str, list] | None:
+        """API -> the scenarios in which some usage plan of the template lists it (a plan with its own
+        Condition, an ApiStages entry or ApiId under Fn::If, covers only there); None when a plan names an
+        API we cannot resolve (then it might be any of them)."""
+        out: dict[str, list] = {}
         for plan in model.of_type(USAGE_PLAN):
             for entry in model.entries(plan, "ApiStages"):
                 for br in model.within(entry, "ApiId"):
+                    if br.value is ABSENT:
+                        continue
                     api = model.lookup(br.value, (REST_API, SAM_API)) if isinstance(br.value, str) else None
                     if api is None and not (isinstance(br.value, str) and IMPLICIT in br.value):
                         return None
-                    out.add(api or IMPLICIT)
+                    out.setdefault(api or IMPLICIT, []).append(br)
             if any(b.value is UNKNOWN for b in model.prop(plan, "ApiStages")):
                 return None
         return out
@@ -48,15 +52,17 @@ class ApiKeyWithoutUsagePlan(BestPracticeRule):
         yield from self._methods(model, covered)
         yield from self._sam(model, covered)
 
-    def _methods(self, model: TemplateModel, covered: set[str]):
+    def _methods(self, model: TemplateModel, covered: dict[str, list]):
         first: dict[str, tuple] = {}
         count: dict[str, int] = {}
         for res in model.of_type(METHOD):
+            # (a RestApiId under Fn::If is not resolved: the method is left alone)
             api = model.lookup_node(res.props.get("RestApiId"), (REST_API,))
-            if api is None or api in covered:
+            if api is None:
                 continue
             for br in model.bools(res, "ApiKeyRequired"):
-                if br.value:
+                br = uncovered(model, br, covered.get(api, [])) if br.value else None
+                if br is not None:
                     first.setdefault(api, (br, res))
                     count[api] = count.get(api, 0) + 1
                     break
@@ -70,7 +76,7 @@ class ApiKeyWithoutUsagePlan(BestPracticeRule):
                    "covers it. Add an AWS::ApiGateway::UsagePlan with ApiStages (ApiId and Stage of this API) and "
                    "an AWS::ApiGateway::UsagePlanKey for each API key.")
 
-    def _sam(self, model: TemplateModel, covered: set[str]):
+    def _sam(self, model: TemplateModel, covered: dict[str, list]):
         globals_ = model.template.get("Globals")
         global_auth = globals_.get("Api", {}).get("Auth") if isinstance(globals_, dict) and \
             isinstance(globals_.get("Api"), dict) else None
@@ -106,7 +112,8 @@ class ApiKeyWithoutUsagePlan(BestPracticeRule):
                     needs.setdefault(api_id, (base + key.path, f"Api event '{name}' of function '{res.logical_id}'",
                                               scenario))
         for api_id, (path, who, scenario) in needs.items():
-            if api_id in covered:
+            scenario = uncovered(model, scenario, covered.get(api_id, []))
+            if scenario is None:
                 continue
             api = apis.get(api_id)
             if api is not None:
