@@ -17,7 +17,7 @@ from typing import Any, Iterator
 from .template import FUNCTION_TYPES, Resource, TemplateModel
 from .messaging import QUEUE_TYPE as QUEUE
 from .s3 import s3_notifications
-from .values import TOKEN_CLOSE, TOKEN_OPEN, UNKNOWN, Branch, token, tokens_in
+from .values import ABSENT, TOKEN_CLOSE, TOKEN_OPEN, UNKNOWN, Branch, token, tokens_in
 
 ALIAS, VERSION = "AWS::Lambda::Alias", "AWS::Lambda::Version"
 STREAM, STREAM_CONSUMER, TABLE = "AWS::Kinesis::Stream", "AWS::Kinesis::StreamConsumer", "AWS::DynamoDB::Table"
@@ -130,6 +130,72 @@ def function_target(model: TemplateModel, value: Any, _depth: int = 0) -> Target
     return Target(hit, qualifier) if hit else None
 
 
+def _alias_branches(model: TemplateModel, res: Resource) -> list[Branch]:
+    """A SAM function's AutoPublishAlias per scenario: the alias name (a token when not known), None
+    where the function has no alias (absent, or `AWS::NoValue` in a branch)."""
+    out = []
+    for br in model.prop(res, "AutoPublishAlias"):
+        if br.value is ABSENT:
+            value = None
+        elif isinstance(br.value, str) and br.value:
+            value = br.value
+        else:
+            value = token(f"{res.logical_id}.Alias")
+        out.append(Branch(value, br.conditions, br.path, br.params))
+    return out
+
+
+def function_targets(model: TemplateModel, value: Any, _depth: int = 0) -> list[tuple[Target, Branch]]:
+    """Like `function_target`, per scenario: (target, scenario) for each branch of what the value's
+    reference means. SAM's `Fn.Alias` is the AutoPublishAlias of each branch (none where the function
+    publishes no alias); an AWS::Lambda::Alias the function and name of each branch."""
+    if not isinstance(value, str) or _depth > 4:
+        return []
+    for tok in tokens_in(value):
+        base, _, attr = tok.partition(".")
+        res = model.resources.get(base)
+        if res is None:
+            continue
+        if res.type == "AWS::Serverless::Function" and attr == "Alias":
+            return [(Target(base, br.value), Branch(None, br.conditions, (), br.params))
+                    for br in _alias_branches(model, res) if br.value is not None]
+        if res.type in (ALIAS, VERSION):
+            out = []
+            names = model.prop(res, "Name") if res.type == ALIAS else [Branch(None)]
+            for fn_br in model.prop(res, "FunctionName"):
+                for inner, where in function_targets(model, fn_br.value, _depth + 1):
+                    scenario = model.together(fn_br, where)
+                    for name in names:
+                        both = model.together(scenario, name) if scenario is not None else None
+                        if both is None:
+                            continue
+                        qualifier = (name.value if res.type == ALIAS and isinstance(name.value, str) else token(base))
+                        out.append((Target(inner.function, qualifier, base), Branch(None, both.conditions, (), both.params)))
+            return out
+        break
+    tgt = function_target(model, value, _depth)
+    return [(tgt, Branch(None))] if tgt else []
+
+
+def uncovered(model: TemplateModel, need: Branch, covers: list[Branch]) -> Branch | None:
+    """A scenario within `need` in which none of the `covers` scenarios holds (a need no grant meets
+    there), or None. A cover that differs from `need` only by parameter values counts as holding
+    (what cannot be told stays silent)."""
+    if not covers:
+        return need
+    cover, rest = covers[0], covers[1:]
+    if model.together(need, cover) is None:
+        return uncovered(model, need, rest)
+    flipped = [(n, not v) for n, v in cover.conditions if (n, v) not in need.conditions]
+    for cond in flipped:
+        merged = model.together(need, Branch(None, (cond,)))
+        if merged is not None:
+            found = uncovered(model, Branch(need.value, merged.conditions, need.path, merged.params), rest)
+            if found is not None:
+                return found
+    return None
+
+
 def is_schedule_rule(model: TemplateModel, rule: Resource) -> bool:
     """An EventBridge rule that fires on a schedule only (ScheduleExpression, no EventPattern)."""
     return "ScheduleExpression" in rule.props and "EventPattern" not in rule.props
@@ -161,6 +227,8 @@ class Invocation:
     source_ids: tuple = ()  # resources a permission's SourceArn may name for this invoker
     details: dict = field(default_factory=dict)
     when: str = ""  # the Fn::If branch in which the invoker names this target
+    # the scenario in which the invoker (and the entry that names the function) exists and names this target
+    scenario: Branch = field(default_factory=lambda: Branch(None))
 
 
 @dataclass
@@ -174,6 +242,8 @@ class Mapping:
     path: tuple  # path of `props`
     source: Any  # the resolved event source ARN
     target: Target | None
+    # the scenario in which the mapping (the SAM event) exists with this source and target
+    scenario: Branch = field(default_factory=lambda: Branch(None))
 
 
 @dataclass
@@ -186,6 +256,8 @@ class Grant:
     service: str | None  # None: principal unknown or not a service
     principal_known: bool
     source_arn: Any  # resolved value, UNKNOWN, or None when absent
+    # the scenario in which the permission exists with these values
+    scenario: Branch = field(default_factory=lambda: Branch(None))
 
 
 def _is_lambda_protocol(model: TemplateModel, subscription: dict) -> bool:
@@ -209,19 +281,29 @@ def _streams(model: TemplateModel, integration: Any) -> bool:
     return "/response-streaming-invocations" in repr(uri)
 
 
-def _sam_route_streams(model: TemplateModel, props: dict) -> bool:
-    """Whether a SAM Api event's route streams, by the integration its API's DefinitionBody gives it."""
-    api = model.lookup_node(props.get("RestApiId"), ("AWS::Serverless::Api",))
-    body = model.resources[api].props.get("DefinitionBody") if api else None
-    paths = body.get("paths") if isinstance(body, dict) else None
+def _sam_route_streams(model: TemplateModel, props: dict) -> list[Branch]:
+    """The scenarios in which a SAM Api event's route streams, by the integration its API's
+    DefinitionBody gives it: the body, its paths, the route and the integration may each sit under
+    `Fn::If` (and the event's RestApiId too), so each branch down to the route is read."""
+    out = []
     path, method = model.resolver.one(props.get("Path")), model.resolver.one(props.get("Method"))
-    if not isinstance(paths, dict) or not isinstance(path, str) or not isinstance(method, str):
-        return False
-    route = paths.get(path)
-    if not isinstance(route, dict):
-        return False
-    op = route.get("x-amazon-apigateway-any-method" if method.lower() == "any" else method.lower())
-    return isinstance(op, dict) and _streams(model, op.get("x-amazon-apigateway-integration"))
+    if not isinstance(path, str) or not isinstance(method, str):
+        return out
+    op = "x-amazon-apigateway-any-method" if method.lower() == "any" else method.lower()
+    for api_br in model.get(props, "RestApiId"):
+        api = model.lookup(api_br.value, ("AWS::Serverless::Api",)) if isinstance(api_br.value, str) else None
+        if not api:
+            continue
+        for integ in model.prop(model.resources[api], "DefinitionBody", "paths", path, op,
+                                "x-amazon-apigateway-integration"):
+            both = model.together(integ, api_br)
+            if both is None or not isinstance(integ.value, dict):
+                continue
+            for mode in model.get(integ.value, "responseTransferMode"):
+                whole = model.together(both, mode)
+                if whole is not None and (mode.value == "STREAM" or _streams(model, integ.value)):
+                    out.append(Branch(None, whole.conditions, (), whole.params))
+    return out
 
 
 def _api_function(value: Any) -> Any:
@@ -239,15 +321,29 @@ class Invocations:
         self.model = model
 
     # -- pushing services -----------------------------------------------------------------------
-    def _targets(self, node: Any, transform=None) -> Iterator[tuple[Target, Branch]]:
-        """Each distinct function target `node` names in some branch, with that branch."""
+    def _targets(self, node: Any, transform=None, path: tuple = (), where: Branch | None = None
+                 ) -> Iterator[tuple[Target, Branch]]:
+        """Each function target `node` (at absolute `path`) names, once per scenario: the branch of the
+        value (its path), in the scenario where the resource and every `Fn::If` above exist (and `where`
+        holds: the branch of a setting that makes the resource an invoker)."""
+        m = self.model
+        above = m.path_scenario(path) if path else Branch(None)
+        if above is not None and where is not None:
+            above = m.together(above, where)
+        if above is None:
+            return
         seen = set()
-        for br in self.model.branches(node):
+        for br in m.branches(node):
             value = transform(br.value) if transform else br.value
-            tgt = function_target(self.model, value)
-            if tgt and tgt not in seen:
-                seen.add(tgt)
-                yield tgt, br
+            for tgt, where in function_targets(m, value):
+                scenario = m.together(br, where)
+                scenario = m.together(scenario, above) if scenario is not None else None
+                if scenario is None:
+                    continue
+                key = (tgt, scenario.conditions, scenario.params)
+                if key not in seen:
+                    seen.add(key)
+                    yield tgt, scenario
 
     @cached_property
     def invocations(self) -> list[Invocation]:
@@ -255,13 +351,23 @@ class Invocations:
         m = self.model
 
         def add(service: str, label: str, source: Resource, node: Any, path: tuple, asynchronous: bool,
-                transform=None, **extra: Any) -> None:
-            for tgt, br in self._targets(node, transform):
+                transform=None, where: Branch | None = None, **extra: Any) -> None:
+            for tgt, br in self._targets(node, transform, path, where):
                 out.append(Invocation(service, label, source, tgt, path + br.path, asynchronous,
-                                      when=br.describe(), **extra))
+                                      when=br.describe(), scenario=Branch(None, br.conditions, (), br.params), **extra))
 
         def ids(*logical_ids: str | None) -> tuple:
             return tuple(x for x in logical_ids if x)
+
+        def named(node: Any, types: tuple) -> tuple:
+            """Every in-template resource of `types` the node names in some branch (a permission's
+            SourceArn may name any of them; naming one per branch would lose the others)."""
+            found = [m.lookup(b.value, types) for b in m.branches(node)]
+            return tuple(dict.fromkeys(x for x in found if x))
+
+        def lambda_protocol(node: Any) -> list[Branch]:
+            """The scenarios in which an SNS protocol is `lambda` (a Protocol under Fn::If per branch)."""
+            return [b for b in m.branches(node) if str(b.value).lower() == "lambda"]
 
         for note in s3_notifications(m):
             if note.kind == "lambda":
@@ -275,25 +381,29 @@ class Invocations:
                     needs_permission="RoleArn" not in target,
                     details={"schedule": scheduled, "role": target.get("RoleArn"), "role_path": path + ("RoleArn",)})
         for sched in m.of_type("AWS::Scheduler::Schedule"):
+            # (a Target under Fn::If is not read: the schedule invokes through its role, needing no
+            # permission, and only W9508 counts it, with check_schedules)
             target_node = sched.props.get("Target")
             add("scheduler", f"schedule '{sched.logical_id}'", sched,
                 target_node.get("Arn") if isinstance(target_node, dict) else None, sched.prop_path("Target", "Arn"),
                 True, needs_permission=False, details={"schedule": True})
         for sub in m.of_type("AWS::SNS::Subscription"):
-            if _is_lambda_protocol(m, sub.props):
-                topic = m.lookup_node(sub.props.get("TopicArn"), ("AWS::SNS::Topic",))
+            topics = named(sub.props.get("TopicArn"), ("AWS::SNS::Topic",))
+            for protocol in lambda_protocol(sub.props.get("Protocol")):
                 add("sns", f"SNS subscription '{sub.logical_id}'", sub, sub.props.get("Endpoint"),
-                    sub.prop_path("Endpoint"), True, source_ids=ids(topic))
+                    sub.prop_path("Endpoint"), True, where=protocol, source_ids=topics)
         for topic in m.of_type("AWS::SNS::Topic"):
             for s, path in m.list_items(topic, "Subscription"):
-                if _is_lambda_protocol(m, s):
+                for protocol in lambda_protocol(s.get("Protocol")):
                     add("sns", f"SNS topic '{topic.logical_id}'", topic, s.get("Endpoint"), path + ("Endpoint",), True,
-                        source_ids=(topic.logical_id,))
+                        where=protocol, source_ids=(topic.logical_id,))
         for group in m.of_type("AWS::ElasticLoadBalancingV2::TargetGroup"):
-            if str(m.resolver.one(group.props.get("TargetType"))).lower() == "lambda":
+            for kind in m.branches(group.props.get("TargetType")):
+                if str(kind.value).lower() != "lambda":
+                    continue
                 for target, path in m.list_items(group, "Targets"):
                     add("elasticloadbalancing", f"target group '{group.logical_id}'", group, target.get("Id"),
-                        path + ("Id",), False, needs_order=True, source_ids=(group.logical_id,))
+                        path + ("Id",), False, where=kind, needs_order=True, source_ids=(group.logical_id,))
         for pool in m.of_type("AWS::Cognito::UserPool"):
             config = pool.props.get("LambdaConfig")
             if not isinstance(config, dict):
@@ -307,44 +417,55 @@ class Invocations:
                         pool.prop_path("LambdaConfig", *key), False, source_ids=(pool.logical_id,))
         for method in m.of_type("AWS::ApiGateway::Method"):
             integration = method.props.get("Integration")
-            if not isinstance(integration, dict) or not _is_aws_integration(m, integration.get("Type")):
+            if not isinstance(integration, dict):
                 continue
-            api = m.lookup_node(method.props.get("RestApiId"), ("AWS::ApiGateway::RestApi", "AWS::Serverless::Api"))
-            add("apigateway", f"API method '{method.logical_id}'", method, integration.get("Uri"),
-                method.prop_path("Integration", "Uri"), False, _api_function,
-                needs_permission="Credentials" not in integration, source_ids=ids(api, method.logical_id),
-                details={"api": "REST", "timeout": integration.get("TimeoutInMillis"),
-                         "timeout_path": method.prop_path("Integration", "TimeoutInMillis"),
-                         "streaming": _streams(m, integration),
-                         "transfer_mode": integration.get("ResponseTransferMode")})
+            apis = named(method.props.get("RestApiId"), ("AWS::ApiGateway::RestApi", "AWS::Serverless::Api"))
+            # the integration type per branch: an AWS one makes the method an invoker in its scenarios
+            for kind in m.branches(integration.get("Type")):
+                if not _is_aws_integration(m, kind.value):
+                    continue
+                add("apigateway", f"API method '{method.logical_id}'", method, integration.get("Uri"),
+                    method.prop_path("Integration", "Uri"), False, _api_function, where=kind,
+                    needs_permission="Credentials" not in integration, source_ids=apis + (method.logical_id,),
+                    details={"api": "REST", "timeout": integration.get("TimeoutInMillis"),
+                             "timeout_path": method.prop_path("Integration", "TimeoutInMillis"),
+                             "streaming": _streams(m, integration),
+                             "transfer_mode": integration.get("ResponseTransferMode")})
         for integ in m.of_type("AWS::ApiGatewayV2::Integration"):
-            if not _is_aws_integration(m, integ.props.get("IntegrationType")):
-                continue
-            api = m.lookup_node(integ.props.get("ApiId"), ("AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi"))
-            protocol = None
-            if api:
-                api_res = m.resources[api]
-                protocol = ("HTTP" if api_res.type == "AWS::Serverless::HttpApi"
-                            else m.resolver.one(api_res.props.get("ProtocolType")))
-            add("apigateway", f"API integration '{integ.logical_id}'", integ, integ.props.get("IntegrationUri"),
-                integ.prop_path("IntegrationUri"), False, _api_function,
-                needs_permission="CredentialsArn" not in integ.props, source_ids=ids(api),
-                details={"api": protocol.upper() if isinstance(protocol, str) else None,
-                         "timeout": integ.props.get("TimeoutInMillis"),
-                         "timeout_path": integ.prop_path("TimeoutInMillis")})
+            # the integration type and the API (so its protocol) per branch
+            for (kind, api_br), where in m.combine(m.branches(integ.props.get("IntegrationType")),
+                                                   m.branches(integ.props.get("ApiId"))):
+                if not _is_aws_integration(m, kind.value):
+                    continue
+                api = m.lookup(api_br.value, ("AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi"))
+                protocols = [Branch(None)]
+                if api:
+                    api_res = m.resources[api]
+                    protocols = ([Branch("HTTP")] if api_res.type == "AWS::Serverless::HttpApi"
+                                 else m.branches(api_res.props.get("ProtocolType")))
+                for protocol in protocols:
+                    scenario = m.together(where, protocol)
+                    if scenario is None:
+                        continue
+                    add("apigateway", f"API integration '{integ.logical_id}'", integ, integ.props.get("IntegrationUri"),
+                        integ.prop_path("IntegrationUri"), False, _api_function, where=scenario,
+                        needs_permission="CredentialsArn" not in integ.props, source_ids=ids(api),
+                        details={"api": protocol.value.upper() if isinstance(protocol.value, str) else None,
+                                 "timeout": integ.props.get("TimeoutInMillis"),
+                                 "timeout_path": integ.prop_path("TimeoutInMillis")})
         for rtype, api_prop, cred in (("AWS::ApiGateway::Authorizer", "RestApiId", "AuthorizerCredentials"),
                                       ("AWS::ApiGatewayV2::Authorizer", "ApiId", "AuthorizerCredentialsArn")):
             for auth in m.of_type(rtype):
-                api = m.lookup_node(auth.props.get(api_prop), ("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api",
-                                                               "AWS::Serverless::Api", "AWS::Serverless::HttpApi"))
+                apis = named(auth.props.get(api_prop), ("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api",
+                                                        "AWS::Serverless::Api", "AWS::Serverless::HttpApi"))
                 add("apigateway", f"authorizer '{auth.logical_id}'", auth, auth.props.get("AuthorizerUri"),
                     auth.prop_path("AuthorizerUri"), False, _api_function, needs_permission=cred not in auth.props,
-                    source_ids=ids(api), details={"authorizer": True})
+                    source_ids=apis, details={"authorizer": True})
         for filt in m.of_type("AWS::Logs::SubscriptionFilter"):
-            group = m.lookup_node(filt.props.get("LogGroupName"), ("AWS::Logs::LogGroup",))
+            groups = named(filt.props.get("LogGroupName"), ("AWS::Logs::LogGroup",))
             add("logs", f"subscription filter '{filt.logical_id}'", filt, filt.props.get("DestinationArn"),
                 filt.prop_path("DestinationArn"), True,
-                needs_order=True, source_ids=ids(group))
+                needs_order=True, source_ids=groups)
         for rule in m.of_type("AWS::IoT::TopicRule"):
             for action, path in m.list_items(rule, "TopicRulePayload", "Actions"):
                 lam = action.get("Lambda")
@@ -355,21 +476,27 @@ class Invocations:
         return out
 
     def _sam_invocations(self) -> Iterator[Invocation]:
-        for fn in self.model.functions:
-            if not fn.is_sam:
+        m = self.model
+        for event in m.sam_event_branches:
+            fn, etype, props, path = event.resource, event.type, event.props, event.path
+            if fn.type != "AWS::Serverless::Function":
                 continue
-            target = _sam_event_target(self.model, fn.resource)
-            for name, (etype, props, path) in fn.events().items():
-                service = SAM_ASYNC_EVENTS.get(etype) or SAM_SYNC_EVENTS.get(etype)
-                if not service:
+            service = SAM_ASYNC_EVENTS.get(etype) or SAM_SYNC_EVENTS.get(etype)
+            if not service:
+                continue
+            details = {"schedule": etype in ("Schedule", "ScheduleV2")}
+            if etype in ("Api", "HttpApi") and isinstance(props, dict):
+                details = {"api": "REST" if etype == "Api" else "HTTP", "timeout": props.get("TimeoutInMillis"),
+                           "timeout_path": path + ("TimeoutInMillis",),
+                           "streaming": False,
+                           "stream_scenarios": _sam_route_streams(m, props) if etype == "Api" else []}
+            for alias in _alias_branches(m, fn):
+                scenario = m.together(event.scenario, alias)
+                if scenario is None:
                     continue
-                details = {"schedule": etype in ("Schedule", "ScheduleV2")}
-                if etype in ("Api", "HttpApi") and isinstance(props, dict):
-                    details = {"api": "REST" if etype == "Api" else "HTTP", "timeout": props.get("TimeoutInMillis"),
-                               "timeout_path": path + ("TimeoutInMillis",),
-                               "streaming": etype == "Api" and _sam_route_streams(self.model, props)}
-                yield Invocation(service, f"{etype} event '{name}'", fn.resource, target, path[:-1], etype in SAM_ASYNC_EVENTS,
-                                 needs_permission=False, details=details)
+                yield Invocation(service, f"{etype} event '{event.name}'", fn, Target(fn.logical_id, alias.value),
+                                 path[:-1], etype in SAM_ASYNC_EVENTS, needs_permission=False, details=details,
+                                 when=scenario.describe(), scenario=Branch(None, scenario.conditions, (), scenario.params))
 
     def of_function(self, function: str) -> list[Invocation]:
         return self._by_function.get(function, [])
@@ -384,15 +511,26 @@ class Invocations:
     # -- permissions ----------------------------------------------------------------------------
     @cached_property
     def grants(self) -> list[Grant]:
+        """One Grant per scenario of each permission's FunctionName, Principal and SourceArn, in the
+        scenarios in which the permission exists."""
         out = []
         m = self.model
         for perm in m.of_type("AWS::Lambda::Permission"):
-            fn_value = m.resolver.one(perm.props.get("FunctionName"))
-            principal = m.resolver.one(perm.props.get("Principal"))
-            source = perm.props.get("SourceArn")
-            out.append(Grant(perm, function_target(m, fn_value), isinstance(fn_value, str),
-                             "*" if principal == "*" else principal_service(principal), isinstance(principal, str),
-                             None if source is None else m.resolver.one(source)))
+            for (fn_br, principal_br, source_br), scenario in m.combine(
+                    m.prop(perm, "FunctionName"), m.prop(perm, "Principal"), m.prop(perm, "SourceArn")):
+                fn_value, principal = fn_br.value, principal_br.value
+                source = None if source_br.value is ABSENT else source_br.value
+                targets = function_targets(m, fn_value) if isinstance(fn_value, str) else []
+                where = Branch(None, scenario.conditions, (), scenario.params)
+                service = "*" if principal == "*" else principal_service(principal)
+                if not targets:
+                    out.append(Grant(perm, None, isinstance(fn_value, str), service, isinstance(principal, str),
+                                     source, where))
+                for tgt, tgt_where in targets:
+                    both = m.together(where, tgt_where)
+                    if both is not None:
+                        out.append(Grant(perm, tgt, True, service, isinstance(principal, str), source,
+                                         Branch(None, both.conditions, (), both.params)))
         return out
 
     @cached_property
@@ -409,11 +547,24 @@ class Invocations:
     def permission_for(self, inv: Invocation) -> tuple[bool, Grant | None]:
         """(known, grant): whether the template surely lacks or has a permission for `inv`. known is
         False when some permission cannot be read and might be the one."""
-        unknown = (inv.target.function in self.connected or "*" in self.connected
-                   or (inv.target.function, inv.service) in self.sam_granted)
+        missing, grant = self.missing_permission(inv)
+        return (missing is not None or grant is not None), grant
+
+    def missing_permission(self, inv: Invocation) -> tuple[Branch | None, Grant | None]:
+        """(scenario, grant): a scenario in which `inv` invokes and no permission (that exists there)
+        lets it, or None; and a permission that lets it in some scenario of `inv`. A permission that
+        cannot be read counts as the one where it exists (what cannot be known stays silent)."""
+        m = self.model
+        if (inv.target.function in self.connected or "*" in self.connected
+                or (inv.target.function, inv.service) in self.sam_granted):
+            return None, None
+        covers: list[Branch] = []
+        found = None
         for grant in self.grants:
+            if m.together(inv.scenario, grant.scenario) is None:
+                continue
             if not grant.known_target or not grant.principal_known:
-                unknown = True
+                covers.append(grant.scenario)
                 continue
             if grant.target is None or grant.target.function != inv.target.function:
                 continue
@@ -421,14 +572,14 @@ class Invocations:
                 continue
             if grant.target.qualifier != inv.target.qualifier:
                 if _vague(grant.target.qualifier) or _vague(inv.target.qualifier):
-                    unknown = True
+                    covers.append(grant.scenario)
                 continue
             verdict = self._source_matches(grant.source_arn, inv)
-            if verdict is True:
-                return True, grant
-            if verdict is None:
-                unknown = True
-        return (not unknown), None
+            if verdict is True and found is None:
+                found = grant
+            if verdict is not False:
+                covers.append(grant.scenario)
+        return uncovered(m, inv.scenario, covers), found
 
     def _source_matches(self, source: Any, inv: Invocation) -> bool | None:
         if source is None or "*" in str(source):
@@ -447,22 +598,35 @@ class Invocations:
     # -- event source mappings ------------------------------------------------------------------
     @cached_property
     def mappings(self) -> list[Mapping]:
+        """One Mapping per scenario of each mapping's source and function (and of each SAM event)."""
         m = self.model
         out = []
         for esm in m.of_type("AWS::Lambda::EventSourceMapping"):
-            source = m.resolver.one(esm.props.get("EventSourceArn"))
-            target = function_target(m, m.resolver.one(esm.props.get("FunctionName")))
-            out.append(Mapping(self._source_kind(source), f"event source mapping '{esm.logical_id}'", esm, esm.props,
-                               esm.prop_path(), source, target))
-        for fn in m.functions:
-            for name, (etype, props, path) in fn.events().items():
-                kind = SAM_MAPPING_EVENTS.get(etype)
-                if not kind or not isinstance(props, dict):
-                    continue
-                key = "Queue" if kind == "sqs" else "Stream"
-                source = m.resolver.one(props.get(key))
-                out.append(Mapping(kind, f"{etype} event '{name}' of '{fn.logical_id}'", fn.resource, props, path,
-                                   source, _sam_event_target(m, fn.resource)))
+            for (src, fn_br), scenario in m.combine(m.prop(esm, "EventSourceArn"), m.prop(esm, "FunctionName")):
+                targets = function_targets(m, fn_br.value) or [(None, Branch(None))]
+                for target, where in targets:
+                    both = m.together(scenario, where)
+                    if both is None:
+                        continue
+                    source = src.value if src.value is not ABSENT else None
+                    out.append(Mapping(self._source_kind(source), f"event source mapping '{esm.logical_id}'", esm,
+                                       esm.props, esm.prop_path(), source, target,
+                                       Branch(None, both.conditions, (), both.params)))
+        for event in m.sam_event_branches:
+            kind = SAM_MAPPING_EVENTS.get(event.type)
+            if not kind or not isinstance(event.props, dict) or event.resource.type != "AWS::Serverless::Function":
+                continue
+            fn = event.resource
+            key = "Queue" if kind == "sqs" else "Stream"
+            for src in m.get(event.props, key):
+                for alias in _alias_branches(m, fn):
+                    both = m.together(event.scenario, src)
+                    both = m.together(both, alias) if both is not None else None
+                    if both is None:
+                        continue
+                    out.append(Mapping(kind, f"{event.type} event '{event.name}' of '{fn.logical_id}'", fn,
+                                       event.props, event.path, src.value, Target(fn.logical_id, alias.value),
+                                       Branch(None, both.conditions, (), both.params)))
         return out
 
     def _source_kind(self, source: Any) -> str:
@@ -511,17 +675,26 @@ def drivers(model: TemplateModel, function: str) -> list[Driver]:
     mapping (one batch per shard), is capped; APIs, load balancers, function URLs, S3, SNS, event
     patterns and uncapped SQS mappings scale with their traffic."""
     graph = invocations(model)
-    out = [Driver(inv.label, bool(inv.details.get("schedule")), inv.service) for inv in graph.of_function(function)]
+    out: list[Driver] = []
+    for inv in graph.of_function(function):  # an invoker read per scenario is one driver
+        if not any(d.label == inv.label for d in out):
+            out.append(Driver(inv.label, bool(inv.details.get("schedule")), inv.service))
     for mapping in graph.mappings:
         if mapping.target is None or mapping.target.function != function or not mapping.kind:
             continue
+        # a mapping read per scenario is one driver, capped only if every scenario caps it
         if mapping.kind == "sqs":
             scaling = model.get(mapping.props, "ScalingConfig", "MaximumConcurrency")
             capped = bool(scaling) and all(isinstance(b.value, int) and not isinstance(b.value, bool) for b in scaling)
+        else:
+            capped = True
+        same = next((d for d in out if d.label == mapping.label), None)
+        if same is None:
             out.append(Driver(mapping.label, capped))
         else:
-            out.append(Driver(mapping.label, True))
+            same.bounded = same.bounded and capped
     for url in model.of_type("AWS::Lambda::Url"):
+        # (a TargetFunctionArn under Fn::If is not followed: W9501 then counts one driver fewer, never more)
         target = function_target(model, model.one(url.props.get("TargetFunctionArn")))
         if target and target.function == function:
             out.append(Driver(f"function URL '{url.logical_id}'", False))

@@ -78,25 +78,30 @@ def dead_letter_queues(model: TemplateModel) -> set[str]:
     return out
 
 
-def queue_consumers(model: TemplateModel) -> dict[str, list[tuple[str, Resource, tuple]]]:
-    """queue -> [(what consumes it, the consuming resource, path of the reference)]: Lambda event
-    source mappings, SAM `SQS` events, EventBridge Pipes."""
-    out: dict[str, list[tuple[str, Resource, tuple]]] = defaultdict(list)
+def queue_consumers(model: TemplateModel) -> dict[str, list[tuple[str, Resource, tuple, Branch]]]:
+    """queue -> [(what consumes it, the consuming resource, path of the reference, scenario)]: Lambda
+    event source mappings, SAM `SQS` events, EventBridge Pipes; the scenario is the one in which the
+    consumer exists and names the queue (its Condition, the `Fn::If` branches on the way)."""
+    out: dict[str, list[tuple[str, Resource, tuple, Branch]]] = defaultdict(list)
 
-    def add(kind: str, res: Resource, node: Any, path: tuple) -> None:
+    def add(kind: str, res: Resource, node: Any, path: tuple, where: Branch | None = None) -> None:
+        where = where if where is not None else model.path_scenario(path)
+        if where is None:
+            return
         for br in model.branches(node):
             queue = model.lookup(br.value, QUEUE)
-            if queue:
-                out[queue].append((kind, res, path))
+            both = model.together(br, where) if queue else None
+            if both is not None:
+                out[queue].append((kind, res, path + br.path, Branch(None, both.conditions, (), both.params)))
 
     for esm in model.of_type("AWS::Lambda::EventSourceMapping"):
         add("event source mapping", esm, esm.props.get("EventSourceArn"), esm.prop_path("EventSourceArn"))
     for pipe in model.of_type("AWS::Pipes::Pipe"):
         add("pipe", pipe, pipe.props.get("Source"), pipe.prop_path("Source"))
-    for fn in model.functions:
-        for name, (etype, props, path) in fn.events().items():
-            if etype == "SQS" and isinstance(props, dict):
-                add(f"SQS event '{name}'", fn.resource, props.get("Queue"), path + ("Queue",))
+    for event in model.sam_event_branches:  # Events, an event or its Properties may be under Fn::If
+        if event.type == "SQS" and isinstance(event.props, dict) and event.resource.type == "AWS::Serverless::Function":
+            add(f"SQS event '{event.name}'", event.resource, event.props.get("Queue"), event.path + ("Queue",),
+                event.scenario)
     return out
 
 

@@ -29,6 +29,7 @@ def definition(model: TemplateModel, machine: Resource, sam_string: bool = True)
     neither is a readable object. With `sam_string` False a SAM machine's DefinitionString (SAM has no
     such property) is not read."""
     if "Definition" in machine.props:
+        # a Definition under Fn::If (two whole state machines) is not read: the rules reading it stay silent
         value = model.one(machine.props["Definition"])
         return (value, machine.prop_path("Definition"), False) if isinstance(value, dict) else None
     if machine.type == "AWS::Serverless::StateMachine" and not sam_string:

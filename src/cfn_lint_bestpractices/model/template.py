@@ -73,7 +73,8 @@ class Function:
         return self.resource.props
 
     def events(self) -> dict[str, tuple[str, Any, tuple]]:
-        """SAM events: name -> (event type, properties, path of properties)."""
+        """SAM events: name -> (event type, properties, path of properties). Events under `Fn::If`
+        are not seen here: rules that judge per scenario read `TemplateModel.sam_event_branches`."""
         events = self.props.get("Events") if self.is_sam else None
         out = {}
         if isinstance(events, dict):
@@ -81,6 +82,20 @@ class Function:
                 if isinstance(event, dict) and isinstance(event.get("Type"), str):
                     out[name] = (event["Type"], event.get("Properties"), self.resource.prop_path("Events", name, "Properties"))
         return out
+
+
+@dataclass
+class SamEvent:
+    """One SAM event in one scenario: `Events`, the event and its `Properties` may each sit under
+    `Fn::If`; `scenario` (a Branch without value) holds the branches taken and the function's own
+    Condition, and `path` is the absolute path of the properties (through those branches)."""
+
+    resource: Resource
+    name: str
+    type: str
+    props: Any  # the event's Properties map (unresolved inside), or None
+    path: tuple
+    scenario: Branch
 
 
 def arn_resource_name(value: str) -> str:
@@ -487,7 +502,8 @@ class TemplateModel:
     @cached_property
     def sam_events(self) -> list[tuple[Resource, str, str, Any, tuple]]:
         """(resource, event name, event type, properties, path of properties) for the Events of SAM
-        functions and state machines."""
+        functions and state machines. Events under `Fn::If` are not seen here, nor is a Condition:
+        rules that judge per scenario read `sam_event_branches`."""
         out = []
         for res in self.of_type("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
             events = res.props.get("Events")
@@ -496,6 +512,36 @@ class TemplateModel:
                     if isinstance(event, dict) and isinstance(event.get("Type"), str):
                         out.append((res, name, event["Type"], event.get("Properties"),
                                     res.prop_path("Events", name, "Properties")))
+        return out
+
+    @cached_property
+    def sam_event_branches(self) -> list[SamEvent]:
+        """The Events of SAM functions and state machines per scenario: an `Events` map, an event or
+        its Properties under `Fn::If` gives one SamEvent per branch (an `AWS::NoValue` branch none)."""
+        out = []
+        for res in self.of_type("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
+            for events in self.prop(res, "Events"):
+                if not isinstance(events.value, dict):
+                    continue
+                for name, event in events.value.items():
+                    for ev in self.resolver.branches(event):
+                        scenario = self.resolver.together(events, ev) if isinstance(ev.value, dict) else None
+                        if scenario is None:
+                            continue
+                        base = events.path + (name,) + ev.path
+                        for kind in self.resolver.branches(ev.value.get("Type")):
+                            with_kind = self.resolver.together(scenario, kind) if isinstance(kind.value, str) else None
+                            if with_kind is None:
+                                continue
+                            props = self.resolver.branches(ev.value["Properties"]) if "Properties" in ev.value \
+                                else [Branch(None)]
+                            for pb in props:
+                                whole = self.resolver.together(with_kind, pb)
+                                if whole is None:
+                                    continue
+                                value = pb.value if isinstance(pb.value, dict) else None
+                                out.append(SamEvent(res, name, kind.value, value, base + ("Properties",) + pb.path,
+                                                    Branch(None, whole.conditions, (), whole.params)))
         return out
 
     # -- references ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...model import TemplateModel
-from ...model.invocation import invocations
+from ...model.invocation import invocations, uncovered
 from ...model.lambda_config import timeouts
 from ...model.values import Branch, as_int
 from .._base import BestPracticeRule
@@ -85,8 +85,12 @@ class ApiIntegrationTimeout(BestPracticeRule):
                 continue  # a streamed response may run up to 15 minutes, Lambda's own longest Timeout
             fn = model.resources[inv.target.function]
             limits = self._buffered(model, inv.details, self._limits(model, inv.details))
-            for (timeout, limit), both in model.combine(timeouts(model, fn), limits):
+            for (timeout, limit, _), both in model.combine(timeouts(model, fn), limits, [inv.scenario]):
                 if timeout.value * 1000 > limit.value + tolerance:
+                    # not where the route streams its response (a SAM API's DefinitionBody per branch)
+                    both = uncovered(model, both, inv.details.get("stream_scenarios") or [])
+                    if both is None:
+                        continue
                     key = (timeout.path, timeout.value, both.conditions, both.params)
                     entry = over.setdefault(fn.logical_id, {}).setdefault(key, [both, limit.value, []])
                     entry[1] = min(entry[1], limit.value)

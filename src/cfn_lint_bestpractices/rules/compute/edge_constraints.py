@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...model import ABSENT, TemplateModel
+from ...model import ABSENT, Branch, TemplateModel
 from ...model.invocation import VERSION, function_target
 from ...model.lambda_config import DEFAULT_MEMORY, int_branches, timeouts
 from ...model.values import capitalized, is_literal
@@ -61,23 +61,30 @@ class LambdaEdgeConstraints(BestPracticeRule):
     def findings(self, model: TemplateModel):
         checked = set()
         for dist, assoc, path in _associations(model):
-            arn = model.one(assoc.get("LambdaFunctionARN"))
             event = model.one(assoc.get("EventType"))
             trigger = event.split("-", 1)[0] if isinstance(event, str) else None
             where = f"distribution '{dist.logical_id}' ({event if isinstance(event, str) else 'association'})"
-            if not isinstance(arn, str):
-                continue
-            target = function_target(model, arn)
-            yield from self._version(model, arn, target, where, path + ("LambdaFunctionARN",))
-            if target is None:
-                continue
-            key = (target.function, trigger)
-            if key in checked:
-                continue
-            checked.add(key)
-            yield from self._function(model, target.function, trigger, where, target.via)
+            above = model.path_scenario(path)
+            # the function associated per Fn::If branch of LambdaFunctionARN, each in its own scenario
+            for arn_br in model.branches(assoc.get("LambdaFunctionARN")):
+                arn = arn_br.value
+                scenario = model.together(arn_br, above) if above is not None else None
+                if not isinstance(arn, str) or scenario is None:
+                    continue
+                scenario = Branch(None, scenario.conditions, (), scenario.params)
+                target = function_target(model, arn)
+                yield from self._version(model, arn, target, where, path + ("LambdaFunctionARN",) + arn_br.path,
+                                         scenario)
+                if target is None:
+                    continue
+                key = (target.function, trigger, scenario.conditions, scenario.params)
+                if key in checked:
+                    continue
+                checked.add(key)
+                yield from self._function(model, target.function, trigger, where, target.via, scenario)
 
-    def _version(self, model, arn, target, where, path):
+    def _version(self, model, arn, target, where, path, scenario=Branch(None)):
+        where = where + scenario.describe()
         if target is not None:
             via = model.resources.get(target.via) if target.via else None
             numbered = (via is not None and via.type == VERSION) or target.numbered_version
@@ -101,41 +108,48 @@ class LambdaEdgeConstraints(BestPracticeRule):
                          "Lambda@Edge needs a numbered version, not $LATEST or an alias. Append the version "
                          "number to the ARN.")
 
-    def _function(self, model, function, trigger, where, via):
+    def _function(self, model, function, trigger, where, via, scenario=Branch(None)):
         res = model.resources[function]
         region = model.region
+        # each finding holds where the association names the function and the function's value is read
+        def scoped(branches):
+            for br in branches:
+                both = model.together(br, scenario)
+                if both is not None:
+                    yield both
         if region != EDGE_REGION:
-            yield (res.path, f"Function '{function}' is used by {where} but this template is linted for {region}: "
+            yield (res.path, f"Function '{function}' is used by {where}{scenario.describe()} but this template is "
+                             f"linted for {region}: "
                              f"Lambda@Edge functions must be created in {EDGE_REGION}. Deploy it in a "
                              f"{EDGE_REGION} stack.")
         for key, what in _UNSUPPORTED:
-            for br in model.prop(res, key):
+            for br in scoped(model.prop(res, key)):
                 if br.value is not ABSENT and br.value not in ({}, []):
                     yield (br.path, f"Function '{function}' is used by {where} but configures {what}{br.describe()}, "
                                     f"which Lambda@Edge does not support. Remove {key}.")
                     break
-        for br in model.prop(res, "PackageType"):
+        for br in scoped(model.prop(res, "PackageType")):
             if br.value == "Image":
-                yield (br.path, f"Function '{function}' is used by {where} but is a container image, which "
+                yield (br.path, f"Function '{function}' is used by {where} but is a container image{br.describe()}, which "
                                 "Lambda@Edge does not support. Package it as a .zip file.")
-        for br in model.prop(res, "Runtime"):
+        for br in scoped(model.prop(res, "Runtime")):
             if isinstance(br.value, str) and not br.value.startswith(("nodejs", "python")):
                 yield (br.path, f"Function '{function}' is used by {where} but runs {br.value}{br.describe()}: "
                                 "Lambda@Edge supports only Node.js and Python runtimes.")
         if trigger in _LIMITS:
             max_timeout, max_memory = _LIMITS[trigger]
-            for br in timeouts(model, res):
+            for br in scoped(timeouts(model, res)):
                 if br.value > max_timeout:
                     yield (res.finding_path(br.path),
                            f"Function '{function}' has a Timeout of {br.value} s{br.describe()} but {where} allows "
                            f"at most {max_timeout} s for {trigger} triggers. Lower the Timeout.")
                     break
-            for br in int_branches(model, res, "MemorySize", default=DEFAULT_MEMORY):
+            for br in scoped(int_branches(model, res, "MemorySize", default=DEFAULT_MEMORY)):
                 if br.value > max_memory:
                     yield (br.path, f"Function '{function}' has a MemorySize of {br.value} MB{br.describe()} but "
                                     f"{where} allows at most {max_memory} MB for {trigger} triggers. Lower MemorySize.")
                     break
-        yield from self._role(model, res, function, where)
+        yield from self._role(model, res, function, where + scenario.describe())
 
     def _role(self, model, res, function, where):
         if res.type == "AWS::Serverless::Function" and "Role" not in res.props:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...model import TemplateModel
+from ...model import Branch, TemplateModel
 from ...model.invocation import invocations
 from ...model.lambda_config import node_int_branches
 from ...model.messaging import QUEUE_TYPE, fifo_kinds
@@ -31,10 +31,18 @@ class FifoBatchingWindow(BestPracticeRule):
             fifo = [k for k in fifo_kinds(model, mapping.source, QUEUE_TYPE) if k.fifo]
             if not fifo:
                 continue
-            kind = fifo[0]
-            window = windows[0]
+            found = None
+            for kind in fifo:
+                for (_, _, window), both in model.combine([mapping.scenario], [kind.branch], windows):
+                    found = kind, Branch(window.value, both.conditions, window.path, both.params)
+                    break
+                if found:
+                    break
+            if found is None:
+                continue
+            kind, window = found
             yield (window.path,
                    f"{capitalized(mapping.label)} reads FIFO queue {kind.label}"
-                   f"{kind.branch.describe()} with MaximumBatchingWindowInSeconds {window.value}{window.describe()}: "
+                   f" with MaximumBatchingWindowInSeconds {window.value}{window.describe()}: "
                    "Lambda does not support a batching window for FIFO queues. Remove "
                    "MaximumBatchingWindowInSeconds (or set it to 0).")

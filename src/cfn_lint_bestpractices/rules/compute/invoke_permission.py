@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from ...fixes import Append, Fix, NoFix
-from ...model import ABSENT, TemplateModel
+from dataclasses import replace
+
+from ...model import ABSENT, Branch, TemplateModel
 from ...model.crossing import is_local
 from ...model.invocation import invocations
 from ...model.role_grants import role_allows
@@ -56,7 +58,8 @@ class InvokePermissionMissing(BestPracticeRule):
             return None
         absent = [b for b in model.branches(node) if b.value is ABSENT]
         if absent:
-            return f"the target has no RoleArn{absent[0].describe()}"  # `!If [UseRole, role, !Ref AWS::NoValue]`
+            # `!If [UseRole, role, !Ref AWS::NoValue]`: judged where the role is absent (see findings)
+            return "the target has no RoleArn"
         if not self.config.get("accept_target_roles", True):
             return "a target's RoleArn is not taken as a grant: accept_target_roles is false"
         role = model.lookup_node(node, ("AWS::IAM::Role",))
@@ -67,31 +70,38 @@ class InvokePermissionMissing(BestPracticeRule):
     def findings(self, model: TemplateModel):
         graph = invocations(model)
         seen = set()
+        ordered = set()
+        # every place an invoker names a function, in each scenario in which it does (not the first only)
         for inv in graph.invocations:
             role = None if inv.needs_permission else self._role_denies(model, inv)
             if not inv.needs_permission and role is None:
                 continue
-            key = (inv.source.logical_id, inv.target, inv.service)
-            if key in seen:
-                continue
-            seen.add(key)
-            known, grant = graph.permission_for(inv)
+            if role == "the target has no RoleArn":
+                # only the scenarios without the role need a permission
+                inv = _restricted(model, inv, [b for b in model.branches(inv.details.get("role")) if b.value is ABSENT])
+                if inv is None:
+                    continue
+            missing, grant = graph.missing_permission(inv)
             principal = f"{inv.service}.amazonaws.com"
-            if grant is None:
-                if known:
-                    # across stacks, the permission was looked for in every stack of the application
-                    where = ("in the template" if is_local(model, inv.source) and is_local(model, inv.target.function)
-                             else "in any stack of the application")
-                    through = f" ({role})" if role else ""
-                    yield (inv.path,
-                           f"{capitalized(inv.label)} invokes function {inv.target.describe()}{inv.when}{through}, but "
-                           f"no AWS::Lambda::Permission {where} lets {principal} invoke it: "
-                           f"{_EFFECT.get(inv.service, 'its invocations fail')}. Add an AWS::Lambda::Permission with "
-                           f"Action lambda:InvokeFunction, Principal {principal}, FunctionName naming the same "
-                           "function and qualifier as the invoker, and a SourceArn for this invoker.",
-                           NoFix("a new permission resource (its name, SourceArn and SourceAccount) is left to you"))
+            key = (inv.source.logical_id, inv.target, inv.service) + (
+                (missing.conditions, missing.params) if missing is not None else ())
+            if missing is not None and key not in seen:
+                seen.add(key)
+                # across stacks, the permission was looked for in every stack of the application
+                where = ("in the template" if is_local(model, inv.source) and is_local(model, inv.target.function)
+                         else "in any stack of the application")
+                through = f" ({role})" if role else ""
+                yield (inv.path,
+                       f"{capitalized(inv.label)} invokes function {inv.target.describe()}{missing.describe()}{through}, "
+                       f"but no AWS::Lambda::Permission {where} lets {principal} invoke it: "
+                       f"{_EFFECT.get(inv.service, 'its invocations fail')}. Add an AWS::Lambda::Permission with "
+                       f"Action lambda:InvokeFunction, Principal {principal}, FunctionName naming the same "
+                       "function and qualifier as the invoker, and a SourceArn for this invoker.",
+                       NoFix("a new permission resource (its name, SourceArn and SourceAccount) is left to you"))
+            if grant is None or not inv.needs_order or (inv.source.logical_id, grant.resource.logical_id) in ordered:
                 continue
-            if inv.needs_order and not model.created_after(inv.source.logical_id, grant.resource.logical_id):
+            ordered.add((inv.source.logical_id, grant.resource.logical_id))
+            if not model.created_after(inv.source.logical_id, grant.resource.logical_id):
                 reverse = model.created_after(grant.resource.logical_id, inv.source.logical_id)
                 why = (f"permission '{grant.resource.logical_id}' refers to {inv.label}, so it is created after it"
                        if reverse else
@@ -103,6 +113,15 @@ class InvokePermissionMissing(BestPracticeRule):
                        f"{inv.target.describe()} before it is created, but {why}: {_EFFECT[inv.service]}. "
                        f"To fix, {fix}DependsOn: {grant.resource.logical_id} to '{inv.source.logical_id}'.",
                        depends_on_fix(inv.source, grant.resource, reverse))
+
+
+def _restricted(model: TemplateModel, inv, branches):
+    """The invocation in the first of `branches` (scenarios) it can hold in, or None."""
+    for br in branches:
+        both = model.together(inv.scenario, br)
+        if both is not None:
+            return replace(inv, scenario=Branch(None, both.conditions, (), both.params))
+    return None
 
 
 def depends_on_fix(source, needed, reverse: bool):

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from ...fixes import Fix, NoFix, Set
-from ...model import ABSENT, TemplateModel
+from ...model import ABSENT, Branch, TemplateModel
+from ...model.invocation import uncovered
 from ...model.values import is_literal, show, tokens_in
 from .._base import BestPracticeRule
 
@@ -22,18 +23,20 @@ RETENTION_VALUES = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 73
 
 
 def _group_names(model: TemplateModel):
-    """(names of in-template log groups and of CDK log-retention targets, whether some name cannot be known)."""
+    """(name -> [scenarios in which an in-template log group or CDK log-retention target declares that
+    name], whether some name cannot be known). A LogGroupName under `Fn::If` declares each branch's name
+    in that branch's scenario only, and a group with a Condition only where it exists."""
     def build():
-        names: set = set()
+        names: dict = {}
         unknown = False
         for res in model.of_type(LOG_GROUP, LOG_RETENTION):
             if "LogGroupName" not in res.props:
                 continue  # a generated name: not /aws/lambda/<function>
-            value = model.one(res.props.get("LogGroupName"))
-            if isinstance(value, str):
-                names.add(value)
-            elif value is not ABSENT:
-                unknown = True
+            for br in model.prop(res, "LogGroupName"):
+                if isinstance(br.value, str):
+                    names.setdefault(br.value, []).append(br)
+                elif br.value is not ABSENT:
+                    unknown = True
         return names, unknown
     return model.memo("log_retention.group_names", build)
 
@@ -139,14 +142,22 @@ class LogRetention(BestPracticeRule):
         for group in model.of_type(LOG_GROUP):
             if any(br.value == "DELIVERY" for br in model.prop(group, "LogGroupClass")):
                 continue  # Delivery-class groups have a fixed retention of their own
-            name = model.one(group.props.get("LogGroupName")) if "LogGroupName" in group.props else None
-            if isinstance(name, str) and name in retained:
-                continue
-            if not unreferenced and not _written(model, group, name):
-                continue  # declared, but nothing here writes to it: not the group whose cost grows
-            for br in model.prop(group, "RetentionInDays"):
-                if br.value is not ABSENT:
+            # the group's name per branch (a LogGroupName under Fn::If): judged in each branch's scenario
+            found = None
+            for name_br in model.prop(group, "LogGroupName") if "LogGroupName" in group.props else [Branch(None)]:
+                name = name_br.value if name_br.value is not ABSENT else None
+                if isinstance(name, str) and name in retained:
                     continue
+                if not unreferenced and not _written(model, group, name):
+                    continue  # declared, but nothing here writes to it: not the group whose cost grows
+                for br in model.prop(group, "RetentionInDays"):
+                    both = model.together(br, name_br) if br.value is ABSENT else None
+                    if both is not None:
+                        found = found or (both, name)
+            if found is None:
+                continue
+            br, name = found
+            if True:  # the finding for the first scenario found
                 if days is None:
                     fix = NoFix("the retention period is the team's choice: set the option retention_in_days")
                 else:
@@ -160,7 +171,6 @@ class LogRetention(BestPracticeRule):
                        f"Log group '{group.logical_id}'{label} has no RetentionInDays{br.describe()}: its events "
                        "never expire and their storage is billed for ever. Set RetentionInDays to the period "
                        f"the team must keep these logs{offer}.", fix)
-                break
         yield from self._undeclared(model)
         if not self.config.get("check_functions"):
             return
@@ -185,10 +195,14 @@ class LogRetention(BestPracticeRule):
         for res, branches, label, service in sources:
             for br in branches:
                 value = br.value
-                if not isinstance(value, str) or br.params or value in names or value in retained:
-                    continue  # unknown, chosen by a parameter (likely an existing group), or declared
+                if not isinstance(value, str) or br.params or value in retained:
+                    continue  # unknown, chosen by a parameter (likely an existing group), or retained
                 if any(t.split(".", 1)[0] in model.resources for t in tokens_in(value)):
                     continue  # a name read from a resource of the template (its own group's name or ARN)
+                # declared only in the scenarios in which a group of that name exists
+                br = uncovered(model, br, names.get(value, []))
+                if br is None:
+                    continue
                 yield (br.path,
                        f"{label} writes to log group {show(value)}{br.describe()}, which the template does not "
                        f"declare: {service} creates it at the first delivery with no retention, so its events never "
@@ -244,15 +258,23 @@ class LogRetention(BestPracticeRule):
                 role = model.lookup_node(fn.props.get("Role"), ("AWS::IAM::Role",))
                 if role in self._silent_roles(model):
                     continue  # its role cannot create the log group: nothing is logged
-            name = model.name_of(fn.logical_id)
-            if not isinstance(name, str):
-                continue
-            default = f"/aws/lambda/{name}"
-            if default in names:
-                continue
-            for br in model.prop(fn.resource, "LoggingConfig", "LogGroup"):
-                if br.value is not ABSENT:
-                    continue  # a log group of the template (judged above) or one the template does not know
+            # the function's name per branch (a FunctionName under Fn::If), and the group of that name
+            # declared only where it exists
+            found = None
+            for name_br in model.prop(fn.resource, "FunctionName"):
+                name = model.name_of(fn.logical_id) if name_br.value is ABSENT else name_br.value
+                if not isinstance(name, str) or found is not None:
+                    continue
+                default = f"/aws/lambda/{name}"
+                for br in model.prop(fn.resource, "LoggingConfig", "LogGroup"):
+                    # (a set LogGroup is a log group of the template, judged above, or one it does not know)
+                    both = model.together(br, name_br) if br.value is ABSENT else None
+                    missing = uncovered(model, both, names.get(default, [])) if both is not None else None
+                    if missing is not None:
+                        found = (missing, default)
+                        break
+            if found is not None:
+                br, default = found
                 yield (fn.resource.path,
                        f"Function '{fn.logical_id}' has no log group in the template{br.describe()}: Lambda "
                        f"creates {show(default)} on the first invocation with no retention, so its logs never "
@@ -261,4 +283,3 @@ class LogRetention(BestPracticeRule):
                        "function already deployed; a group named like the existing /aws/lambda/ one would "
                        "fail to create).",
                        NoFix("the retention period and the new log group's name are the team's choice"))
-                break

@@ -29,6 +29,7 @@ class MappingConcurrencyAboveReserved(BestPracticeRule):
     resource_types = ("AWS::Lambda::EventSourceMapping", "AWS::Serverless::Function")
 
     def findings(self, model: TemplateModel):
+        seen = set()
         for mapping in invocations(model).mappings:
             if mapping.target is None:
                 continue
@@ -36,8 +37,13 @@ class MappingConcurrencyAboveReserved(BestPracticeRule):
             if not isinstance(scaling, dict):
                 continue
             maxima = node_int_branches(model, scaling, mapping.path + ("ScalingConfig",), "MaximumConcurrency")
-            for (mx, res), both in model.combine(maxima, _reserved(model, mapping.target.function)):
+            for (_, mx, res), both in model.combine([mapping.scenario], maxima,
+                                                   _reserved(model, mapping.target.function)):
                 if mx.value > res.value:
+                    key = (mapping.label, both.conditions, both.params)
+                    if key in seen:
+                        break
+                    seen.add(key)
                     yield (mx.path,
                            f"{capitalized(mapping.label)} allows MaximumConcurrency {mx.value}, more "
                            f"than the {res.value} executions function '{mapping.target.function}' reserves"
@@ -60,13 +66,19 @@ class SqsReservedConcurrencyTooLow(BestPracticeRule):
     resource_types = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 
     def findings(self, model: TemplateModel):
-        fed: dict[str, str] = {}
+        fed: dict[str, list] = {}
         for mapping in invocations(model).mappings:
             if mapping.kind == "sqs" and mapping.target is not None:
-                fed.setdefault(mapping.target.function, mapping.label)
-        for function, label in fed.items():
-            for br in _reserved(model, function):
-                if 0 < br.value < MIN_SQS_RESERVED:
+                fed.setdefault(mapping.target.function, []).append(mapping)
+        for function, mappings in fed.items():
+            for reserved in _reserved(model, function):
+                if not 0 < reserved.value < MIN_SQS_RESERVED:
+                    continue
+                # a mapping counts only in the scenarios in which it exists
+                found = next(((m.label, model.together(reserved, m.scenario)) for m in mappings
+                              if model.together(reserved, m.scenario) is not None), None)
+                if found:
+                    label, br = found
                     yield (br.path,
                            f"Function '{function}' is invoked by {label} but reserves only {br.value} concurrent "
                            f"executions{br.describe()}: Lambda's SQS pollers start with several batches at once, so "

@@ -12,6 +12,7 @@ def provisioned(model: TemplateModel) -> dict[str, list[tuple[list, str]]]:
     versions (plain, and SAM's ProvisionedConcurrencyConfig)."""
     out: dict[str, list[tuple[list, str]]] = {}
     for res in model.of_type(ALIAS, VERSION):
+        # a FunctionName under Fn::If (two functions) is not followed: E9509 stays silent on that alias
         tgt = function_target(model, model.one(res.props.get("FunctionName")))
         if tgt is None:
             continue

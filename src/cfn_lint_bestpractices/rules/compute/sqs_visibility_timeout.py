@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...fixes import Fix, NoFix, Set
-from ...model import ABSENT, TemplateModel, as_int
+from ...model import ABSENT, Branch, TemplateModel, as_int
 from ...model.invocation import QUEUE, Mapping, invocations
 from ...model.crossing import is_local
 from ...model.lambda_config import DEFAULT_VISIBILITY_TIMEOUT, int_branches, node_int_branches, timeouts
@@ -17,12 +17,49 @@ def _direct_ref(model: TemplateModel, node, rtype: str) -> bool:
     return res is not None and res.type == rtype
 
 
-def reported_by_e3505(model: TemplateModel, mapping: Mapping) -> bool:
-    """Stock E3505 compares a plain mapping's queue and function when both are named directly in the
-    mapping's own template (it lints one template at a time)."""
-    return (mapping.resource.type == "AWS::Lambda::EventSourceMapping" and is_local(model, mapping.resource)
-            and _direct_ref(model, mapping.props.get("FunctionName"), "AWS::Lambda::Function")
-            and _direct_ref(model, mapping.props.get("EventSourceArn"), QUEUE))
+def _first_branch(node):
+    """What stock cfn-lint reads for a value under `Fn::If`: the first branch, all the way down."""
+    while isinstance(node, dict) and len(node) == 1 and isinstance(node.get("Fn::If"), list) \
+            and len(node["Fn::If"]) == 3:
+        node = node["Fn::If"][1]
+    return node
+
+
+def _seconds(node) -> int | None:
+    return None if isinstance(node, bool) or not isinstance(node, (int, str)) else as_int(node)
+
+
+def e3505_reading(model: TemplateModel, mapping: Mapping) -> tuple | None:
+    """(queue, function, visibility, timeout) that stock E3505 compares for a plain mapping, or None when
+    it compares nothing. E3505 lints one template at a time, follows only direct references to the queue
+    and to an AWS::Lambda::Function, takes the first branch of every `Fn::If` on the way, does not resolve
+    a parameter and does not fill in an absent Timeout (an absent VisibilityTimeout is 30 s)."""
+    if mapping.resource.type != "AWS::Lambda::EventSourceMapping" or not is_local(model, mapping.resource):
+        return None
+    fn_node = _first_branch(mapping.props.get("FunctionName"))
+    queue_node = _first_branch(mapping.props.get("EventSourceArn"))
+    if not (_direct_ref(model, fn_node, "AWS::Lambda::Function") and _direct_ref(model, queue_node, QUEUE)):
+        return None
+    fn, queue = model.resources[referenced_id(fn_node)], model.resources[referenced_id(queue_node)]
+    vis = (_seconds(_first_branch(queue.props["VisibilityTimeout"])) if "VisibilityTimeout" in queue.props
+           else DEFAULT_VISIBILITY_TIMEOUT)
+    timeout = _seconds(_first_branch(fn.props.get("Timeout")))
+    if vis is None or timeout is None:
+        return None
+    return queue.logical_id, fn.logical_id, vis, timeout
+
+
+def reported_by_e3505(model: TemplateModel, mapping: Mapping, queue=None, fn=None, visibility=None,
+                      timeout=None) -> bool:
+    """Whether stock E3505 reports this very pair with these values (what it reads: `e3505_reading`), so
+    that it is not reported twice; a pair it misreads (another `Fn::If` branch, a parameter, a SAM
+    function, an alias) is judged here."""
+    reading = e3505_reading(model, mapping)
+    if reading is None or reading[2] >= reading[3]:
+        return False
+    if queue is None:
+        return True
+    return reading == (queue.logical_id, fn.logical_id, visibility, timeout)
 
 
 def pairs(model: TemplateModel):
@@ -38,8 +75,9 @@ def pairs(model: TemplateModel):
         fn = model.resources[mapping.target.function]
         vis = int_branches(model, queue, "VisibilityTimeout", default=DEFAULT_VISIBILITY_TIMEOUT)
         window = node_int_branches(model, mapping.props, mapping.path, "MaximumBatchingWindowInSeconds", default=0)
-        for (v, t, w), both in model.combine(vis, timeouts(model, fn), window):
-            yield mapping, queue, fn, both, (t.value, v.value, w.value), v
+        for (_, v, t, w), both in model.combine([mapping.scenario], vis, timeouts(model, fn), window):
+            yield (mapping, queue, fn, Branch(v.value, both.conditions, v.path, both.params),
+                   (t.value, v.value, w.value), v)
 
 
 MAX_VISIBILITY = 43200  # 12 hours, the longest SQS allows
@@ -86,7 +124,7 @@ class SqsVisibilityBelowTimeout(BestPracticeRule):
     description = (
         "Lambda refuses an SQS event source mapping whose queue's VisibilityTimeout (default 30 s) is shorter "
         "than the function's Timeout (default 3 s). Covers SAM SQS events and mappings that name the function "
-        "through an alias or version, which stock E3505 does not follow; pairs E3505 reports are left to it."
+        "through an alias or version, the other Fn::If branches and parameters, which stock E3505 does not follow; the pair E3505 reads and reports is left to it."
     )
     tags = ["lambda", "sqs", "serverless"]
     resource_types = ("AWS::SQS::Queue",)
@@ -95,7 +133,7 @@ class SqsVisibilityBelowTimeout(BestPracticeRule):
     def findings(self, model: TemplateModel):
         seen = set()
         for mapping, queue, fn, both, (timeout, visibility, _), vis in pairs(model):
-            if visibility >= timeout or reported_by_e3505(model, mapping):
+            if visibility >= timeout or reported_by_e3505(model, mapping, queue, fn, visibility, timeout):
                 continue
             key = (mapping.label, both.conditions, both.params)
             if key in seen:

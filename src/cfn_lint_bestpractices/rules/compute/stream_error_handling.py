@@ -29,13 +29,18 @@ class StreamErrorHandling(BestPracticeRule):
     resource_types = ("AWS::Lambda::EventSourceMapping", "AWS::Serverless::Function")
 
     def findings(self, model: TemplateModel):
+        seen = set()
         for mapping in invocations(model).mappings:
             if mapping.kind not in ("kinesis", "dynamodb"):
                 continue
             dest = [b for b in model.get(mapping.props, "DestinationConfig", "OnFailure", "Destination") if b.value is ABSENT]
             retries = _unbounded(model.get(mapping.props, "MaximumRetryAttempts"))
             age = _unbounded(model.get(mapping.props, "MaximumRecordAgeInSeconds"))
-            for _, both in model.combine(dest, retries, age):
+            for _, both in model.combine([mapping.scenario], dest, retries, age):
+                key = (mapping.label, both.conditions, both.params)
+                if key in seen:
+                    break
+                seen.add(key)
                 yield (mapping.resource.finding_path(mapping.path),
                        f"{capitalized(mapping.label)} reads a {_NAMES[mapping.kind]} stream with "
                        f"no on-failure destination and no limit on retries or record age{both.describe()}: one "

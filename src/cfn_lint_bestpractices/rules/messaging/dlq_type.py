@@ -11,6 +11,12 @@ from .._base import BestPracticeRule
 
 
 
+def _switched(queue) -> bool:
+    """Whether a queue's FifoQueue is written under `Fn::If` (stock E3502 then misses the pair when its
+    dead-letter queue's is too)."""
+    return "Fn::If" in repr(queue.props.get("FifoQueue"))
+
+
 def _kind(fifo: bool) -> str:
     return "FIFO" if fifo else "standard"
 
@@ -40,9 +46,14 @@ class DeadLetterQueueType(BestPracticeRule):
                 targets = fifo_kinds(model, target_br.value, QUEUE_TYPE)
                 if not targets:
                     continue
-                # E3502 already judges a Ref/GetAtt to a queue whose types are written out (not
-                # through a parameter, and not through Fn::If: it misses a switch on both queues).
-                direct = intrinsic(raw)[0] in ("Ref", "Fn::GetAtt")
+                # E3502 already judges a Ref/GetAtt to an in-template queue whose types are written out
+                # (not through a parameter), in every `Fn::If` branch of the source's FifoQueue, of the
+                # dead-letter queue's FifoQueue and of deadLetterTargetArn, scenario by scenario: such a
+                # pair is left to it (a pair is never reported twice).
+                direct = intrinsic(raw)[0] in ("Ref", "Fn::GetAtt") and not target_br.params
+                if direct and _switched(queue) and any(_switched(model.resources[q]) for q in model.refers_to(target_br.value)
+                                                        if model.resources[q].type == QUEUE_TYPE):
+                    direct = False  # E3502 misses a pair whose two FifoQueue values are both switched
                 for src in model.prop(queue, "FifoQueue"):
                     src_fifo = False if src.value is ABSENT else as_bool(src.value)
                     if src_fifo is None:
@@ -50,8 +61,7 @@ class DeadLetterQueueType(BestPracticeRule):
                     for tgt in targets:
                         if tgt.fifo == src_fifo:
                             continue
-                        if direct and not src.params and not tgt.parametrised \
-                                and not src.conditions and not tgt.branch.conditions:
+                        if direct and not src.params and not tgt.parametrised:
                             continue
                         both = model.together(src, target_br, tgt.branch)
                         if both is None:
@@ -127,10 +137,11 @@ class DeadLetterQueueType(BestPracticeRule):
                         yield finding
 
     def _sam_events(self, model: TemplateModel):
-        for res, name, etype, props, path in model.sam_events:
+        for event in model.sam_event_branches:  # Events, an event or its Properties may be under Fn::If
+            res, name, etype, props, path = event.resource, event.name, event.type, event.props, event.path
             if not isinstance(props, dict):
                 continue
-            exists = model.exists(res)
+            exists = event.scenario
             if etype in ("EventBridgeRule", "Schedule", "CloudWatchEvent"):
                 owner = f"{etype} event '{name}' of '{res.logical_id}'"
                 for arn in model.get(props, "DeadLetterConfig", "Arn"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...model import TemplateModel
+from ...model.invocation import uncovered
 from ...model.queue_policies import DELIVERY_ACTIONS, QUEUE_TYPE, destination_policies, policy_allows
 from .._base import BestPracticeRule
 
@@ -36,7 +37,8 @@ class EventBridgeDlqPolicy(BestPracticeRule):
                     queue = model.lookup(arn.value, (QUEUE_TYPE,))
                     if queue:
                         yield owner, queue, arn.path, arn
-        for res, name, etype, props, path in model.sam_events:
+        for event in model.sam_event_branches:  # Events, an event or its Properties may be under Fn::If
+            res, name, etype, props, path = event.resource, event.name, event.type, event.props, event.path
             if etype not in SAM_RULE_EVENTS or not isinstance(props, dict):
                 continue
             config = props.get("DeadLetterConfig")
@@ -45,8 +47,7 @@ class EventBridgeDlqPolicy(BestPracticeRule):
             for arn in model.get(config, "Arn"):
                 queue = model.lookup(arn.value, (QUEUE_TYPE,))
                 if queue:
-                    where = model.exists(res)
-                    both = model.together(arn, where) if where.conditions else arn
+                    both = model.together(arn, event.scenario)
                     if both is not None:
                         yield (f"{etype} event '{name}' of '{res.logical_id}'", queue,
                                path + ("DeadLetterConfig", "Arn") + tuple(arn.path), both)
@@ -65,13 +66,16 @@ class EventBridgeDlqPolicy(BestPracticeRule):
         for owner, queue, path, scenario in found:
             if queue in connected or (owner, queue) in reported:
                 continue
-            verdicts = [policy_allows(model, p, SERVICE, DELIVERY_ACTIONS[QUEUE_TYPE])
-                        for p in policies.get(queue, [])]
-            if None in verdicts or True in verdicts:
+            # a policy that allows it (or may: one we cannot read) counts where it exists
+            covers = [model.exists(p) for p in policies.get(queue, [])
+                      if policy_allows(model, p, SERVICE, DELIVERY_ACTIONS[QUEUE_TYPE]) is not False]
+            scenario = uncovered(model, scenario, covers)
+            if scenario is None:
                 continue
             reported.add((owner, queue))
-            have = (f"the queue policies naming it ({', '.join(p.logical_id for p in policies[queue])}) do not "
-                    f"allow {SERVICE} sqs:SendMessage" if policies.get(queue)
+            there = [p for p in policies.get(queue, []) if model.together(scenario, model.exists(p)) is not None]
+            have = (f"the queue policies naming it ({', '.join(p.logical_id for p in there)}) do not "
+                    f"allow {SERVICE} sqs:SendMessage" if there
                     else "no AWS::SQS::QueuePolicy allows events.amazonaws.com sqs:SendMessage to it")
             yield (path,
                    f"{owner} has dead-letter queue '{queue}'{scenario.describe()}, but {have}: EventBridge "

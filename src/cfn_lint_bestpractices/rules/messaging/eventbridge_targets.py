@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...model import TemplateModel
+from ...model import ABSENT, TemplateModel
 from ...model.invocation import function_target, is_schedule_rule
 from ...model.messaging import QUEUE_TYPE, fifo_kinds
 from .._base import BestPracticeRule
@@ -71,6 +71,7 @@ class EventBridgeTargetResilience(BestPracticeRule):
         params = target.get("SqsParameters")
         if isinstance(params, dict) and "MessageGroupId" in params:
             return None
+        # (an Arn under Fn::If is one UNKNOWN value here: a target switched between queues stays silent)
         kinds = fifo_kinds(model, model.one(target.get("Arn")), QUEUE_TYPE)
         return next((k.label.strip("'") for k in kinds if k.fifo), None)
 
@@ -109,13 +110,22 @@ class EventBridgeTargetResilience(BestPracticeRule):
             yield from self._target(model, f"Target of schedule '{schedule.logical_id}'",
                                     schedule.props.get("Target"), schedule.prop_path("Target"),
                                     not schedules or lambda_target)
-        for res, name, etype, props, path in model.sam_events:
+        reported = set()
+        for event in model.sam_event_branches:  # Events, an event or its Properties may be under Fn::If
+            res, name, etype, props, path = event.resource, event.name, event.type, event.props, event.path
             if etype in ("Schedule", "ScheduleV2") and not schedules:
                 continue
             if res.type == "AWS::Serverless::Function" and not lambdas:
                 continue  # the event's target is the function itself
             if etype in ("EventBridgeRule", "Schedule", "CloudWatchEvent", "ScheduleV2") \
-                    and isinstance(props, dict) and "DeadLetterConfig" not in props:
-                yield (path[:-1], f"{etype} event '{name}' of '{res.logical_id}' has no DeadLetterConfig: when "
-                                  "the target keeps failing, EventBridge drops the event after its retries (up to "
-                                  "24 hours). Add DeadLetterConfig (Type: SQS lets SAM create the queue).")
+                    and isinstance(props, dict):
+                for dlq in model.get(props, "DeadLetterConfig"):
+                    both = model.together(dlq, event.scenario)
+                    key = (res.logical_id, name, both.conditions, both.params) if both is not None else None
+                    if both is None or dlq.value is not ABSENT or key in reported:
+                        continue
+                    reported.add(key)
+                    yield (path[:-1], f"{etype} event '{name}' of '{res.logical_id}' has no DeadLetterConfig"
+                                      f"{both.describe()}: when the target keeps failing, EventBridge drops the "
+                                      "event after its retries (up to 24 hours). Add DeadLetterConfig (Type: SQS lets "
+                                      "SAM create the queue).")

@@ -32,11 +32,11 @@ class LambdaQueueReceiveCount(BestPracticeRule):
             return
         minimum = int(self.config.get("minimum_receive_count") or 5)
         for queue in model.of_type(*QUEUE):
-            lambda_consumers = [(k, r) for k, r, _ in consumers.get(queue.logical_id, []) if k != "pipe"]
+            lambda_consumers = [(k, r, w) for k, r, _, w in consumers.get(queue.logical_id, []) if k != "pipe"]
             if not lambda_consumers:
                 continue
             names = []
-            for kind, res in lambda_consumers:
+            for kind, res, _ in lambda_consumers:
                 label = f"{kind} of '{res.logical_id}'" if kind.startswith("SQS event") else f"{kind} '{res.logical_id}'"
                 if label not in names:
                     names.append(label)
@@ -44,8 +44,8 @@ class LambdaQueueReceiveCount(BestPracticeRule):
                 if br.value >= minimum:
                     continue
                 # the scenario in which the queue, its redrive policy and a Lambda consumer all exist
-                scenario = next((both for both in (model.together(br, model.exists(res))
-                                                   for _, res in lambda_consumers) if both is not None), None)
+                scenario = next((both for both in (model.together(br, where)
+                                                   for _, _, where in lambda_consumers) if both is not None), None)
                 if scenario is None:
                     continue
                 br = Branch(br.value, scenario.conditions, br.path, scenario.params)

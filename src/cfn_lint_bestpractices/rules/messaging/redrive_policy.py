@@ -28,7 +28,7 @@ class QueueRedrivePolicy(TestResourcesAware, BestPracticeRule):
             if queue.logical_id not in consumers or queue.logical_id in dlqs:
                 continue
             names = []
-            for kind, res, _ in consumers[queue.logical_id]:
+            for kind, res, _, _ in consumers[queue.logical_id]:
                 label = f"{kind} of '{res.logical_id}'" if kind.startswith("SQS event") else f"{kind} '{res.logical_id}'"
                 if label not in names:
                     names.append(label)
@@ -36,8 +36,8 @@ class QueueRedrivePolicy(TestResourcesAware, BestPracticeRule):
                 if br.value is not ABSENT:
                     continue
                 # the scenario in which the queue and one of its consumers exist
-                br = next((both for both in (model.together(br, model.exists(res))
-                                             for _, res, _ in consumers[queue.logical_id]) if both is not None), None)
+                br = next((both for both in (model.together(br, where)
+                                             for _, _, _, where in consumers[queue.logical_id]) if both is not None), None)
                 if br is None or self.test_only(model, br):
                     continue
                 yield (queue.finding_path(br.path),

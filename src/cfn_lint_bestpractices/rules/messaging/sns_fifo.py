@@ -71,20 +71,24 @@ class SnsFifoCompatibility(BestPracticeRule):
                 yield finding
 
     def _sam_events(self, model: TemplateModel):
-        for fn in model.functions:
-            for name, (etype, props, path) in fn.events().items():
-                if etype != "SNS" or not isinstance(props, dict):
-                    continue
-                via_queue = as_bool(model.one(props.get("SqsSubscription", False)))
-                if via_queue is None:
-                    via_queue = isinstance(props.get("SqsSubscription"), dict)
-                topics = list(self._topics(model, props.get("Topic")))
-                protocol = "sqs" if via_queue else "lambda"
-                endpoint = props["SqsSubscription"].get("QueueArn") if isinstance(props.get("SqsSubscription"), dict) else None
-                finding = self._subscription(model, f"SNS event '{name}' of '{fn.logical_id}'", topics, protocol,
-                                             endpoint, path + ("Topic",))
-                if finding:
-                    yield finding
+        for event in model.sam_event_branches:  # Events, an event or its Properties may be under Fn::If
+            name, etype, props, path = event.name, event.type, event.props, event.path
+            if event.resource.type != "AWS::Serverless::Function" or etype != "SNS" or not isinstance(props, dict):
+                continue
+            via_queue = as_bool(model.one(props.get("SqsSubscription", False)))
+            if via_queue is None:
+                via_queue = isinstance(props.get("SqsSubscription"), dict)
+            topics = []
+            for fifo, label, tb in self._topics(model, props.get("Topic")):
+                both = model.together(tb, event.scenario)
+                if both is not None:
+                    topics.append((fifo, label, both))
+            protocol = "sqs" if via_queue else "lambda"
+            endpoint = props["SqsSubscription"].get("QueueArn") if isinstance(props.get("SqsSubscription"), dict) else None
+            finding = self._subscription(model, f"SNS event '{name}' of '{event.resource.logical_id}'", topics,
+                                         protocol, endpoint, path + ("Topic",))
+            if finding:
+                yield finding
 
     def _bucket_notifications(self, model: TemplateModel):
         for note in s3_notifications(model):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ...model import UNKNOWN, TemplateModel, as_bool
+from ...model import ABSENT, UNKNOWN, TemplateModel, as_bool
+from ...model.invocation import uncovered
 from .._base import BestPracticeRule
 
 METHOD = "AWS::ApiGateway::Method"
@@ -26,17 +27,20 @@ class ApiKeyWithoutUsagePlan(BestPracticeRule):
     resource_types = (METHOD, SAM_API, SAM_FUNCTION)
 
     @staticmethod
-    def _covered(model: TemplateModel) -> set[str] | None:
-        """The APIs some usage plan of the template lists; None when a plan names an API we cannot resolve
-        (then it might be any of them)."""
-        out: set[str] = set()
+    def _covered(model: TemplateModel) -> dict[str, list] | None:
+        """API -> the scenarios in which some usage plan of the template lists it (a plan with its own
+        Condition, an ApiStages entry or ApiId under Fn::If, covers only there); None when a plan names an
+        API we cannot resolve (then it might be any of them)."""
+        out: dict[str, list] = {}
         for plan in model.of_type(USAGE_PLAN):
             for entry in model.entries(plan, "ApiStages"):
                 for br in model.within(entry, "ApiId"):
+                    if br.value is ABSENT:
+                        continue
                     api = model.lookup(br.value, (REST_API, SAM_API)) if isinstance(br.value, str) else None
                     if api is None and not (isinstance(br.value, str) and IMPLICIT in br.value):
                         return None
-                    out.add(api or IMPLICIT)
+                    out.setdefault(api or IMPLICIT, []).append(br)
             if any(b.value is UNKNOWN for b in model.prop(plan, "ApiStages")):
                 return None
         return out
@@ -48,15 +52,17 @@ class ApiKeyWithoutUsagePlan(BestPracticeRule):
         yield from self._methods(model, covered)
         yield from self._sam(model, covered)
 
-    def _methods(self, model: TemplateModel, covered: set[str]):
+    def _methods(self, model: TemplateModel, covered: dict[str, list]):
         first: dict[str, tuple] = {}
         count: dict[str, int] = {}
         for res in model.of_type(METHOD):
+            # (a RestApiId under Fn::If is not resolved: the method is left alone)
             api = model.lookup_node(res.props.get("RestApiId"), (REST_API,))
-            if api is None or api in covered:
+            if api is None:
                 continue
             for br in model.bools(res, "ApiKeyRequired"):
-                if br.value:
+                br = uncovered(model, br, covered.get(api, [])) if br.value else None
+                if br is not None:
                     first.setdefault(api, (br, res))
                     count[api] = count.get(api, 0) + 1
                     break
@@ -70,7 +76,7 @@ class ApiKeyWithoutUsagePlan(BestPracticeRule):
                    "covers it. Add an AWS::ApiGateway::UsagePlan with ApiStages (ApiId and Stage of this API) and "
                    "an AWS::ApiGateway::UsagePlanKey for each API key.")
 
-    def _sam(self, model: TemplateModel, covered: set[str]):
+    def _sam(self, model: TemplateModel, covered: dict[str, list]):
         globals_ = model.template.get("Globals")
         global_auth = globals_.get("Api", {}).get("Auth") if isinstance(globals_, dict) and \
             isinstance(globals_.get("Api"), dict) else None
@@ -81,23 +87,33 @@ class ApiKeyWithoutUsagePlan(BestPracticeRule):
         for api in apis.values():
             auth = model.one(api.props.get("Auth")) if "Auth" in api.props else {}
             if isinstance(auth, dict) and as_bool(auth.get("ApiKeyRequired")):
-                needs.setdefault(api.logical_id, (api.prop_path("Auth", "ApiKeyRequired"), f"SAM API '{api.logical_id}'"))
-        for res, name, kind, props, base in model.sam_events:
-            if kind != "Api" or not isinstance(props, dict):
+                needs.setdefault(api.logical_id, (api.prop_path("Auth", "ApiKeyRequired"), f"SAM API '{api.logical_id}'",
+                                                  model.exists(api)))
+        # Events, an event or its Properties may be under Fn::If, and so may Auth.ApiKeyRequired and
+        # RestApiId (its `AWS::NoValue` branch is the implicit API: the value is read, not the key)
+        for event in model.sam_event_branches:
+            res, name, kind, props, base = event.resource, event.name, event.type, event.props, event.path
+            if kind != "Api" or not isinstance(props, dict) or res.type != SAM_FUNCTION:
                 continue
-            auth = model.one(props.get("Auth")) if "Auth" in props else {}
-            if not isinstance(auth, dict) or not as_bool(auth.get("ApiKeyRequired")):
-                continue
-            if "RestApiId" in props:
-                api_id = model.lookup_node(props["RestApiId"], (SAM_API,))
-                if api_id is None:
+            for key in model.get(props, "Auth", "ApiKeyRequired"):
+                if as_bool(key.value) is not True:
                     continue
-            else:
-                api_id = IMPLICIT
-            needs.setdefault(api_id, (base + ("Auth", "ApiKeyRequired"),
-                                      f"Api event '{name}' of function '{res.logical_id}'"))
-        for api_id, (path, who) in needs.items():
-            if api_id in covered:
+                for api_br in model.get(props, "RestApiId"):
+                    scenario = model.combine([event.scenario], [key], [api_br])
+                    scenario = next((both for _, both in scenario), None)
+                    if scenario is None:
+                        continue
+                    if api_br.value is ABSENT:
+                        api_id = IMPLICIT
+                    else:
+                        api_id = model.lookup(api_br.value, (SAM_API,)) if isinstance(api_br.value, str) else None
+                        if api_id is None:
+                            continue
+                    needs.setdefault(api_id, (base + key.path, f"Api event '{name}' of function '{res.logical_id}'",
+                                              scenario))
+        for api_id, (path, who, scenario) in needs.items():
+            scenario = uncovered(model, scenario, covered.get(api_id, []))
+            if scenario is None:
                 continue
             api = apis.get(api_id)
             if api is not None:
@@ -115,7 +131,7 @@ class ApiKeyWithoutUsagePlan(BestPracticeRule):
             else:
                 what, target = "it has no usage plan (set Globals.Api.Auth.UsagePlan)", "the implicit API"
             yield (path,
-                   f"{who} requires an API key, but {target} gets no usage plan: {what}, and no "
+                   f"{who} requires an API key{scenario.describe()}, but {target} gets no usage plan: {what}, and no "
                    "AWS::ApiGateway::UsagePlan of this template lists it. API Gateway accepts only keys of a usage "
                    "plan that covers the stage, so every call gets 403 Forbidden unless a plan in another stack covers "
                    "it. Set Auth.UsagePlan.CreateUsagePlan: "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...model import ABSENT, UNKNOWN, TemplateModel
 from ...model.values import Branch, as_list, merge_conditions
+from ...model.invocation import uncovered
 from .._base import BestPracticeRule
 
 OPENAPI_POLICY = "x-amazon-apigateway-policy"
@@ -36,6 +37,19 @@ class PrivateApiPolicy(BestPracticeRule):
                         out.append(Branch(sub.value, both.conditions, where, both.params))
         return out
 
+    @staticmethod
+    def _policies(model: TemplateModel, api, *where: tuple, body_key: str) -> list[Branch]:
+        """The scenarios in which the API has a resource policy (or may: a body we cannot read): each
+        property path in `where` read per branch, its value and not only its key (`AWS::NoValue` in a
+        branch is no policy there), and the OpenAPI body's x-amazon-apigateway-policy."""
+        out = []
+        for keys in where:
+            out += [b for b in model.prop(api, *keys) if b.value is not ABSENT]
+        for body in model.prop(api, body_key):
+            if body.value is UNKNOWN or (isinstance(body.value, dict) and OPENAPI_POLICY in body.value):
+                out.append(body)
+        return out
+
     def findings(self, model: TemplateModel):
         for api in model.of_type("AWS::ApiGateway::RestApi"):
             endpoint = api.props.get("EndpointConfiguration")
@@ -43,10 +57,14 @@ class PrivateApiPolicy(BestPracticeRule):
                                     api.prop_path("EndpointConfiguration", "Types"))
             if not private or "BodyS3Location" in api.props:
                 continue
-            body = model.one(api.props.get("Body"))
-            if "Policy" in api.props or body is UNKNOWN or (isinstance(body, dict) and OPENAPI_POLICY in body):
-                continue
-            yield (private[0].path, self._message("REST API", api.logical_id, private[0], "a Policy property"))
+            covers = self._policies(model, api, ("Policy",), body_key="Body")
+            for br in private:
+                if model.together(br, model.exists(api)) is None:
+                    continue
+                missing = uncovered(model, model.together(br, model.exists(api)), covers)
+                if missing is not None:
+                    yield (br.path, self._message("REST API", api.logical_id, missing, "a Policy property"))
+                    break
         for api in model.of_type("AWS::Serverless::Api"):
             endpoint = api.props.get("EndpointConfiguration")
             node = endpoint.get("Type") if isinstance(endpoint, dict) else endpoint
@@ -54,12 +72,16 @@ class PrivateApiPolicy(BestPracticeRule):
             private = self._private(model, node, path)
             if not private or "DefinitionUri" in api.props:
                 continue
-            auth = api.props.get("Auth")
-            body = model.one(api.props.get("DefinitionBody"))
-            if "Policy" in api.props or (isinstance(auth, dict) and "ResourcePolicy" in auth) or body is UNKNOWN or \
-                    (isinstance(body, dict) and OPENAPI_POLICY in body):
-                continue
-            yield (private[0].path, self._message("SAM API", api.logical_id, private[0], "Auth.ResourcePolicy"))
+            auth = [b for b in model.prop(api, "Auth") if b.value is UNKNOWN]  # an Auth we cannot read
+            covers = auth + self._policies(model, api, ("Policy",), ("Auth", "ResourcePolicy"),
+                                           body_key="DefinitionBody")
+            for br in private:
+                if model.together(br, model.exists(api)) is None:
+                    continue
+                missing = uncovered(model, model.together(br, model.exists(api)), covers)
+                if missing is not None:
+                    yield (br.path, self._message("SAM API", api.logical_id, missing, "Auth.ResourcePolicy"))
+                    break
 
     @staticmethod
     def _message(kind: str, name: str, br, where: str) -> str:
