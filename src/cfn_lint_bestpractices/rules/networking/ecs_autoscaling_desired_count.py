@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...fixes import Fix, NoFix, Remove
 from ...model import ABSENT, TemplateModel, show
-from ...model.app_autoscaling import ecs_service_targets
+from ...model.app_autoscaling import ecs_service_scaling
 from .._base import BestPracticeRule
 
 SERVICE = "AWS::ECS::Service"
@@ -28,18 +28,19 @@ class EcsAutoScalingDesiredCount(BestPracticeRule):
         services = model.of_type(SERVICE)
         if not services:
             return
-        targets, _ = ecs_service_targets(model)
+        targets = ecs_service_scaling(model)
         for svc in services:
             scaled = targets.get(svc.logical_id)
             if not scaled or "DesiredCount" not in svc.props:
                 continue
-            target = scaled[0]
+            # the service is scaled where a scalable target exists and its ResourceId (per branch) names it
             for br in model.prop(svc, "DesiredCount"):
                 if br.value is ABSENT:
                     continue
-                both = model.together(br, model.exists(target))
-                if both is None:
+                found = next(((t, b) for t, where in scaled for b in [model.together(br, where)] if b is not None), None)
+                if found is None:
                     continue
+                target, both = found
                 written = svc.props["DesiredCount"]
                 if isinstance(written, dict):
                     fix = NoFix("DesiredCount is chosen by a condition or a parameter; remove it by hand")
