@@ -6,6 +6,7 @@ import re
 
 from ...fixes import Fix, Set
 from ...model import ABSENT, TemplateModel, as_bool, show
+from ...model.values import Branch
 from .._base import BestPracticeRule
 
 LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
@@ -67,7 +68,7 @@ class TlsMinimumVersion(BestPracticeRule):
         for res in model.of_type(LISTENER):
             protocols = model.strings(res, "Protocol")
             policies = [b for b in model.prop(res, "SslPolicy") if b.value is ABSENT or isinstance(b.value, str)]
-            for (proto, pol), both in model.combine(protocols, policies):
+            for (proto, pol, _), both in model.combine(protocols, policies, self._certificates(model, res, "Certificates")):
                 name = ELB_DEFAULT if pol.value is ABSENT else pol.value
                 if proto.value not in ("HTTPS", "TLS") or self._allowed(name) or not _ELB_WEAK.fullmatch(name):
                     continue
@@ -79,6 +80,21 @@ class TlsMinimumVersion(BestPracticeRule):
                        f"{proto.value} listener '{res.logical_id}' {what}{both.describe()}, which accepts TLS "
                        f"versions older than 1.2. Set SslPolicy: {ELB_RECOMMENDED} (TLS 1.2 and 1.3), or another TLS 1.2+ policy.",
                        fix)
+
+    @staticmethod
+    def _certificates(model: TemplateModel, res, key: str, entry=None) -> list:
+        """The scenarios in which a TLS listener has its certificate: each branch of the certificate's ARN
+        (`Certificates` of a listener, `SSLCertificateId` of a Classic listener entry) where it is given and
+        the certificate resource it names exists. A listener without that key (a certificate attached
+        another way) is judged everywhere."""
+        if entry is not None:
+            if not isinstance(entry.value, dict) or "SSLCertificateId" not in entry.value:
+                return [Branch(None)]
+            return [b for b in model.within(entry, "SSLCertificateId") if b.value is not ABSENT]
+        if key not in res.props:
+            return [Branch(None)]
+        return [b for item in model.entries(res, key) for b in model.within(item, "CertificateArn")
+                if b.value is not ABSENT]
 
     @staticmethod
     def _ssl_policies(model: TemplateModel, lb) -> dict | None:
@@ -158,7 +174,8 @@ class TlsMinimumVersion(BestPracticeRule):
                             what = f"uses {name}"
                         if self._allowed(name):
                             continue
-                        both = model.together(proto, names)
+                        both = next((b for cert in self._certificates(model, lb, "Listeners", entry)
+                                     for b in [model.together(proto, names, cert)] if b is not None), None)
                         if both is None:
                             continue
                         yield (proto.path,
