@@ -263,3 +263,22 @@ def routes_to_nat(model: TemplateModel, table_id: str, nat_id: str, where: Branc
             if nat == nat_id and model.together(where, rb, nb) is not None:
                 return True
     return False
+
+
+def public_scenarios(model: TemplateModel, subnet_id: str) -> list[Branch]:
+    """The scenarios in which a subnet is public: its own route table (an association that exists there)
+    has a 0.0.0.0/0 route, existing there, whose target is an internet gateway."""
+    out = []
+    for table, where in subnet_associations(model, subnet_id):
+        if not table:
+            continue
+        for route, rb in table_routes(model, table):
+            for dest in model.prop(route, "DestinationCidrBlock"):
+                if not (isinstance(dest.value, str) and dest.value.strip() == "0.0.0.0/0"):
+                    continue
+                for target, tb in route_targets(model, route):
+                    if target:  # an internet gateway of the template, or a literal igw- id
+                        both = model.together(where, rb, dest, tb)
+                        if both is not None:
+                            out.append(both)
+    return out
