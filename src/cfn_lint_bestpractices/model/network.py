@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .iam import endpoint_names
 from .template import Resource, TemplateModel
-from .values import ABSENT, UNKNOWN, Branch
+from .values import ABSENT, UNKNOWN, Branch, zone_label
 
 # Route targets that carry a subnet's traffic on beyond the VPC (NAT gateway or instance, transit
 # gateway, peering, Gateway Load Balancer endpoint, and the rarer kinds): egress we take as working.
@@ -282,3 +282,40 @@ def public_scenarios(model: TemplateModel, subnet_id: str) -> list[Branch]:
                         if both is not None:
                             out.append(both)
     return out
+
+
+def one_zone(model: TemplateModel, res: Resource, key: str):
+    """(list branch, what the entries are, scenario) where a list of two or more subnets (`key` of `res`:
+    Subnets, SubnetMappings, VPCZoneIdentifier) written in the template holds, in some scenario, subnets
+    of a single Availability Zone, or a single subnet once its `AWS::NoValue` entries are dropped. Each entry and each subnet's zone is read per branch, and a
+    subnet counts only where it exists."""
+    for lst in model.prop(res, key):
+        if not isinstance(lst.value, list) or len(lst.value) < 2 or lst.params:
+            continue
+        per_item = []
+        for index, item in enumerate(lst.value):
+            refs = model.get(item, "SubnetId") if key == "SubnetMappings" else model.branches(item)
+            zones = []
+            for ref in refs:
+                if ref.value is ABSENT:
+                    zones.append(Branch(ABSENT, ref.conditions, (), ref.params))
+                    continue
+                subnet = model.lookup(ref.value, (SUBNET,)) if ref.value is not UNKNOWN else None
+                if not subnet:
+                    zones.append(Branch(None, ref.conditions, (), ref.params))
+                    continue
+                for zone in model.zones_of(subnet):
+                    both = model.together(ref, zone)
+                    if both is not None:
+                        zones.append(Branch((subnet, zone.value), both.conditions, (), both.params))
+            per_item.append(zones)
+        for chosen, scenario in model.combine([lst], *per_item):
+            entries = [c.value for c in chosen[1:] if c.value is not ABSENT]
+            if len(entries) == 1:
+                yield lst, "one entry", scenario
+                break
+            if len(entries) > 1 and all(e is not None and e[1] is not None for e in entries) \
+                    and len({e[1] for e in entries}) == 1:
+                names = ", ".join(dict.fromkeys(e[0] for e in entries))
+                yield lst, f"only subnets of one Availability Zone ({zone_label(entries[0][1])}: {names})", scenario
+                break

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ...fixes import Append, Fix, NoFix, Set
 from ...model import TemplateModel
 from ...model.props import bool_branches, list_branches, str_branches
-from ...model.values import ABSENT, UNKNOWN, Branch, zone_label
+from ...model.network import one_zone
 
 from .._base import BestPracticeRule
 
@@ -22,43 +22,6 @@ def _literal_lists(model: TemplateModel, lb, key: str) -> list:
     if key not in lb.props:
         return []
     return [br for br in list_branches(model, lb, key) if len(br.value) == 1 and not br.params]
-
-
-def _one_zone(model: TemplateModel, lb, key: str):
-    """(list branch, what the entries are, scenario) where a list of two or more subnets written in the
-    template holds, in some scenario, subnets of a single Availability Zone, or a single subnet once its
-    `AWS::NoValue` entries are dropped. Each entry and each subnet's zone is read per branch, and a
-    subnet counts only where it exists."""
-    for lst in model.prop(lb, key):
-        if not isinstance(lst.value, list) or len(lst.value) < 2 or lst.params:
-            continue
-        per_item = []
-        for index, item in enumerate(lst.value):
-            refs = model.get(item, "SubnetId") if key == "SubnetMappings" else model.branches(item)
-            zones = []
-            for ref in refs:
-                if ref.value is ABSENT:
-                    zones.append(Branch(ABSENT, ref.conditions, (), ref.params))
-                    continue
-                subnet = model.lookup(ref.value, (SUBNET,)) if ref.value is not UNKNOWN else None
-                if not subnet:
-                    zones.append(Branch(None, ref.conditions, (), ref.params))
-                    continue
-                for zone in model.zones_of(subnet):
-                    both = model.together(ref, zone)
-                    if both is not None:
-                        zones.append(Branch((subnet, zone.value), both.conditions, (), both.params))
-            per_item.append(zones)
-        for chosen, scenario in model.combine([lst], *per_item):
-            entries = [c.value for c in chosen[1:] if c.value is not ABSENT]
-            if len(entries) == 1:
-                yield lst, "one entry", scenario
-                break
-            if len(entries) > 1 and all(e is not None and e[1] is not None for e in entries) \
-                    and len({e[1] for e in entries}) == 1:
-                names = ", ".join(dict.fromkeys(e[0] for e in entries))
-                yield lst, f"only subnets of one Availability Zone ({zone_label(entries[0][1])}: {names})", scenario
-                break
 
 
 def _value_path(res, key: str, index: int) -> tuple | None:
@@ -90,7 +53,7 @@ class LoadBalancerSingleZone(BestPracticeRule):
             for key in ("Subnets", "SubnetMappings"):
                 for (br, kind), both in model.combine(_literal_lists(model, lb, key), kinds):
                     yield (br.path, self._message(lb.logical_id, f"{kind.value.capitalize()} Load Balancer", key, both))
-                for br, what, scenario in _one_zone(model, lb, key):
+                for br, what, scenario in one_zone(model, lb, key):
                     for kind in kinds:
                         both = model.together(scenario, kind)
                         if both is None:
@@ -102,7 +65,7 @@ class LoadBalancerSingleZone(BestPracticeRule):
             for key in ("Subnets", "AvailabilityZones"):
                 for br in _literal_lists(model, lb, key):
                     yield (br.path, self._message(lb.logical_id, "Classic Load Balancer", key, br))
-            for br, what, scenario in _one_zone(model, lb, "Subnets"):
+            for br, what, scenario in one_zone(model, lb, "Subnets"):
                 yield (br.path, self._message(lb.logical_id, "Classic Load Balancer", "Subnets", scenario, what))
 
     @staticmethod
