@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...fixes import Fix, NoFix, Remove
 from ...model import ABSENT, TemplateModel, show
 from ...model.app_autoscaling import ecs_service_scaling
+from ...model.network import uncovered
 from .._base import BestPracticeRule
 
 SERVICE = "AWS::ECS::Service"
@@ -42,7 +43,11 @@ class EcsAutoScalingDesiredCount(BestPracticeRule):
                     continue
                 target, both = found
                 written = svc.props["DesiredCount"]
-                if isinstance(written, dict):
+                partly = uncovered(model, model.exists(svc), [w for _, w in scaled])
+                if partly is not None:
+                    fix = NoFix(f"the service is not scaled{partly.describe() or ' in every scenario'}, where "
+                                "DesiredCount still sets its task count; remove it in the scaled scenarios by hand")
+                elif isinstance(written, dict):
                     fix = NoFix("DesiredCount is chosen by a condition or a parameter; remove it by hand")
                 else:
                     fix = Fix("remove DesiredCount", [Remove(svc.prop_path("DesiredCount"))],

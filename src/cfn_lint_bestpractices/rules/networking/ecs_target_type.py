@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...fixes import Fix, NoFix, Set
 from ...model import TemplateModel
 from ...model.ecs import SERVICE, awsvpc_scenarios
+from ...model.network import uncovered
 from ...model.props import str_branches
 from .._base import BestPracticeRule
 
@@ -44,7 +45,11 @@ class EcsAwsvpcTargetType(BestPracticeRule):
                         continue
                     seen.add(tg_id)
                     br, both = found
-                    if "Targets" in tg.props:
+                    partly = uncovered(model, model.exists(service), awsvpc)
+                    if partly is not None:
+                        fix = NoFix(f"ECS service '{service.logical_id}' does not run awsvpc tasks{partly.describe()}, "
+                                    "where TargetType instance may be right: choose TargetType by the same condition")
+                    elif "Targets" in tg.props:
                         fix = NoFix(f"target group '{tg_id}' lists Targets, which TargetType ip would have to name by IP")
                     else:
                         fix = Fix("set TargetType: ip",
