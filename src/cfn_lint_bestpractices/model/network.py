@@ -25,16 +25,23 @@ def _route_kind(model: TemplateModel, route: Resource) -> str | None:
         return UNKNOWN_ROUTE
     if dest.strip() != "0.0.0.0/0":
         return None
-    if any(k in props for k in EGRESS_TARGETS):
-        return EGRESS
-    if "GatewayId" in props:
-        gw = model.resolver.one(props["GatewayId"])
-        if model.lookup(gw, ("AWS::EC2::InternetGateway",)):
-            return IGW_ONLY
-        if isinstance(gw, str) and gw.startswith("igw-"):
-            return IGW_ONLY
-        return UNKNOWN_ROUTE  # a virtual private gateway, a parameter: cannot judge
-    return UNKNOWN_ROUTE
+    # each target key's value is read per branch (a key whose value is AWS::NoValue is no target); a route
+    # whose kind differs between branches is not judged here (UNKNOWN_ROUTE)
+    kinds = set()
+    gateways = model.prop(route, "GatewayId")
+    others = [model.prop(route, k) for k in EGRESS_TARGETS if k in props]
+    for chosen, _ in model.combine(gateways, *others):
+        if any(b.value is not ABSENT for b in chosen[1:]):
+            kinds.add(EGRESS)
+            continue
+        gw = chosen[0].value
+        if isinstance(gw, str) and (model.lookup(gw, ("AWS::EC2::InternetGateway",)) or gw.startswith("igw-")):
+            kinds.add(IGW_ONLY)
+        else:
+            kinds.add(UNKNOWN_ROUTE)  # a virtual private gateway, a parameter, no target: cannot judge
+    if not kinds:
+        return None  # the route exists in no scenario that can happen
+    return kinds.pop() if len(kinds) == 1 else UNKNOWN_ROUTE
 
 
 def subnet_egress(model: TemplateModel, subnet_id: str) -> tuple[str, list[str]]:
