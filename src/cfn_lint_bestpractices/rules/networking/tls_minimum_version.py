@@ -87,14 +87,25 @@ class TlsMinimumVersion(BestPracticeRule):
         (`Certificates` of a listener, `SSLCertificateId` of a Classic listener entry) where it is given and
         the certificate resource it names exists. A listener without that key (a certificate attached
         another way) is judged everywhere."""
+        # only where the certificate is given matters (its existence and the Fn::If branches on the way), not
+        # the value a parameter names it by: a parameter's Default ('' for "no certificate") must not hide the
+        # scenario in which the certificate is given
+        def given(base: Branch, key: str) -> list:
+            out = []
+            for b in model.resolver.get(base.value, key):
+                if b.value is not ABSENT:
+                    both = model.together(Branch(None, base.conditions), Branch(None, b.conditions))
+                    if both is not None:
+                        out.append(both)
+            return out
+
         if entry is not None:
             if not isinstance(entry.value, dict) or "SSLCertificateId" not in entry.value:
                 return [Branch(None)]
-            return [b for b in model.within(entry, "SSLCertificateId") if b.value is not ABSENT]
+            return given(entry, "SSLCertificateId")
         if key not in res.props:
             return [Branch(None)]
-        return [b for item in model.entries(res, key) for b in model.within(item, "CertificateArn")
-                if b.value is not ABSENT]
+        return [b for item in model.entries(res, key) for b in given(item, "CertificateArn")]
 
     @staticmethod
     def _ssl_policies(model: TemplateModel, raw) -> dict | None:
