@@ -85,8 +85,8 @@ class TlsMinimumVersion(BestPracticeRule):
     def _certificates(model: TemplateModel, res, key: str, entry=None) -> list:
         """The scenarios in which a TLS listener has its certificate: each branch of the certificate's ARN
         (`Certificates` of a listener, `SSLCertificateId` of a Classic listener entry) where it is given and
-        the certificate resource it names exists. A listener without that key (a certificate attached
-        another way) is judged everywhere."""
+        the certificate resource it names exists. Without a certificate an HTTPS, TLS or SSL listener cannot
+        be created, so there is no endpoint to judge."""
         # only where the certificate is given matters (its existence and the Fn::If branches on the way), not
         # the value a parameter names it by: a parameter's Default ('' for "no certificate") must not hide the
         # scenario in which the certificate is given
@@ -100,11 +100,7 @@ class TlsMinimumVersion(BestPracticeRule):
             return out
 
         if entry is not None:
-            if not isinstance(entry.value, dict) or "SSLCertificateId" not in entry.value:
-                return [Branch(None)]
-            return given(entry, "SSLCertificateId")
-        if key not in res.props:
-            return [Branch(None)]
+            return given(entry, "SSLCertificateId") if isinstance(entry.value, dict) else []
         return [b for item in model.entries(res, key) for b in given(item, "CertificateArn")]
 
     @staticmethod
