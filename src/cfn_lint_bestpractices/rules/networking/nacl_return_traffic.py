@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from ...model import TemplateModel
+from ...model import Resource, TemplateModel
 from ...model.values import Branch
 from ...model.nacl import PROTOCOL_NAMES, evaluate, parse_entry, show_ranges
 from .._base import BestPracticeRule
@@ -12,6 +12,45 @@ from .._base import BestPracticeRule
 # An allow entry whose ports reach up into this range is taken to be a return-traffic entry itself
 # (1024-65535, 32768-65535, 49152-65535 ...), not a service that clients connect to.
 _RETURN_TRAFFIC_MARK = (49152, 65535)
+
+
+_NOVALUE = object()
+
+
+def _if_names(node) -> set:
+    """The conditions of the `Fn::If`s inside a node."""
+    out: set = set()
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, dict):
+            args = cur.get("Fn::If") if len(cur) == 1 else None
+            if isinstance(args, list) and len(args) == 3 and isinstance(args[0], str):
+                out.add(args[0])
+            stack.extend(cur.values())
+        elif isinstance(cur, list):
+            stack.extend(cur)
+    return out
+
+
+def _render(node, truth: dict):
+    """A node with each `Fn::If` replaced by the branch `truth` chooses and `AWS::NoValue` left out."""
+    if isinstance(node, dict):
+        if len(node) == 1:
+            (key, args), = node.items()
+            if key == "Fn::If" and isinstance(args, list) and len(args) == 3 and args[0] in truth:
+                return _render(args[1] if truth[args[0]] else args[2], truth)
+            if key == "Ref" and args == "AWS::NoValue":
+                return _NOVALUE
+        out = {}
+        for key, value in node.items():
+            value = _render(value, truth)
+            if value is not _NOVALUE:
+                out[key] = value
+        return out
+    if isinstance(node, list):
+        return [v for v in (_render(item, truth) for item in node) if v is not _NOVALUE]
+    return node
 
 
 class NaclReturnTraffic(BestPracticeRule):
@@ -35,12 +74,10 @@ class NaclReturnTraffic(BestPracticeRule):
     def findings(self, model: TemplateModel):
         ephemeral = (int(self.config.get("ephemeral_port_from", 1024)), int(self.config.get("ephemeral_port_to", 65535)))
         for acl, resources in sorted(model.nacl_entries.items()):
-            entries = [parse_entry(model, r) for r in resources]
-            if any(e is None for e in entries):
-                continue  # a field we cannot know (a value under Fn::If too): we do not guess what the ACL does
-            # an entry with its own Condition exists only where it holds: the ACL is judged in each scenario
-            # of its entries' conditions, and a finding that does not hold in all of them names its scenario
-            names = sorted({e.resource.condition for e in entries if e.resource.condition})
+            # an entry with its own Condition exists only where it holds, and a field under Fn::If takes its
+            # branch: the ACL is judged in each scenario of those conditions, and a finding that does not
+            # hold in all of them names its scenario
+            names = sorted({r.condition for r in resources if r.condition} | {n for r in resources for n in _if_names(r.props)})
             if len(names) > 8:
                 continue  # too many scenarios to walk: not judged
             scenarios = []
@@ -48,10 +85,20 @@ class NaclReturnTraffic(BestPracticeRule):
                 scenario = Branch(None, tuple(zip(names, values)))
                 if model.together(Branch(None), scenario) is not None:
                     scenarios.append(scenario)
-            found: dict = {}
+            per_scenario = []
             for scenario in scenarios:
-                chosen = dict(scenario.conditions)
-                present = [e for e in entries if not e.resource.condition or chosen[e.resource.condition]]
+                truth = dict(scenario.conditions)
+                present = [Resource(r.logical_id, r.type, _render(r.props, truth), r.condition) for r in resources
+                           if not r.condition or truth[r.condition]]
+                entries = [parse_entry(model, r) for r in present]
+                if any(e is None for e in entries):
+                    per_scenario = None
+                    break  # a field we cannot know: we do not guess what the ACL does
+                per_scenario.append((scenario, entries))
+            if per_scenario is None:
+                continue
+            found: dict = {}
+            for scenario, present in per_scenario:
                 for key, path, message in self._judge(acl, present, ephemeral):
                     found.setdefault(key, (path, message, []))[2].append(scenario)
             for path, message, where in found.values():
