@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .template import Resource, TemplateModel
-from .values import TOKEN_OPEN, intrinsic, token, tokens_in
+from .values import TOKEN_OPEN, UNKNOWN, Branch, intrinsic, node_at, token, tokens_in
 
 # A part of a resource id that cannot be known (a parameter without default, an import)
 _UNKNOWN_PART = token("?")
@@ -105,6 +105,53 @@ def ecs_service_targets(model: TemplateModel) -> tuple[dict[str, list[Resource]]
         return out, unresolved
 
     return model.memo("app_autoscaling.ecs", build)
+
+
+def _rid_branches(model: TemplateModel, target: Resource) -> list[tuple[str | None, Branch]]:
+    """(ResourceId, scenario) per branch of a scalable target's ResourceId, where the target exists: a
+    `!Sub`/`!Join` whose parts cannot all be known keeps the parts that can (see `_partial`); None where
+    nothing can be told."""
+    out = []
+    for br in model.prop(target, "ResourceId"):
+        value = br.value
+        if not isinstance(value, str):
+            value = _partial(model, node_at(target.props, tuple(br.path[3:]))) if value is UNKNOWN else None
+        out.append((value if isinstance(value, str) else None, br))
+    return out
+
+
+def ecs_service_scaling(model: TemplateModel) -> dict[str, list[tuple[Resource, Branch]]]:
+    """ECS service logical id -> (scalable target of its DesiredCount, scenario) for each branch of the
+    target's ServiceNamespace, ScalableDimension and ResourceId that names the service, where the target
+    exists: a ResourceId under `Fn::If` names its service in its own branch only."""
+
+    def build():
+        by_name = {}
+        for svc in model.of_type(ECS_SERVICE):
+            name = _literal_name(model, svc, "ServiceName")
+            if name:
+                by_name.setdefault(name, svc.logical_id)
+        out: dict[str, list[tuple[Resource, Branch]]] = {}
+        for target in model.of_type(SCALABLE_TARGET):
+            spaces = [b for b in model.prop(target, "ServiceNamespace") if b.value == "ecs"]
+            dims = [b for b in model.prop(target, "ScalableDimension")
+                    if b.value is UNKNOWN or b.value == "ecs:service:DesiredCount"
+                    or (isinstance(b.value, str) and TOKEN_OPEN in b.value)]
+            rids = [Branch(rid, b.conditions, b.path, b.params) for rid, b in _rid_branches(model, target)]
+            for (_, _, rid_branch), scenario in model.combine(spaces, dims, rids):
+                rid = rid_branch.value
+                if rid is None:
+                    continue
+                hits = [r for r in model.refers_to(rid) if model.resources[r].type == ECS_SERVICE]
+                if not hits:
+                    last = rid.rsplit("/", 1)[-1]
+                    if TOKEN_OPEN not in last and last in by_name:
+                        hits = [by_name[last]]
+                for hit in hits:
+                    out.setdefault(hit, []).append((target, scenario))
+        return out
+
+    return model.memo("app_autoscaling.ecs_scenarios", build)
 
 
 def dynamodb_targets(model: TemplateModel) -> tuple[dict[tuple[str, str | None], set[str]], bool]:

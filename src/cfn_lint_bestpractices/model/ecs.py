@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .props import list_branches, str_branches
 from .template import Resource, TemplateModel
+from .values import ABSENT, Branch
 
 SERVICE = "AWS::ECS::Service"
 TASK_DEFINITION = "AWS::ECS::TaskDefinition"
@@ -46,3 +47,58 @@ def task_may_use_fargate(model: TemplateModel, task: Resource) -> bool:
 def task_uses_awsvpc(model: TemplateModel, task: Resource) -> bool:
     modes = str_branches(model, task, "NetworkMode")
     return bool(modes) and all(m.value == "awsvpc" for m in modes)
+
+
+# -- per scenario --------------------------------------------------------------------------------
+def service_tasks(model: TemplateModel, service: Resource) -> list[tuple[Resource, Branch]]:
+    """(task definition, scenario) per branch of a service's TaskDefinition that names an in-template
+    task definition, where the service and the task definition exist."""
+    out = []
+    for br in model.prop(service, "TaskDefinition"):
+        tid = model.lookup(br.value, (TASK_DEFINITION,)) if isinstance(br.value, str) else None
+        if tid:
+            both = model.together(br, model.exists(model.resources[tid]))
+            if both is not None:
+                out.append((model.resources[tid], both))
+    return out
+
+
+def fargate_scenarios(model: TemplateModel, service: Resource) -> list[Branch]:
+    """The scenarios in which a service runs on Fargate: its LaunchType is FARGATE, or its capacity
+    provider strategy names only Fargate providers. A service that sets neither takes the cluster's
+    default strategy, which is not judged."""
+    out = [b for b in str_branches(model, service, "LaunchType") if b.value == "FARGATE"]
+    for br in model.prop(service, "CapacityProviderStrategy"):
+        if not isinstance(br.value, list) or not br.value:
+            continue
+        per_item = []
+        for item in br.value:
+            per_item.append([p for p in model.get(item, "CapacityProvider")])
+        for chosen, scenario in model.combine([br], *per_item):
+            names = [c.value for c in chosen[1:] if c.value is not ABSENT]
+            if names and all(n in FARGATE_PROVIDERS for n in names):
+                out.append(scenario)
+    return out
+
+
+def awsvpc_scenarios(model: TemplateModel, service: Resource) -> list[Branch]:
+    """The scenarios in which a service's tasks use awsvpc networking: on Fargate, or with a task
+    definition whose NetworkMode is awsvpc."""
+    out = list(fargate_scenarios(model, service))
+    for task, where in service_tasks(model, service):
+        for mode in str_branches(model, task, "NetworkMode"):
+            if mode.value == "awsvpc":
+                both = model.together(where, mode)
+                if both is not None:
+                    out.append(both)
+    return out
+
+
+def fargate_task_scenarios(model: TemplateModel, task: Resource, only: bool = False) -> list[Branch]:
+    """The scenarios in which a task definition is compatible with Fargate (RequiresCompatibilities lists
+    FARGATE), or, with `only`, requires exactly Fargate."""
+    out = []
+    for br in list_branches(model, task, "RequiresCompatibilities"):
+        if (br.value == ["FARGATE"]) if only else ("FARGATE" in br.value):
+            out.append(br)
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .iam import endpoint_names
 from .template import Resource, TemplateModel
-from .values import UNKNOWN
+from .values import ABSENT, UNKNOWN, Branch, zone_label
 
 # Route targets that carry a subnet's traffic on beyond the VPC (NAT gateway or instance, transit
 # gateway, peering, Gateway Load Balancer endpoint, and the rarer kinds): egress we take as working.
@@ -25,16 +25,23 @@ def _route_kind(model: TemplateModel, route: Resource) -> str | None:
         return UNKNOWN_ROUTE
     if dest.strip() != "0.0.0.0/0":
         return None
-    if any(k in props for k in EGRESS_TARGETS):
-        return EGRESS
-    if "GatewayId" in props:
-        gw = model.resolver.one(props["GatewayId"])
-        if model.lookup(gw, ("AWS::EC2::InternetGateway",)):
-            return IGW_ONLY
-        if isinstance(gw, str) and gw.startswith("igw-"):
-            return IGW_ONLY
-        return UNKNOWN_ROUTE  # a virtual private gateway, a parameter: cannot judge
-    return UNKNOWN_ROUTE
+    # each target key's value is read per branch (a key whose value is AWS::NoValue is no target); a route
+    # whose kind differs between branches is not judged here (UNKNOWN_ROUTE)
+    kinds = set()
+    gateways = model.prop(route, "GatewayId")
+    others = [model.prop(route, k) for k in EGRESS_TARGETS if k in props]
+    for chosen, _ in model.combine(gateways, *others):
+        if any(b.value is not ABSENT for b in chosen[1:]):
+            kinds.add(EGRESS)
+            continue
+        gw = chosen[0].value
+        if isinstance(gw, str) and (model.lookup(gw, ("AWS::EC2::InternetGateway",)) or gw.startswith("igw-")):
+            kinds.add(IGW_ONLY)
+        else:
+            kinds.add(UNKNOWN_ROUTE)  # a virtual private gateway, a parameter, no target: cannot judge
+    if not kinds:
+        return None  # the route exists in no scenario that can happen
+    return kinds.pop() if len(kinds) == 1 else UNKNOWN_ROUTE
 
 
 def subnet_egress(model: TemplateModel, subnet_id: str) -> tuple[str, list[str]]:
@@ -144,3 +151,178 @@ def default_route_targets(model: TemplateModel, tables: list[str]) -> list[tuple
                 if nat:
                     out.append((route, nat))
     return out
+
+
+# -- per scenario: what exists and what it names in each branch ------------------------------------
+SUBNET = "AWS::EC2::Subnet"
+ROUTE_TABLE = "AWS::EC2::RouteTable"
+NAT_GATEWAY = "AWS::EC2::NatGateway"
+
+
+def uncovered(model: TemplateModel, need: Branch, grants: list[Branch]) -> Branch | None:
+    """A scenario within `need` in which none of `grants` holds (value and path of `need`), or None
+    when the grants cover every scenario of `need`. A grant that chooses a parameter value the need does
+    not choose is taken to cover (a parameter's other values are not spelled out): precision first."""
+    for i, grant in enumerate(grants):
+        if model.together(need, grant) is None:
+            continue
+        mine = dict(need.conditions)
+        extra = [(n, v) for n, v in grant.conditions if n not in mine]
+        prefix: Branch | None = need
+        for name, value in extra:
+            other = model.together(prefix, Branch(None, ((name, not value),)))
+            if other is not None:
+                found = uncovered(model, other, grants[i + 1:])
+                if found is not None:
+                    return found
+            prefix = model.together(prefix, Branch(None, ((name, value),)))
+            if prefix is None:
+                return None
+        return None  # the grant holds in all that is left of `need`
+    return need
+
+
+def named_branches(model: TemplateModel, res: Resource, key: str, types: tuple) -> list[tuple[str | None, Branch]]:
+    """(what the property names, scenario) per branch of a reference property, in the scenarios in which
+    `res` exists: the in-template resource's logical id, "" where the property is absent (AWS::NoValue),
+    None where it names something else or cannot be known."""
+    out = []
+    for br in model.prop(res, key):
+        if br.value is ABSENT:
+            out.append(("", br))
+        else:
+            out.append((model.lookup(br.value, types) if br.value is not UNKNOWN else None, br))
+    return out
+
+
+def subnet_associations(model: TemplateModel, subnet_id: str) -> list[tuple[str | None, Branch]]:
+    """(route table, scenario) for each SubnetRouteTableAssociation of the subnet, per branch of its
+    SubnetId and RouteTableId and where the association exists; the table is None when unknown."""
+    out = []
+    for assoc in model.of_type("AWS::EC2::SubnetRouteTableAssociation"):
+        for subnet, sb in named_branches(model, assoc, "SubnetId", (SUBNET,)):
+            if subnet != subnet_id:
+                continue
+            for table, tb in named_branches(model, assoc, "RouteTableId", (ROUTE_TABLE,)):
+                both = model.together(sb, tb)
+                if both is not None:
+                    out.append((table or None, both))
+    return out
+
+
+def table_routes(model: TemplateModel, table_id: str) -> list[tuple[Resource, Branch]]:
+    """(route, scenario) for the routes of a route table, per branch of their RouteTableId, where the
+    route exists."""
+    out = []
+    for route in model.of_type("AWS::EC2::Route"):
+        for table, br in named_branches(model, route, "RouteTableId", (ROUTE_TABLE,)):
+            if table == table_id:
+                out.append((route, br))
+    return out
+
+
+def route_targets(model: TemplateModel, route: Resource) -> list[tuple[str | None, Branch]]:
+    """What a route sends its traffic to in each scenario in which it exists, as far as internet gateways
+    go: the internet gateway's logical id (or "external" for a literal igw- id), "" for another target,
+    None when it cannot be known. A target key whose value is AWS::NoValue is no target."""
+    gateways = model.prop(route, "GatewayId")
+    others = [model.prop(route, k) for k in EGRESS_TARGETS if k in route.props]
+    out = []
+    for chosen, scenario in model.combine(gateways, *others):
+        value = chosen[0].value
+        if value is ABSENT:
+            other = any(b.value is not ABSENT for b in chosen[1:])
+            out.append(("" if other else None, scenario))
+            continue
+        if not isinstance(value, str):
+            out.append((None, scenario))
+            continue
+        igw = model.lookup(value, (IGW,))
+        if igw:
+            out.append((igw, scenario))
+        elif value.startswith("igw-"):
+            out.append(("external", scenario))
+        elif value.startswith("vgw-") or model.lookup(value, ("AWS::EC2::VPNGateway",)):
+            out.append(("", scenario))
+        else:
+            out.append((None, scenario))
+    return out
+
+
+def igw_route_scenarios(model: TemplateModel, table_id: str) -> list[Branch]:
+    """The scenarios in which some route of the table goes (or may go: a target that cannot be read)
+    to an internet gateway."""
+    out = []
+    for route, rb in table_routes(model, table_id):
+        for target, tb in route_targets(model, route):
+            if target == "":
+                continue
+            both = model.together(rb, tb)
+            if both is not None:
+                out.append(both)
+    return out
+
+
+def routes_to_nat(model: TemplateModel, table_id: str, nat_id: str, where: Branch) -> bool:
+    """Whether some route of the table sends traffic to this NAT gateway in the scenario `where`."""
+    for route, rb in table_routes(model, table_id):
+        for nat, nb in named_branches(model, route, "NatGatewayId", (NAT_GATEWAY,)):
+            if nat == nat_id and model.together(where, rb, nb) is not None:
+                return True
+    return False
+
+
+def public_scenarios(model: TemplateModel, subnet_id: str) -> list[Branch]:
+    """The scenarios in which a subnet is public: its own route table (an association that exists there)
+    has a 0.0.0.0/0 route, existing there, whose target is an internet gateway."""
+    out = []
+    for table, where in subnet_associations(model, subnet_id):
+        if not table:
+            continue
+        for route, rb in table_routes(model, table):
+            for dest in model.prop(route, "DestinationCidrBlock"):
+                if not (isinstance(dest.value, str) and dest.value.strip() == "0.0.0.0/0"):
+                    continue
+                for target, tb in route_targets(model, route):
+                    if target:  # an internet gateway of the template, or a literal igw- id
+                        both = model.together(where, rb, dest, tb)
+                        if both is not None:
+                            out.append(both)
+    return out
+
+
+def one_zone(model: TemplateModel, res: Resource, key: str):
+    """(list branch, what the entries are, scenario) where a list of two or more subnets (`key` of `res`:
+    Subnets, SubnetMappings, VPCZoneIdentifier) written in the template holds, in some scenario, subnets
+    of a single Availability Zone, or a single subnet once its `AWS::NoValue` entries are dropped. Each entry and each subnet's zone is read per branch, and a
+    subnet counts only where it exists."""
+    for lst in model.prop(res, key):
+        if not isinstance(lst.value, list) or len(lst.value) < 2 or lst.params:
+            continue
+        per_item = []
+        for index, item in enumerate(lst.value):
+            refs = model.get(item, "SubnetId") if key == "SubnetMappings" else model.branches(item)
+            zones = []
+            for ref in refs:
+                if ref.value is ABSENT:
+                    zones.append(Branch(ABSENT, ref.conditions, (), ref.params))
+                    continue
+                subnet = model.lookup(ref.value, (SUBNET,)) if ref.value is not UNKNOWN else None
+                if not subnet:
+                    zones.append(Branch(None, ref.conditions, (), ref.params))
+                    continue
+                for zone in model.zones_of(subnet):
+                    both = model.together(ref, zone)
+                    if both is not None:
+                        zones.append(Branch((subnet, zone.value), both.conditions, (), both.params))
+            per_item.append(zones)
+        for chosen, scenario in model.combine([lst], *per_item):
+            entries = [c.value for c in chosen[1:] if c.value is not ABSENT]
+            if len(entries) == 1:
+                yield lst, "one entry", scenario
+                break
+            if len(entries) > 1 and all(e is not None and e[1] is not None for e in entries) \
+                    and len({e[1] for e in entries}) == 1:
+                names = ", ".join(dict.fromkeys(e[0] for e in entries))
+                yield lst, f"only subnets of one Availability Zone ({zone_label(entries[0][1])}: {names})", scenario
+                break

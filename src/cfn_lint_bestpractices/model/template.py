@@ -406,6 +406,14 @@ class TemplateModel:
         value = self.resolver.one(self.resources[subnet_id].props.get("AvailabilityZone"))
         return value if is_zone(value) else None
 
+    def zones_of(self, subnet_id: str) -> list[Branch]:
+        """The Availability Zone of an in-template subnet per branch of its AvailabilityZone, in the
+        scenarios in which the subnet exists: a zone (see `zone_of`), or None where it cannot be known."""
+        out = []
+        for br in self.prop(self.resources[subnet_id], "AvailabilityZone"):
+            out.append(Branch(br.value if is_zone(br.value) else None, br.conditions, br.path, br.params))
+        return out
+
     def of_type(self, *types: str) -> list[Resource]:
         out: list[Resource] = []
         for t in types:

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from ...fixes import Fix, NoFix, Set
 from ...model import TemplateModel, as_int
-from ...model.load_balancing import LISTENER, listener_load_balancer, listeners_by_load_balancer
+from ...model.load_balancing import ELBV2, LISTENER, listeners_by_load_balancer
+from ...model.network import named_branches
 
 from .._base import BestPracticeRule
 
 
 def _https_port(model: TemplateModel, lb_id: str, listener) -> int | None:
     """The port of the load balancer's HTTPS listener, when there is exactly one such port and the
-    listener exists whenever the HTTP listener does; None otherwise."""
+    listener exists whenever the HTTP listener does; None otherwise. It only shapes the message and the
+    fix: a Protocol or Port under Fn::If reads as unknown here and leaves the fix out (NoFix)."""
     ports = set()
     for other in listeners_by_load_balancer(model).get(lb_id, []):
         if other is listener or model.one(other.props.get("Protocol")) != "HTTPS":
@@ -41,28 +43,31 @@ class AlbHttpToHttpsRedirect(BestPracticeRule):
 
     def findings(self, model: TemplateModel):
         for listener in model.of_type(LISTENER):
-            lb_id = listener_load_balancer(model, listener)
-            if not lb_id:
-                continue
-            lb = model.resources[lb_id]
-            kinds = [k for k in model.strings(lb, "Type", default="application") if k.value == "application"]
-            schemes = [s for s in model.strings(lb, "Scheme", default="internet-facing")
-                       if s.value == "internet-facing"]
-            protocols = [p for p in model.strings(listener, "Protocol") if p.value.strip().upper() == "HTTP"]
-            if not (kinds and schemes and protocols):
-                continue
-            for action in model.entries(listener, "DefaultActions"):
-                forwards = [t for t in model.within(action, "Type")
-                            if isinstance(t.value, str) and t.value.strip().lower() == "forward"]
-                for (kind, *_), both in model.combine(forwards, kinds, schemes, protocols):
-                    port = _https_port(model, lb_id, listener)
-                    yield (kind.path,
-                           f"Listener '{listener.logical_id}' of internet-facing Application Load Balancer '{lb_id}' "
-                           f"takes HTTP and forwards it to targets{both.describe()}: requests and responses cross "
-                           "the internet unencrypted. Make the default action a redirect to HTTPS (Type: redirect, "
-                           f"RedirectConfig: {{Protocol: HTTPS, Port: '{port or 443}', StatusCode: HTTP_301}}) served by "
-                           f"{'its' if port else 'an'} HTTPS listener.", self._fix(model, lb_id, port, action))
-                    break
+            # the load balancer per branch of LoadBalancerArn, in the scenarios in which the listener names it
+            for lb_id, where in named_branches(model, listener, "LoadBalancerArn", (ELBV2,)):
+                if lb_id:
+                    yield from self._judge(model, listener, lb_id, where)
+
+    def _judge(self, model: TemplateModel, listener, lb_id: str, where):
+        lb = model.resources[lb_id]
+        kinds = [k for k in model.strings(lb, "Type", default="application") if k.value == "application"]
+        schemes = [s for s in model.strings(lb, "Scheme", default="internet-facing")
+                   if s.value == "internet-facing"]
+        protocols = [p for p in model.strings(listener, "Protocol") if p.value.strip().upper() == "HTTP"]
+        if not (kinds and schemes and protocols):
+            return
+        for action in model.entries(listener, "DefaultActions"):
+            forwards = [t for t in model.within(action, "Type")
+                        if isinstance(t.value, str) and t.value.strip().lower() == "forward"]
+            for (kind, *_), both in model.combine(forwards, kinds, schemes, protocols, [where]):
+                port = _https_port(model, lb_id, listener)
+                yield (kind.path,
+                       f"Listener '{listener.logical_id}' of internet-facing Application Load Balancer '{lb_id}' "
+                       f"takes HTTP and forwards it to targets{both.describe()}: requests and responses cross "
+                       "the internet unencrypted. Make the default action a redirect to HTTPS (Type: redirect, "
+                       f"RedirectConfig: {{Protocol: HTTPS, Port: '{port or 443}', StatusCode: HTTP_301}}) served by "
+                       f"{'its' if port else 'an'} HTTPS listener.", self._fix(model, lb_id, port, action))
+                break
 
     @staticmethod
     def _fix(model: TemplateModel, lb_id: str, port, action):

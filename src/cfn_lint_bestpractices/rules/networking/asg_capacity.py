@@ -7,7 +7,7 @@ from ...model.lambda_config import int_branches
 from ...model.props import list_branches
 
 from .._base import BestPracticeRule
-from ...model.network import AUTO_SCALING_GROUP as ASG
+from ...model.network import AUTO_SCALING_GROUP as ASG, one_zone
 from ...model.values import is_literal, is_zone, zone_label
 
 
@@ -45,18 +45,6 @@ class AsgSingleZone(BestPracticeRule):
     tags = ["autoscaling", "availability"]
     resource_types = ("AWS::AutoScaling::AutoScalingGroup",)
 
-    @staticmethod
-    def _zones(model: TemplateModel, values: list) -> set | None:
-        """The zones of in-template subnets (`!Select [i, !GetAZs]` is a zone of its own), or None."""
-        zones = set()
-        for value in values:
-            subnet = model.lookup(value, ("AWS::EC2::Subnet",))
-            zone = model.zone_of(subnet) if subnet else None
-            if zone is None:
-                return None
-            zones.add(zone)
-        return zones
-
     def _single_zone(self, model: TemplateModel, values: list) -> str | None:
         """How the subnets are one zone ('one subnet (X)'), or None when they are not or we cannot tell.
         The API takes a comma-separated string, so one item may hold several subnets."""
@@ -68,10 +56,7 @@ class AsgSingleZone(BestPracticeRule):
             if is_literal(value) and "," not in value:
                 return f"one subnet ({value})"
             return None
-        zones = self._zones(model, values) if values else None
-        if zones and len(zones) == 1:
-            return f"subnets of one Availability Zone ({zone_label(next(iter(zones)))})"
-        return None
+        return None  # several subnets: their zones are read per branch (one_zone)
 
     def findings(self, model: TemplateModel):
         for asg in model.of_type(ASG):
@@ -84,6 +69,13 @@ class AsgSingleZone(BestPracticeRule):
                 yield (br.path,
                        f"Auto Scaling group '{asg.logical_id}' launches instances in {where}{br.describe()}: when that "
                        "zone fails, the group cannot replace them. List subnets in at least two Availability Zones.")
+            # subnets whose zones (each read per branch, where the subnet exists) are one zone in some scenario
+            for br, what, scenario in one_zone(model, asg, "VPCZoneIdentifier"):
+                where = "one subnet" if what == "one entry" else what.replace("only subnets", "subnets").rsplit(": ", 1)[0] + ")"
+                yield (br.path,
+                       f"Auto Scaling group '{asg.logical_id}' launches instances in {where}{scenario.describe()}: "
+                       "when that zone fails, the group cannot replace them. List subnets in at least two "
+                       "Availability Zones.")
             for br in list_branches(model, asg, "AvailabilityZones"):
                 if br.params:
                     continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...model import TemplateModel
-from ...model.network import IGW_ONLY, subnet_egress
+from ...model.network import public_scenarios
 from ...model.props import bool_branches, list_branches
 from .._base import BestPracticeRule
 
@@ -32,13 +32,17 @@ class DatabaseNotPublic(BestPracticeRule):
                            "to false and reach it from inside the VPC (a bastion, SSM Session Manager, or a VPN).")
         for group in model.of_type(*SUBNET_GROUPS):
             for br in list_branches(model, group, "SubnetIds"):
-                public = []
+                # a subnet is public where its association and its default route to an internet gateway exist
+                public, scenario = [], br
                 for value in br.value:
                     subnet = model.lookup(value, ("AWS::EC2::Subnet",))
-                    if subnet and subnet_egress(model, subnet)[0] == IGW_ONLY:
+                    both = next((b for p in public_scenarios(model, subnet) for b in [model.together(scenario, p)]
+                                 if b is not None), None) if subnet else None
+                    if both is not None:
                         public.append(subnet)
+                        scenario = both
                 if public:
                     yield (br.path,
                            f"Subnet group '{group.logical_id}' places the database in public subnets "
-                           f"({', '.join(public)}: their default route goes to an internet gateway){br.describe()}. "
+                           f"({', '.join(public)}: their default route goes to an internet gateway){scenario.describe()}. "
                            "Use private subnets, whose default route goes to a NAT gateway or nowhere.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ...fixes import Fix, NoFix, Remove
 from ...model import ABSENT, TemplateModel, show
-from ...model.app_autoscaling import ecs_service_targets
+from ...model.app_autoscaling import ecs_service_scaling
+from ...model.network import uncovered
 from .._base import BestPracticeRule
 
 SERVICE = "AWS::ECS::Service"
@@ -28,20 +29,25 @@ class EcsAutoScalingDesiredCount(BestPracticeRule):
         services = model.of_type(SERVICE)
         if not services:
             return
-        targets, _ = ecs_service_targets(model)
+        targets = ecs_service_scaling(model)
         for svc in services:
             scaled = targets.get(svc.logical_id)
             if not scaled or "DesiredCount" not in svc.props:
                 continue
-            target = scaled[0]
+            # the service is scaled where a scalable target exists and its ResourceId (per branch) names it
             for br in model.prop(svc, "DesiredCount"):
                 if br.value is ABSENT:
                     continue
-                both = model.together(br, model.exists(target))
-                if both is None:
+                found = next(((t, b) for t, where in scaled for b in [model.together(br, where)] if b is not None), None)
+                if found is None:
                     continue
+                target, both = found
                 written = svc.props["DesiredCount"]
-                if isinstance(written, dict):
+                partly = uncovered(model, model.exists(svc), [w for _, w in scaled])
+                if partly is not None:
+                    fix = NoFix(f"the service is not scaled{partly.describe() or ' in every scenario'}, where "
+                                "DesiredCount still sets its task count; remove it in the scaled scenarios by hand")
+                elif isinstance(written, dict):
                     fix = NoFix("DesiredCount is chosen by a condition or a parameter; remove it by hand")
                 else:
                     fix = Fix("remove DesiredCount", [Remove(svc.prop_path("DesiredCount"))],

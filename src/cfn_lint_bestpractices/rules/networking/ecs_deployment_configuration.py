@@ -34,14 +34,13 @@ class EcsDeploymentConfiguration(BestPracticeRule):
 
     def findings(self, model: TemplateModel):
         for svc in model.of_type(SERVICE):
-            controller = model.strings(svc, "DeploymentController", "Type", default="ECS")
-            if not controller or any(b.value != "ECS" for b in controller):
-                continue
-            scheduling = model.strings(svc, "SchedulingStrategy", default="REPLICA")
-            if not scheduling or any(b.value != "REPLICA" for b in scheduling):
-                continue
-            strategy = model.strings(svc, "DeploymentConfiguration", "Strategy", default="ROLLING")
-            if not strategy or any(b.value != "ROLLING" for b in strategy):
+            # a rolling update of a replica service, per branch: a controller, strategy or scheduling under
+            # Fn::If is judged in the scenarios in which it is a rolling replica deployment
+            controller = [b for b in model.strings(svc, "DeploymentController", "Type", default="ECS") if b.value == "ECS"]
+            scheduling = [b for b in model.strings(svc, "SchedulingStrategy", default="REPLICA") if b.value == "REPLICA"]
+            strategy = [b for b in model.strings(svc, "DeploymentConfiguration", "Strategy", default="ROLLING")
+                        if b.value == "ROLLING"]
+            if not (controller and scheduling and strategy):
                 continue
             maximum = model.ints(svc, "DeploymentConfiguration", "MaximumPercent", default=200)
             minimum = model.ints(svc, "DeploymentConfiguration", "MinimumHealthyPercent", default=100)
@@ -49,7 +48,7 @@ class EcsDeploymentConfiguration(BestPracticeRule):
             for b in model.prop(svc, "DesiredCount"):
                 count = None if b.value is ABSENT or b.value is UNKNOWN else as_int(b.value)
                 known.append(Branch(count, b.conditions, b.path, b.params))
-            for (mx, mn, dc), both in model.combine(maximum, minimum, known):
+            for (mx, mn, dc, *_), both in model.combine(maximum, minimum, known, controller, scheduling, strategy):
                 if dc.value == 0 or not _stalls(dc.value, mx.value, mn.value):
                     continue
                 tasks = (f"{dc.value} task{'s' if dc.value != 1 else ''}" if dc.value is not None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ...model import ABSENT, TemplateModel
-from ...model.ecs import TASK_DEFINITION, task_may_use_fargate
+from ...model import ABSENT, UNKNOWN, TemplateModel
+from ...model.network import uncovered
+from ...model.ecs import TASK_DEFINITION, fargate_task_scenarios
 from .._base import BestPracticeRule
 
 
@@ -18,24 +19,31 @@ class TaskExecutionRole(BestPracticeRule):
     tags = ["ecs", "fargate", "iam"]
     resource_types = ("AWS::ECS::TaskDefinition",)
 
-    def _needs(self, model: TemplateModel, task, fargate: bool) -> list[str]:
+    def _needs(self, model: TemplateModel, task, fargate: list) -> list[tuple[str, object, bool]]:
+        """(why, scenario, whether it is a Fargate need) for each thing a container does that needs the
+        execution role, read per branch: a Secrets list, LogConfiguration or image under Fn::If counts
+        only in the scenarios in which it holds (Fargate needs only where the task is Fargate)."""
         reasons = []
-        for container, _ in model.list_items(task, "ContainerDefinitions"):
-            name = model.one(container.get("Name"))
+
+        def some(branches):
+            return [b for b in branches if b.value not in (ABSENT, None, [], {}, "") and b.value is not UNKNOWN]
+
+        for container in model.entries(task, "ContainerDefinitions"):
+            name = model.one(container.value.get("Name"))
             label = f"container '{name}'" if isinstance(name, str) else "a container"
-            if container.get("Secrets") or (isinstance(container.get("LogConfiguration"), dict)
-                                            and container["LogConfiguration"].get("SecretOptions")):
-                reasons.append(f"{label} reads Secrets")
-            if container.get("RepositoryCredentials"):
-                reasons.append(f"{label} pulls with RepositoryCredentials")
-            if not fargate:
-                continue
-            image = model.one(container.get("Image"))
-            if isinstance(image, str) and ".dkr.ecr." in image:
-                reasons.append(f"{label} pulls its image from Amazon ECR")
-            log = container.get("LogConfiguration")
-            if isinstance(log, dict) and model.one(log.get("LogDriver")) == "awslogs":
-                reasons.append(f"{label} logs with awslogs")
+            for br in some(model.within(container, "Secrets")) + some(
+                    model.within(container, "LogConfiguration", "SecretOptions")):
+                reasons.append((f"{label} reads Secrets", br, False))
+            for br in some(model.within(container, "RepositoryCredentials")):
+                reasons.append((f"{label} pulls with RepositoryCredentials", br, False))
+            for br in model.within(container, "Image"):
+                if isinstance(br.value, str) and ".dkr.ecr." in br.value:
+                    reasons += [(f"{label} pulls its image from Amazon ECR", b, True)
+                                for b in [model.together(br, f) for f in fargate] if b is not None]
+            for br in model.within(container, "LogConfiguration", "LogDriver"):
+                if br.value == "awslogs":
+                    reasons += [(f"{label} logs with awslogs", b, True)
+                                for b in [model.together(br, f) for f in fargate] if b is not None]
         return reasons
 
     def findings(self, model: TemplateModel):
@@ -43,14 +51,21 @@ class TaskExecutionRole(BestPracticeRule):
             missing = [br for br in model.prop(task, "ExecutionRoleArn") if br.value is ABSENT]
             if not missing:
                 continue
-            fargate = task_may_use_fargate(model, task)
-            reasons = self._needs(model, task, fargate)
-            if not reasons:
-                continue
-            br = missing[0]
-            yield (task.finding_path(br.path),
-                   f"Task definition '{task.logical_id}' has no ExecutionRoleArn{br.describe()}, but "
-                   f"{'; '.join(dict.fromkeys(reasons))}{' on Fargate' if fargate else ''}: the ECS agent needs the task "
-                   "execution role for that, and the task fails to start. Add ExecutionRoleArn with a role that "
-                   "ecs-tasks.amazonaws.com assumes and has the AmazonECSTaskExecutionRolePolicy managed policy "
-                   "(plus read access to the secrets).")
+            fargate = fargate_task_scenarios(model, task)
+            for br in missing:
+                found = [(why, both, on_fargate) for why, need, on_fargate in self._needs(model, task, fargate)
+                         for both in [model.together(br, need)] if both is not None]
+                if not found:
+                    continue
+                scenario = found[0][1]
+                reasons = [why for why, both, _ in found if model.together(scenario, both) is not None]
+                # "on Fargate" when the scenario is a Fargate one: a Fargate need, or the task is Fargate throughout
+                on_fargate = any(f for _, both, f in found if model.together(scenario, both) is not None) or (
+                    bool(fargate) and uncovered(model, scenario, fargate) is None)
+                yield (task.finding_path(br.path),
+                       f"Task definition '{task.logical_id}' has no ExecutionRoleArn{scenario.describe()}, but "
+                       f"{'; '.join(dict.fromkeys(reasons))}{' on Fargate' if on_fargate else ''}: the ECS agent needs "
+                       "the task execution role for that, and the task fails to start. Add ExecutionRoleArn with a role "
+                       "that ecs-tasks.amazonaws.com assumes and has the AmazonECSTaskExecutionRolePolicy managed policy "
+                       "(plus read access to the secrets).")
+                break

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ...model import TemplateModel
-from ...model.ecs import SERVICE, TASK_DEFINITION, service_on_fargate, task_definition_of, task_only_fargate
+from ...model import ABSENT, TemplateModel
+from ...model.ecs import SERVICE, TASK_DEFINITION, fargate_scenarios, fargate_task_scenarios, service_tasks
 from ...model.props import list_branches, str_branches
 from .._base import BestPracticeRule
 
@@ -28,42 +28,73 @@ class FargateUnsupportedFeatures(BestPracticeRule):
 
     def findings(self, model: TemplateModel):
         for service in model.of_type(SERVICE):
-            if service_on_fargate(model, service) is not True:
+            # the scenarios in which the service runs on Fargate (LaunchType or capacity providers per branch)
+            fargate = fargate_scenarios(model, service)
+            if not fargate:
                 continue
             for key in ("PlacementStrategies", "PlacementConstraints"):
                 for br in list_branches(model, service, key):
-                    if br.value:
+                    both = _first(model, br, fargate) if br.value else None
+                    if both is not None:
                         yield (br.path,
-                               f"ECS service '{service.logical_id}' runs on Fargate but sets {key}{br.describe()}: "
+                               f"ECS service '{service.logical_id}' runs on Fargate but sets {key}{both.describe()}: "
                                "Fargate places tasks itself and the service fails to create. Remove "
                                f"{key}, or run the service on EC2 capacity.")
-            for item, path in model.list_items(service, "LoadBalancers"):
-                if "LoadBalancerName" in item and "TargetGroupArn" not in item:
-                    yield (path + ("LoadBalancerName",),
-                           f"ECS service '{service.logical_id}' runs on Fargate behind a Classic Load Balancer: "
-                           "Fargate tasks use awsvpc networking, which Classic Load Balancers do not support. Use an "
-                           "Application or Network Load Balancer target group (TargetType ip).")
-            task = task_definition_of(model, service)
-            if task is None or not any(v.get("EFSVolumeConfiguration") for v, _ in model.list_items(task, "Volumes")):
-                continue
-            for br in str_branches(model, service, "PlatformVersion"):
-                version = _version(br.value)
-                if version and version < (1, 4, 0):
-                    yield (br.path,
-                           f"ECS service '{service.logical_id}' mounts an EFS volume (task definition '{task.logical_id}') "
-                           f"on Fargate platform version {br.value}{br.describe()}: EFS needs 1.4.0 or later. Set "
-                           "PlatformVersion: LATEST or 1.4.0.")
+            for entry in model.entries(service, "LoadBalancers"):
+                names = [b for b in model.within(entry, "LoadBalancerName") if b.value is not ABSENT]
+                groups = model.within(entry, "TargetGroupArn")
+                for (name, group), both in model.combine(names, groups):
+                    both = _first(model, both, fargate) if group.value is ABSENT else None
+                    if both is not None:
+                        yield (name.path,
+                               f"ECS service '{service.logical_id}' runs on Fargate behind a Classic Load Balancer"
+                               f"{both.describe()}: Fargate tasks use awsvpc networking, which Classic Load Balancers "
+                               "do not support. Use an Application or Network Load Balancer target group (TargetType ip).")
+                        break
+            yield from self._efs(model, service, fargate)
         for task in model.of_type(TASK_DEFINITION):
-            if not task_only_fargate(model, task):
+            only = fargate_task_scenarios(model, task, only=True)
+            if not only:
                 continue
             for container in model.entries(task, "ContainerDefinitions"):
                 for req in model.within(container, "ResourceRequirements"):
                     items = req.value if isinstance(req.value, list) else []
-                    if not any(isinstance(r, dict) and model.one(r.get("Type")) == "GPU" for r in items):
+                    gpu = [t for r in items for t in model.get(r, "Type") if t.value == "GPU"]
+                    both = next((b for g in gpu for b in [_first(model, model.together(req, g), only)
+                                                            if model.together(req, g) else None] if b), None)
+                    if both is None:
                         continue
                     name = model.one(container.value.get("Name"))
                     yield (container.path + ("ResourceRequirements",),
                            f"Task definition '{task.logical_id}' requires Fargate but container "
-                           f"'{name if isinstance(name, str) else '?'}' asks for a GPU{req.describe()}: Fargate has no "
+                           f"'{name if isinstance(name, str) else '?'}' asks for a GPU{both.describe()}: Fargate has no "
                            "GPUs, so registration fails. Run GPU tasks on EC2 capacity (RequiresCompatibilities: [EC2]).")
                     break
+
+    @staticmethod
+    def _efs(model: TemplateModel, service, fargate):
+        for task, where in service_tasks(model, service):
+            efs = [model.together(where, v) for vol in model.entries(task, "Volumes")
+                   for v in model.within(vol, "EFSVolumeConfiguration") if v.value not in (ABSENT, None, {})]
+            efs = [e for e in efs if e is not None]
+            for br in str_branches(model, service, "PlatformVersion"):
+                version = _version(br.value)
+                if not version or version >= (1, 4, 0):
+                    continue
+                both = next((b for e in efs for b in [_first(model, model.together(br, e), fargate)
+                                                      if model.together(br, e) else None] if b), None)
+                if both is not None:
+                    yield (br.path,
+                           f"ECS service '{service.logical_id}' mounts an EFS volume (task definition '{task.logical_id}') "
+                           f"on Fargate platform version {br.value}{both.describe()}: EFS needs 1.4.0 or later. Set "
+                           "PlatformVersion: LATEST or 1.4.0.")
+                    return
+
+
+def _first(model: TemplateModel, branch, scenarios):
+    """The first of `scenarios` that can hold with `branch` (value and path of `branch`), else None."""
+    for scenario in scenarios:
+        both = model.together(branch, scenario)
+        if both is not None:
+            return both
+    return None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ...model import TemplateModel
-from ...model.values import whole_reference
+from ...model.network import uncovered
+from ...model.values import UNKNOWN, whole_reference
 from .._base import BestPracticeRule
 
 ROLE = "AWS::IAM::Role"
@@ -30,15 +31,24 @@ class InstanceProfileReference(BestPracticeRule):
     resource_types = ("AWS::EC2::Instance", "AWS::AutoScaling::LaunchConfiguration", "AWS::EC2::LaunchTemplate")
 
     def findings(self, model: TemplateModel):
-        profile_names = {n for n in (model.one(p.props.get("InstanceProfileName")) for p in model.of_type(PROFILE))
-                         if isinstance(n, str)}
+        # a profile's name per branch, where the profile exists: a profile given the role's own name in one
+        # scenario makes the reference work in that scenario only
+        profile_names = [b for p in model.of_type(PROFILE) for b in model.prop(p, "InstanceProfileName")
+                         if isinstance(b.value, str) or b.value is UNKNOWN]
         for rtype, keys in PLACES:
             for res in model.of_type(rtype):
                 for br in model.prop(res, *keys):
                     whole = whole_reference(br.value)
                     role = model.lookup(br.value, (ROLE,)) if whole else None  # !Ref Role or !GetAtt Role.Arn
-                    if not role or br.value in profile_names:
-                        continue  # a profile given the role's own name makes the reference work
+                    if not role:
+                        continue
+                    # a profile given the role's own name makes the reference work where it exists (a name
+                    # that cannot be known may be that name, when the role's name is chosen too)
+                    named = "RoleName" in model.resources[role].props
+                    br = uncovered(model, br, [p for p in profile_names
+                                               if p.value == br.value or (named and p.value is UNKNOWN)])
+                    if br is None:
+                        continue
                     yield (br.path,
                            f"{rtype.split('::')[-1]} '{res.logical_id}' sets {'.'.join(keys[1:] if len(keys) > 1 else keys)} "
                            f"to IAM role '{role}'{br.describe()}, but EC2 expects an instance profile and the launch "

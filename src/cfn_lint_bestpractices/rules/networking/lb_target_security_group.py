@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from ...model import TemplateModel, as_int
-from ...model.load_balancing import LISTENER_RULE, listeners_by_load_balancer, rule_listener
+from ...model import ABSENT, TemplateModel, as_int
+from ...model.load_balancing import LISTENER, LISTENER_RULE
+from ...model.network import named_branches, uncovered
+from ...model.values import Branch
 
 from .._base import BestPracticeRule
 
@@ -38,22 +40,32 @@ class LoadBalancerTargetSecurityGroup(BestPracticeRule):
         targets = self._targets(model)
         seen = set()
         for lb in model.of_type(ELBV2):
-            if model.one(lb.props.get("Type", "application")) != "application":
-                continue  # a Network Load Balancer may pass on the client's address: not judged
+            # a Network Load Balancer may pass on the client's address: not judged
+            kinds = [k for k in model.strings(lb, "Type", default="application") if k.value == "application"]
+            if not kinds:
+                continue
             lb_groups = self._groups(model, lb.props.get("SecurityGroups"))
             if not lb_groups:
                 continue
-            for tg_id in sorted(self._target_groups(model, lb.logical_id)):
-                for target, groups, ports in targets.get(tg_id, []):
+            for tg_id, tg_where in self._target_groups(model, lb.logical_id):
+                for target, groups, ports, target_where in targets.get(tg_id, []):
                     for port in ports:
                         key = (lb.logical_id, tuple(groups), port)
                         if key in seen or set(groups) & set(lb_groups):
                             continue
                         if any(rules.get(g) == UNKNOWN_RULES for g in groups):
                             continue
-                        verdicts = [self._allows(model, entry, lb_groups, port)
-                                    for g in groups for entry in rules.get(g, [])]
-                        if any(v is None or v is True for v in verdicts):
+                        # where the chain exists: the load balancer (application), the listener and its action
+                        # naming the target group, the target naming it; each ingress entry lets the load
+                        # balancer in only where it exists
+                        need = next((both for kind in kinds for both in [model.together(kind, tg_where, target_where)]
+                                     if both is not None), None)
+                        if need is None:
+                            continue
+                        grants = [where for g in groups for entry, where in rules.get(g, [])
+                                  if self._allows(model, entry, lb_groups, port) is not False]
+                        miss = uncovered(model, need, grants)
+                        if miss is None:
                             continue
                         seen.add(key)
                         sg = model.resources[groups[0]]
@@ -63,9 +75,9 @@ class LoadBalancerTargetSecurityGroup(BestPracticeRule):
                         yield (path,
                                f"Security group {names} of {target} (a target of load balancer '{lb.logical_id}' "
                                f"through target group '{tg_id}') allows no ingress on TCP port {port} from the load "
-                               f"balancer's security group '{source}': requests and health checks time out and the "
-                               "targets never become healthy. Add SecurityGroupIngress {IpProtocol: tcp, FromPort: "
-                               f"{port}, ToPort: {port}, SourceSecurityGroupId: !GetAtt {source}.GroupId}}.")
+                               f"balancer's security group '{source}'{miss.describe()}: requests and health checks time "
+                               "out and the targets never become healthy. Add SecurityGroupIngress {IpProtocol: tcp, "
+                               f"FromPort: {port}, ToPort: {port}, SourceSecurityGroupId: !GetAtt {source}.GroupId}}.")
 
     # -- reading ------------------------------------------------------------------------------------
     @staticmethod
@@ -84,80 +96,89 @@ class LoadBalancerTargetSecurityGroup(BestPracticeRule):
 
     @staticmethod
     def _ingress_rules(model: TemplateModel) -> dict | None:
-        """security group -> its ingress entries (inline and separate), or UNKNOWN_RULES when they cannot be
-        read; None when a separate ingress rule belongs to a group we cannot name (it may be any of them)."""
+        """security group -> [(ingress entry, scenario in which it exists)] (inline, per branch of the list
+        and of the entry, and separate rules per branch of their GroupId, where they exist), or UNKNOWN_RULES
+        when they cannot be read; None when a separate ingress rule belongs to a group we cannot name (it
+        may be any of them)."""
         out: dict = {}
         for sg in model.of_type(SECURITY_GROUP):
-            if "SecurityGroupIngress" not in sg.props:
-                out[sg.logical_id] = []
+            if any(b.value is not ABSENT and not isinstance(b.value, list) for b in model.prop(sg, "SecurityGroupIngress")):
+                out[sg.logical_id] = UNKNOWN_RULES
                 continue
-            value = model.one(sg.props["SecurityGroupIngress"])
-            items = [model.one(i) for i in value] if isinstance(value, list) else None
-            out[sg.logical_id] = items if items is not None and all(isinstance(i, dict) for i in items) \
-                else UNKNOWN_RULES
+            out[sg.logical_id] = [(e.value, e) for e in model.entries(sg, "SecurityGroupIngress")]
         for rule in model.of_type(INGRESS):
-            names = model.refers_to(model.one(rule.props.get("GroupId")))
-            if len(names) != 1 or names[0] not in out:
-                group = model.one(rule.props.get("GroupId"))
-                if isinstance(group, str) and group.startswith("sg-") and not names:
-                    continue  # a group from outside the template
-                return None
-            if out[names[0]] != UNKNOWN_RULES:
-                out[names[0]] = out[names[0]] + [rule.props]
+            for group, where in named_branches(model, rule, "GroupId", (SECURITY_GROUP,)):
+                if not group:
+                    if isinstance(where.value, str) and where.value.startswith("sg-"):
+                        continue  # a group from outside the template
+                    return None
+                if out[group] != UNKNOWN_RULES:
+                    out[group] = out[group] + [(rule.props, where)]
         return out
 
     @staticmethod
-    def _target_groups(model: TemplateModel, lb_id: str) -> set[str]:
-        listeners = listeners_by_load_balancer(model).get(lb_id, [])
-        ids = {listener.logical_id for listener in listeners}
-        actions = [model.one(listener.props.get("DefaultActions")) for listener in listeners]
-        actions += [model.one(rule.props.get("Actions")) for rule in model.of_type(LISTENER_RULE)
-                    if rule_listener(model, rule) in ids]
-        out = set()
-        for value in actions:
-            for action in value if isinstance(value, list) else []:
-                action = model.one(action)
-                if not isinstance(action, dict):
-                    continue
-                arns = [action.get("TargetGroupArn")]
-                forward = model.one(action.get("ForwardConfig"))
-                if isinstance(forward, dict) and isinstance(model.one(forward.get("TargetGroups")), list):
-                    arns += [model.one(t).get("TargetGroupArn") for t in model.one(forward.get("TargetGroups"))
-                             if isinstance(model.one(t), dict)]
+    def _target_groups(model: TemplateModel, lb_id: str) -> list[tuple[str, Branch]]:
+        """(target group, scenario) for each forward of a listener of the load balancer (its default actions
+        and its rules), per branch of the LoadBalancerArn, ListenerArn and TargetGroupArn, where the listener
+        and rule exist."""
+        listeners = []
+        for listener in model.of_type(LISTENER):
+            listeners += [(listener, where) for lb, where in named_branches(model, listener, "LoadBalancerArn", (ELBV2,))
+                          if lb == lb_id]
+        holders = [(listener, "DefaultActions", where) for listener, where in listeners]
+        for rule in model.of_type(LISTENER_RULE):
+            for target, rule_where in named_branches(model, rule, "ListenerArn", (LISTENER,)):
+                for listener, where in listeners:
+                    both = model.together(rule_where, where) if target == listener.logical_id else None
+                    if both is not None:
+                        holders.append((rule, "Actions", both))
+        out = []
+        for res, key, where in holders:
+            for action in model.entries(res, key):
+                arns = list(model.within(action, "TargetGroupArn"))
+                for forward in model.within(action, "ForwardConfig", "TargetGroups"):
+                    for i, item in enumerate(forward.value if isinstance(forward.value, list) else []):
+                        arns += [b for b in [model.together(sub, forward) for sub in model.get(item, "TargetGroupArn")]
+                                 if b is not None]
                 for arn in arns:
-                    tg = model.lookup_node(arn, (TARGET_GROUP,)) if arn is not None else None
-                    if tg:
-                        out.add(tg)
-        return out
+                    tg = model.lookup(arn.value, (TARGET_GROUP,)) if isinstance(arn.value, str) else None
+                    both = model.together(arn, where) if tg else None
+                    if both is not None:
+                        out.append((tg, model.together(both, model.exists(model.resources[tg])) or both))
+        return sorted(out, key=lambda t: t[0])
 
     def _targets(self, model: TemplateModel) -> dict[str, list]:
-        """target group -> [(description, target security groups, ports)] for Auto Scaling groups whose
-        launch template or configuration names only in-template groups, and awsvpc ECS services."""
+        """target group -> [(description, target security groups, ports, scenario)] for Auto Scaling groups
+        whose launch template or configuration names only in-template groups, and awsvpc ECS services; the
+        scenario is where the target exists and names the target group (per branch of TargetGroupARNs,
+        LoadBalancers and TargetGroupArn)."""
         out: dict[str, list] = {}
         for asg in model.of_type(ASG):
             groups = self._asg_groups(model, asg)
             if not groups:
                 continue
-            tgs = model.one(asg.props.get("TargetGroupARNs"))
-            for arn in tgs if isinstance(tgs, list) else []:
-                tg = model.lookup_node(arn, (TARGET_GROUP,))
-                ports = self._ports(model, tg) if tg else []
-                if ports:
-                    out.setdefault(tg, []).append((f"Auto Scaling group '{asg.logical_id}'", groups, ports))
+            for lst in model.prop(asg, "TargetGroupARNs"):
+                for i, node in enumerate(lst.value if isinstance(lst.value, list) else []):
+                    for arn in model.branches(node):
+                        tg = model.lookup(arn.value, (TARGET_GROUP,)) if isinstance(arn.value, str) else None
+                        where = model.together(lst, arn) if tg else None
+                        ports = self._ports(model, tg) if where is not None else []
+                        if ports:
+                            out.setdefault(tg, []).append((f"Auto Scaling group '{asg.logical_id}'", groups, ports, where))
         for service in model.of_type(SERVICE):
+            # the service's security groups are read once (a list under Fn::If is not judged)
             conf = model.one(service.props.get("NetworkConfiguration"))
             vpc = model.one(conf.get("AwsvpcConfiguration")) if isinstance(conf, dict) else None
             groups = self._groups(model, vpc.get("SecurityGroups")) if isinstance(vpc, dict) else None
-            balancers = model.one(service.props.get("LoadBalancers"))
-            if not groups or not isinstance(balancers, list):
+            if not groups:
                 continue
-            for item in balancers:
-                item = model.one(item)
-                tg = model.lookup_node(item.get("TargetGroupArn"), (TARGET_GROUP,)) if isinstance(item, dict) else None
-                port = as_int(model.one(item.get("ContainerPort"))) if tg else None
-                if port:
-                    ports = [port] + [p for p in self._ports(model, tg, health_only=True) if p != port]
-                    out.setdefault(tg, []).append((f"ECS service '{service.logical_id}'", groups, ports))
+            for entry in model.entries(service, "LoadBalancers"):
+                for arn in model.within(entry, "TargetGroupArn"):
+                    tg = model.lookup(arn.value, (TARGET_GROUP,)) if isinstance(arn.value, str) else None
+                    port = as_int(model.one(entry.value.get("ContainerPort"))) if tg else None
+                    if port:
+                        ports = [port] + [p for p in self._ports(model, tg, health_only=True) if p != port]
+                        out.setdefault(tg, []).append((f"ECS service '{service.logical_id}'", groups, ports, arn))
         return out
 
     def _asg_groups(self, model: TemplateModel, asg) -> list[str] | None:

@@ -6,11 +6,14 @@ from __future__ import annotations
 from ...fixes import Append, Fix, NoFix, Set
 from ...model import TemplateModel
 from ...model.props import bool_branches, list_branches, str_branches
+from ...model.network import one_zone
+from ...model.values import ABSENT, Branch
 
 from .._base import BestPracticeRule
 
 ELBV2 = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 CLB = "AWS::ElasticLoadBalancing::LoadBalancer"
+SUBNET = "AWS::EC2::Subnet"
 CROSS_ZONE = "load_balancing.cross_zone.enabled"
 
 
@@ -22,22 +25,14 @@ def _literal_lists(model: TemplateModel, lb, key: str) -> list:
     return [br for br in list_branches(model, lb, key) if len(br.value) == 1 and not br.params]
 
 
-def _value_path(res, key: str, index: int) -> tuple | None:
-    """Path of the index-th attribute's Value when it is written literally there (not built by an
-    intrinsic function), so a finding can point at it."""
-    raw = res.props.get(key)
-    if isinstance(raw, list) and index < len(raw) and isinstance(raw[index], dict) and "Value" in raw[index]:
-        return res.prop_path(key, index, "Value")
-    return None
-
-
 class LoadBalancerSingleZone(BestPracticeRule):
     id = "W9709"
     shortdesc = "Network, Gateway or Classic Load Balancer in a single subnet"
     description = (
         "A load balancer serves from the Availability Zones of its subnets. Application Load Balancers need "
         "two (stock cfn-lint checks that); Network, Gateway and Classic Load Balancers accept one, and then an "
-        "outage of that zone takes the load balancer down."
+        "outage of that zone takes the load balancer down. Subnets that all lie in one zone (in some scenario) "
+        "are one zone too."
     )
     tags = ["elb", "availability"]
     resource_types = ("AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer")
@@ -50,14 +45,24 @@ class LoadBalancerSingleZone(BestPracticeRule):
             for key in ("Subnets", "SubnetMappings"):
                 for (br, kind), both in model.combine(_literal_lists(model, lb, key), kinds):
                     yield (br.path, self._message(lb.logical_id, f"{kind.value.capitalize()} Load Balancer", key, both))
+                for br, what, scenario in one_zone(model, lb, key):
+                    for kind in kinds:
+                        both = model.together(scenario, kind)
+                        if both is None:
+                            continue
+                        yield (br.path, self._message(lb.logical_id, f"{kind.value.capitalize()} Load Balancer", key,
+                                                      both, what))
+                        break
         for lb in model.of_type(CLB):
             for key in ("Subnets", "AvailabilityZones"):
                 for br in _literal_lists(model, lb, key):
                     yield (br.path, self._message(lb.logical_id, "Classic Load Balancer", key, br))
+            for br, what, scenario in one_zone(model, lb, "Subnets"):
+                yield (br.path, self._message(lb.logical_id, "Classic Load Balancer", "Subnets", scenario, what))
 
     @staticmethod
-    def _message(name: str, kind: str, key: str, br) -> str:
-        return (f"{kind} '{name}' lists one entry in {key}{br.describe()}, so it serves from a single Availability "
+    def _message(name: str, kind: str, key: str, br, what: str = "one entry") -> str:
+        return (f"{kind} '{name}' lists {what} in {key}{br.describe()}, so it serves from a single Availability "
                 f"Zone and fails with it. List subnets in at least two zones.")
 
 
@@ -105,19 +110,24 @@ class LoadBalancerCrossZone(BestPracticeRule):
         return Fix("set CrossZone: true", [Set(path, True)], unsafe=self._UNSAFE)
 
     def findings(self, model: TemplateModel):
-        if any(self._setting(model, tg, "TargetGroupAttributes")[0] in ("on", None)
-               for tg in model.of_type("AWS::ElasticLoadBalancingV2::TargetGroup") if "TargetGroupAttributes" in tg.props):
+        if any(state in ("on", None) for tg in model.of_type("AWS::ElasticLoadBalancingV2::TargetGroup")
+               if "TargetGroupAttributes" in tg.props for state, _, _ in self._settings(model, tg, "TargetGroupAttributes")):
             return  # a target group turns it on (or might): we do not map target groups to load balancers
         judged = ("network", "gateway") if self.config.get("check_network_load_balancers") else ("gateway",)
         for lb in model.of_type(ELBV2):
             kinds = [k for k in str_branches(model, lb, "Type", default="application") if k.value in judged]
-            state, path = self._setting(model, lb, "LoadBalancerAttributes")
-            if not kinds or state not in ("off", "unset"):
+            # the attribute per scenario: a list or an entry under Fn::If is judged in each branch
+            found = next(((state, path, both) for state, path, where in self._settings(model, lb, "LoadBalancerAttributes")
+                          if state in ("off", "unset") for kind in kinds for both in [model.together(kind, where)]
+                          if both is not None), None)
+            if found is None:
                 continue
+            state, path, both = found
+            kind = both.value
             how = "(the default)" if state == "unset" else "(set to false)"
             yield (path or lb.path,
-                   f"{kinds[0].value.capitalize()} Load Balancer '{lb.logical_id}' leaves cross-zone load balancing "
-                   f"off {how}{kinds[0].describe()}: each zone's targets get that zone's share of traffic "
+                   f"{kind.capitalize()} Load Balancer '{lb.logical_id}' leaves cross-zone load balancing "
+                   f"off {how}{both.describe()}: each zone's targets get that zone's share of traffic "
                    f"however many there are. Set LoadBalancerAttributes Key: {CROSS_ZONE}, Value: 'true' "
                    "(inter-zone data transfer is charged), or keep it off on purpose for zonal isolation.",
                    self._elbv2_fix(model, lb, state, path))
@@ -130,25 +140,45 @@ class LoadBalancerCrossZone(BestPracticeRule):
                            self._clb_fix(model, lb, br))
 
     @staticmethod
-    def _setting(model: TemplateModel, res, key: str) -> tuple[str | None, tuple | None]:
-        """('on' | 'off' | 'unset', path of the Value) for the cross-zone attribute in `res`'s `key`;
-        (None, None) when it cannot be known. A target group's use_load_balancer_configuration (its
-        default) counts as unset."""
-        value = model.one(res.props.get(key)) if key in res.props else []
-        if not isinstance(value, list):
-            return None, None
-        state, where = "unset", None
-        for index, item in enumerate(value):
-            item = model.one(item)
-            if not isinstance(item, dict):
-                return None, None
-            if model.one(item.get("Key")) != CROSS_ZONE:
+    def _settings(model: TemplateModel, res, key: str) -> list:
+        """[(state, path of the Value, scenario)] for the cross-zone attribute in `res`'s `key`, per branch of
+        the list and of each entry's Key and Value: state 'on', 'off' or 'unset', None when it cannot be
+        known. A target group's use_load_balancer_configuration (its default) counts as unset."""
+        out = []
+        for lst in model.prop(res, key):
+            if lst.value is ABSENT:
+                out.append(("unset", None, lst))
                 continue
-            flag = str(model.one(item.get("Value"))).strip().lower()
-            if flag == "true":
-                return "on", None
-            if flag == "false":
-                state, where = "off", _value_path(res, key, index)
-            elif flag != "use_load_balancer_configuration":
-                return None, None
-        return state, where
+            if not isinstance(lst.value, list):
+                out.append((None, None, lst))
+                continue
+            per_item = []
+            for index, item in enumerate(lst.value):
+                contributions = []
+                for entry in model.branches(item):
+                    if entry.value is ABSENT:
+                        contributions.append(Branch(("skip", None), entry.conditions, (), entry.params))
+                        continue
+                    if not isinstance(entry.value, dict):
+                        contributions.append(Branch((None, None), entry.conditions, (), entry.params))
+                        continue
+                    for (k, v), both in model.combine(model.get(entry.value, "Key"), model.get(entry.value, "Value")):
+                        if k.value != CROSS_ZONE:
+                            state = "skip" if isinstance(k.value, str) else None
+                            contributions.append(Branch((state, None), both.conditions, (), both.params))
+                            continue
+                        flag = str(v.value).strip().lower() if isinstance(v.value, (str, bool)) else ""
+                        state = {"true": "on", "false": "off", "use_load_balancer_configuration": "skip"}.get(flag)
+                        path = lst.path + (index,) + entry.path + v.path if state == "off" else None
+                        contributions.append(Branch((state, path), both.conditions, (), both.params))
+                per_item.append(contributions)
+            for chosen, scenario in model.combine([lst], *per_item):
+                states = [c.value for c in chosen[1:]]
+                if any(st is None for st, _ in states):
+                    out.append((None, None, scenario))
+                elif any(st == "on" for st, _ in states):
+                    out.append(("on", None, scenario))
+                else:
+                    off = [p for st, p in states if st == "off"]
+                    out.append(("off", off[0], scenario) if off else ("unset", None, scenario))
+        return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 
 from ...model import TemplateModel, as_int
+from ...model.network import named_branches
 
 from .._base import BestPracticeRule
 
@@ -67,20 +68,31 @@ class SecurityGroupOpenAdminPorts(BestPracticeRule):
 
     @staticmethod
     def _users(model: TemplateModel, group: str | None) -> list:
-        """The in-template resources that use a security group (not those that only add rules to it or
-        name it as a source), in template order."""
+        """(resource, scenario) for each use of a security group by an in-template resource (not those
+        that only add rules to it or name it as a source), in template order: the scenario is where the
+        reference is used (the user exists, and every `Fn::If` on the way takes the reference's branch)."""
         if not group:
             return []
         out = []
-        for src, _ in model.references.get(group, []):
+        for src, path in model.references.get(group, []):
             res = model.resources[src]
-            if res.type not in _RULE_TYPES and res not in out:
-                out.append(res)
-        return sorted(out, key=lambda r: list(model.resources).index(r.logical_id))
+            if res.type in _RULE_TYPES:
+                continue
+            where = model.path_scenario(path)
+            if where is not None:
+                out.append((res, where))
+        order = list(model.resources)
+        return sorted(out, key=lambda u: order.index(u[0].logical_id))
 
-    def _skip_group(self, users: list) -> bool:
-        return bool(users) and all(u.type in LOAD_BALANCERS for u in users) \
-            and not self.config.get("report_load_balancer_groups")
+    def _where(self, model: TemplateModel, users: list) -> list | None:
+        """The scenarios in which a finding about the group holds: None for every scenario (no in-template
+        user, or no load balancer among them, or load balancer groups reported); else the scenarios in
+        which something other than a load balancer uses the group (a load balancer answers only on its
+        listener ports). Where only load balancers, or nothing, use such a group, it is not judged."""
+        if not users or self.config.get("report_load_balancer_groups") \
+                or not any(u.type in LOAD_BALANCERS for u, _ in users):
+            return None
+        return [where for u, where in users if u.type not in LOAD_BALANCERS]
 
     def findings(self, model: TemplateModel):
         ports = [p for p in (as_int(v) for v in self.config.get("ports") or []) if p is not None]
@@ -88,22 +100,29 @@ class SecurityGroupOpenAdminPorts(BestPracticeRule):
             return
         for sg in model.of_type(SECURITY_GROUP):
             users = self._users(model, sg.logical_id)
-            if self._skip_group(users):
+            where = self._where(model, users)
+            if where == []:
                 continue
             for entry in model.entries(sg, "SecurityGroupIngress"):
                 yield from self._judge(model, f"Security group '{sg.logical_id}'", ports,
-                                       lambda key, entry=entry: model.within(entry, key), users)
+                                       lambda key, entry=entry: model.within(entry, key), users, where)
         for rule in model.of_type(INGRESS):
-            group = model.refers_to(model.one(rule.props.get("GroupId")))
-            users = self._users(model, group[0] if group else None)
-            if self._skip_group(users):
-                continue
-            label = (f"Ingress rule '{rule.logical_id}' (of security group '{group[0]}')" if group
-                     else f"Ingress rule '{rule.logical_id}'")
-            yield from self._judge(model, label, ports, lambda key, rule=rule: model.prop(rule, key), users)
+            # the group per branch of GroupId, each judged in the scenarios in which the rule names it
+            for group, named in named_branches(model, rule, "GroupId", (SECURITY_GROUP,)):
+                if group == "":
+                    continue
+                users = self._users(model, group)
+                where = self._where(model, users)
+                if where == []:
+                    continue
+                scoped = [named] if where is None else [b for w in where for b in [model.together(named, w)] if b]
+                label = (f"Ingress rule '{rule.logical_id}' (of security group '{group}')" if group
+                         else f"Ingress rule '{rule.logical_id}'")
+                yield from self._judge(model, label, ports, lambda key, rule=rule: model.prop(rule, key), users,
+                                       scoped)
 
     @staticmethod
-    def _judge(model: TemplateModel, label: str, ports: list[int], read, users: list):
+    def _judge(model: TemplateModel, label: str, ports: list[int], read, users: list, where: list | None):
         protocols = [p for p in read("IpProtocol") if _protocol(p.value)]
         if not protocols:
             return
@@ -113,6 +132,10 @@ class SecurityGroupOpenAdminPorts(BestPracticeRule):
                 continue
             froms, tos = read("FromPort"), read("ToPort")
             for (source, protocol, low, high), both in model.combine(sources, protocols, froms, tos):
+                if where is not None:
+                    both = next((b for w in where for b in [model.together(both, w)] if b is not None), None)
+                    if both is None:
+                        continue
                 if _protocol(protocol.value) == "all":
                     reached, how = ports, "every protocol and port (IpProtocol -1)"
                 else:
@@ -125,9 +148,13 @@ class SecurityGroupOpenAdminPorts(BestPracticeRule):
                     continue
                 named = ", ".join(f"{p} ({PORT_NAMES[p]})" if p in PORT_NAMES else str(p) for p in reached)
                 used = ""
-                if users:
-                    shown = ", ".join(f"'{u.logical_id}' ({u.type})" for u in users[:4])
-                    used = f" (the group is used by {shown}{f' and {len(users) - 4} more' if len(users) > 4 else ''})"
+                here = []
+                for u, w in users:
+                    if u not in here and model.together(both, w) is not None:
+                        here.append(u)
+                if here:
+                    shown = ", ".join(f"'{u.logical_id}' ({u.type})" for u in here[:4])
+                    used = f" (the group is used by {shown}{f' and {len(here) - 4} more' if len(here) > 4 else ''})"
                 yield (source.path,
                        f"{label} allows {how} from {source.value}{both.describe()}, which reaches {named} from "
                        f"anywhere on the internet{used}. Allow only the address ranges or security groups that need "

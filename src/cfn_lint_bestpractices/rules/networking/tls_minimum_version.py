@@ -6,6 +6,7 @@ import re
 
 from ...fixes import Fix, Set
 from ...model import ABSENT, TemplateModel, as_bool, show
+from ...model.values import Branch
 from .._base import BestPracticeRule
 
 LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
@@ -67,7 +68,7 @@ class TlsMinimumVersion(BestPracticeRule):
         for res in model.of_type(LISTENER):
             protocols = model.strings(res, "Protocol")
             policies = [b for b in model.prop(res, "SslPolicy") if b.value is ABSENT or isinstance(b.value, str)]
-            for (proto, pol), both in model.combine(protocols, policies):
+            for (proto, pol, _), both in model.combine(protocols, policies, self._certificates(model, res, "Certificates")):
                 name = ELB_DEFAULT if pol.value is ABSENT else pol.value
                 if proto.value not in ("HTTPS", "TLS") or self._allowed(name) or not _ELB_WEAK.fullmatch(name):
                     continue
@@ -81,11 +82,34 @@ class TlsMinimumVersion(BestPracticeRule):
                        fix)
 
     @staticmethod
-    def _ssl_policies(model: TemplateModel, lb) -> dict | None:
-        """A Classic Load Balancer's SSL negotiation policies: name -> (what it accepts: 'weak', 'strong'
-        or None when unknown, its name or attributes as shown, its LoadBalancerPorts); None when the
-        Policies cannot be read."""
-        raw = model.one(lb.props["Policies"]) if "Policies" in lb.props else []
+    def _certificates(model: TemplateModel, res, key: str, entry=None) -> list:
+        """The scenarios in which a TLS listener has its certificate: each branch of the certificate's ARN
+        (`Certificates` of a listener, `SSLCertificateId` of a Classic listener entry) where it is given and
+        the certificate resource it names exists. Without a certificate an HTTPS, TLS or SSL listener cannot
+        be created, so there is no endpoint to judge."""
+        # only where the certificate is given matters (its existence and the Fn::If branches on the way), not
+        # the value a parameter names it by: a parameter's Default ('' for "no certificate") must not hide the
+        # scenario in which the certificate is given
+        def given(base: Branch, key: str) -> list:
+            out = []
+            for b in model.resolver.get(base.value, key):
+                if b.value is not ABSENT:
+                    both = model.together(Branch(None, base.conditions), Branch(None, b.conditions))
+                    if both is not None:
+                        out.append(both)
+            return out
+
+        if entry is not None:
+            return given(entry, "SSLCertificateId") if isinstance(entry.value, dict) else []
+        return [b for item in model.entries(res, key) for b in given(item, "CertificateArn")]
+
+    @staticmethod
+    def _ssl_policies(model: TemplateModel, raw) -> dict | None:
+        """A Classic Load Balancer's SSL negotiation policies in one branch of its Policies: name -> (what
+        it accepts: 'weak', 'strong' or None when unknown, its name or attributes as shown, its
+        LoadBalancerPorts); None when the Policies cannot be read."""
+        if raw is ABSENT:
+            raw = []
         if not isinstance(raw, list):
             return None
         out = {}
@@ -125,49 +149,54 @@ class TlsMinimumVersion(BestPracticeRule):
 
     def _classic(self, model: TemplateModel):
         for lb in model.of_type(CLASSIC):
-            policies = self._ssl_policies(model, lb)
-            if policies is None:
-                continue
-            named_anywhere: set = set()
-            for entry in model.entries(lb, "Listeners"):
+            # the policies per branch of Policies (a list under Fn::If is judged in each scenario)
+            for branch in model.prop(lb, "Policies"):
+                policies = self._ssl_policies(model, branch.value)
+                if policies is not None:
+                    yield from self._classic_listeners(model, lb, policies, branch)
+
+    def _classic_listeners(self, model: TemplateModel, lb, policies: dict, where):
+        named_anywhere: set = set()
+        for entry in model.entries(lb, "Listeners"):
+            for names in model.within(entry, "PolicyNames"):
+                if isinstance(names.value, list):
+                    named_anywhere.update(model.one(n) for n in names.value)
+        for entry in model.entries(lb, "Listeners"):
+            protocols = [p for p in model.within(entry, "Protocol")
+                         if isinstance(p.value, str) and p.value.upper() in ("HTTPS", "SSL")]
+            port = model.one(entry.value.get("LoadBalancerPort"))
+            for proto in protocols:
                 for names in model.within(entry, "PolicyNames"):
-                    if isinstance(names.value, list):
-                        named_anywhere.update(model.one(n) for n in names.value)
-            for entry in model.entries(lb, "Listeners"):
-                protocols = [p for p in model.within(entry, "Protocol")
-                             if isinstance(p.value, str) and p.value.upper() in ("HTTPS", "SSL")]
-                port = model.one(entry.value.get("LoadBalancerPort"))
-                for proto in protocols:
-                    for names in model.within(entry, "PolicyNames"):
-                        listed = [model.one(n) for n in names.value] if isinstance(names.value, list) else (
-                            [] if names.value is ABSENT else None)
-                        if listed is None or any(not isinstance(n, str) for n in listed):
+                    listed = [model.one(n) for n in names.value] if isinstance(names.value, list) else (
+                        [] if names.value is ABSENT else None)
+                    if listed is None or any(not isinstance(n, str) for n in listed):
+                        continue
+                    attached = [policies[n] for n in listed if n in policies]
+                    attached += [p for n, p in policies.items() if str(port) in p[2] and n not in listed]
+                    if not attached:
+                        if any(n not in named_anywhere and not p[2] for n, p in policies.items()):
+                            continue  # an SSL policy attached in a way we do not read
+                        name = ELB_DEFAULT
+                        what = f"has no SSL negotiation policy, so it gets {ELB_DEFAULT}"
+                    else:
+                        weak = [p for p in attached if p[0] == "weak"]
+                        if not weak or any(p[0] is None for p in attached):
                             continue
-                        attached = [policies[n] for n in listed if n in policies]
-                        attached += [p for n, p in policies.items() if str(port) in p[2] and n not in listed]
-                        if not attached:
-                            if any(n not in named_anywhere and not p[2] for n, p in policies.items()):
-                                continue  # an SSL policy attached in a way we do not read
-                            name = ELB_DEFAULT
-                            what = f"has no SSL negotiation policy, so it gets {ELB_DEFAULT}"
-                        else:
-                            weak = [p for p in attached if p[0] == "weak"]
-                            if not weak or any(p[0] is None for p in attached):
-                                continue
-                            name = weak[0][1]
-                            what = f"uses {name}"
-                        if self._allowed(name):
-                            continue
-                        both = model.together(proto, names)
-                        if both is None:
-                            continue
-                        yield (proto.path,
-                               f"{proto.value.upper()} listener on port {port} of Classic Load Balancer "
-                               f"'{lb.logical_id}' {what}{both.describe()}, which accepts TLS versions older than 1.2. Add a "
-                               "Policies entry with PolicyType SSLNegotiationPolicyType and the attribute "
-                               f"Reference-Security-Policy: {CLB_RECOMMENDED}, and name it in the listener's "
-                               "PolicyNames (or move to an Application Load Balancer).")
-                        break
+                        name = weak[0][1]
+                        what = f"uses {name}"
+                    if self._allowed(name):
+                        continue
+                    both = next((b for cert in self._certificates(model, lb, "Listeners", entry)
+                                 for b in [model.together(proto, names, cert, where)] if b is not None), None)
+                    if both is None:
+                        continue
+                    yield (proto.path,
+                           f"{proto.value.upper()} listener on port {port} of Classic Load Balancer "
+                           f"'{lb.logical_id}' {what}{both.describe()}, which accepts TLS versions older than 1.2. Add a "
+                           "Policies entry with PolicyType SSLNegotiationPolicyType and the attribute "
+                           f"Reference-Security-Policy: {CLB_RECOMMENDED}, and name it in the listener's "
+                           "PolicyNames (or move to an Application Load Balancer).")
+                    break
 
     def _domains(self, model: TemplateModel):
         for res in model.of_type(REST_DOMAIN):
