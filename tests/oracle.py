@@ -365,10 +365,19 @@ def lint_file(path: Path, configure_rules: dict | None = None) -> list[Finding]:
     return out
 
 
+_EVERY_BY_DEFAULT = {cls.id: bool(cls().config_definition.get("every_allowed_value", {}).get("default"))
+                     for cls in ALL_RULES}
+
+
 def _judges_every_value(rule_id: str, configure_rules: dict | None) -> bool:
+    """The rule's judgement policy: errors every allowed value; warnings and informational findings
+    the Defaults, unless `every_allowed_value` is set (or is the rule's default)."""
     if rule_id[:1] == "E":
         return True
-    return bool(((configure_rules or {}).get(rule_id) or {}).get("every_allowed_value"))
+    settings = (configure_rules or {}).get(rule_id) or {}
+    if "every_allowed_value" in settings:
+        return str(settings["every_allowed_value"]).lower() in ("true", "1")
+    return _EVERY_BY_DEFAULT.get(rule_id, False)
 
 
 @dataclass

@@ -80,10 +80,13 @@ class BestPracticeRule(CloudFormationLintRule):
     options: dict[str, dict[str, Any]] = {}
 
     # Whether the rule judges a condition that compares a parameter at the parameter's Default, like a
-    # `Ref` to it, instead of in both branches: for practices about opt-in exposure (a bucket made public
-    # only when a deployer sets MakePublic=true is the deployer's choice). Errors, and the option
-    # every_allowed_value, judge every branch.
-    conditions_at_defaults: bool = False
+    # `Ref` to it, instead of in both branches. The judgement policy says yes: a warning holds for the
+    # template as written, every parameter at its Default (`IsProd: !Equals [!Ref Env, prod]` with Env's
+    # Default dev is false), and reading `IsProd`'s true branch beside `!Ref Env` read as dev would pair
+    # values of two different deployments. Errors, and the option every_allowed_value, judge every
+    # branch; a condition on something without a Default (a region, a parameter without Default) is
+    # judged in both branches by every rule.
+    conditions_at_defaults: bool = True
 
     # The default of the option every_allowed_value (W and I rules): False judges a parameter at its
     # Default; a rule that tells production from other scenarios itself (EnvironmentDependentRule)
