@@ -275,6 +275,16 @@ class AppResolver(Resolver):
         self.model = model
         self._crossings = 0
 
+    def possible(self, conditions, params: tuple = ()) -> bool:
+        """As a template's resolver, with the parameters at their Defaults (for a condition judged at
+        the Defaults) taken per stack by AppScenarios: a parameter that a parent binds takes the
+        parent's value, never its own Default, and another stack's conditions are judged at that
+        stack's Defaults too."""
+        if self.scenarios is None:
+            return True
+        at_defaults = bool(conditions) and self.conditions_at_defaults and not self.every_value
+        return self.scenarios.possible(conditions, params, at_defaults)
+
     def _branches(self, node: Any, conds: tuple, every: bool) -> Iterator[Branch]:
         name, args = intrinsic(node)
         if name == "Fn::ImportValue":
@@ -458,7 +468,18 @@ class AppScenarios(Implications):
         self._fixed[key] = tuple(out)
         return self._fixed[key]
 
-    def possible(self, conditions: tuple = (), params: tuple = ()) -> bool:
+    def defaults(self, stack: Stack) -> tuple:
+        """(parameter, Default) for each parameter of `stack` that a condition compares and that no
+        parent binds (a bound one takes the parent's value: `fixed`)."""
+        hit = self._fixed.get(("defaults", stack.key))
+        if hit is None:
+            found = self.app.name_resolver(stack).defaults_besides(())
+            hit = self._fixed[("defaults", stack.key)] = tuple(d for d in found if stack.binding(d[0]) is None)
+        return hit
+
+    def possible(self, conditions: tuple = (), params: tuple = (), at_defaults: bool = False) -> bool:
+        """`at_defaults`: each stack's compared parameters that the scenario does not choose are at
+        their Defaults (a condition judged at the Defaults, see Resolver.defaults_besides)."""
         groups: dict[str | None, tuple[list, list]] = {}
         for name, value in conditions:
             base, key = split_name(name)
@@ -473,6 +494,9 @@ class AppScenarios(Implications):
             solver = self.local if key is None else self.app.scenarios_of(stack)
             named = {n for n, _ in prms}
             prms = prms + [f for f in self.fixed(stack) if f[0] not in named]
+            if at_defaults:
+                named |= {n for n, _ in prms}
+                prms = prms + [d for d in self.defaults(stack) if d[0] not in named]
             if not solver.possible(tuple(sorted(set(conds))), tuple(prms)):
                 return False
         return True

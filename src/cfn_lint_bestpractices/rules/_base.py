@@ -83,7 +83,7 @@ class BestPracticeRule(CloudFormationLintRule):
     # `Ref` to it, instead of in both branches: for practices about opt-in exposure (a bucket made public
     # only when a deployer sets MakePublic=true is the deployer's choice). Errors, and the option
     # every_allowed_value, judge every branch.
-    conditions_at_defaults: bool = False
+    conditions_at_defaults: bool = True
 
     @property
     def across_stacks(self) -> bool:
