@@ -20,13 +20,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any, Iterator
 
 from .application import SEP, Application, Stack, qualified, split_name
 from .template import Resource, TemplateModel
 from .scenarios import Implications
-from .values import UNKNOWN, Branch, Resolver, intrinsic, merge_conditions, token
+from .values import TOKEN_RE, UNKNOWN, Branch, Resolver, intrinsic, merge_conditions, token
 
 PSEUDO_PER_STACK = ("AWS::StackName", "AWS::StackId")
 LIST_TYPES = ("List<", "CommaDelimitedList")
@@ -487,6 +488,28 @@ class AppScenarios(Implications):
         for name, value in params:
             base, key = split_name(name)
             groups.setdefault(key, ([], []))[1].append((base, value))
+        constraints = self._bound_choices(groups)
+        if not constraints:
+            return self._each_possible(groups, at_defaults)
+        # a parameter that the parent binds to one of several values (`!If [IsProd, long, medium]`):
+        # the scenario can happen if it can with one branch of the binding, the parent's conditions of
+        # that branch holding too
+        for combo in itertools.product(*(options for _, _, options in constraints)):
+            tried = {k: (list(c), list(p)) for k, (c, p) in groups.items()}
+            for (stack, param, _), (value, pconds, pparams) in zip(constraints, combo):
+                tried[self._key_of(stack)][1].append((param, value))
+                parent = tried.setdefault(self._key_of(stack.parent), ([], []))
+                parent[0].extend(pconds)
+                parent[1].extend(pparams)
+            if all(len({v for n, v in c if n == name}) == 1 for c, _ in tried.values() for name, _ in c) \
+                    and self._each_possible(tried, at_defaults):
+                return True
+        return False
+
+    def _key_of(self, stack: Stack) -> str | None:
+        return None if stack is self.stack else stack.key
+
+    def _each_possible(self, groups: dict, at_defaults: bool) -> bool:
         for key, (conds, prms) in groups.items():
             stack = self.stack if key is None else self.app.by_key.get(key)
             if stack is None:
@@ -500,6 +523,63 @@ class AppScenarios(Implications):
             if not solver.possible(tuple(sorted(set(conds))), tuple(prms)):
                 return False
         return True
+
+    def _bound_choices(self, groups: dict) -> list:
+        """(stack, parameter, [(value, parent's conditions, parent's parameters), ...]) for each
+        parameter that a condition of a stack in the scenario compares, that the scenario does not
+        choose, and that the stack's parent binds to a value with branches, each a literal."""
+        out = []
+        for key, (conds, prms) in list(groups.items()):
+            stack = self.stack if key is None else self.app.by_key.get(key)
+            if stack is None or stack.parent is None or not conds:
+                continue
+            named = {n for n, _ in prms} | {n for n, _ in self.fixed(stack)}
+            for param in self._compared(stack):
+                if param in named or stack.binding(param) is None:
+                    continue
+                options = self._binding_options(stack, param)
+                if options:
+                    out.append((stack, param, options))
+        total = 1
+        for _, _, options in out:
+            total *= len(options)
+        return out if total <= 64 else []
+
+    def _compared(self, stack: Stack) -> list[str]:
+        hit = self._fixed.get(("compared", stack.key))
+        if hit is None:
+            found: set = set()
+            todo = [stack.template.get("Conditions") if isinstance(stack.template, dict) else None]
+            while todo:
+                node = todo.pop()
+                if isinstance(node, dict):
+                    if len(node) == 1 and isinstance(node.get("Ref"), str):
+                        found.add(node["Ref"])
+                    todo.extend(node.values())
+                elif isinstance(node, list):
+                    todo.extend(node)
+            hit = self._fixed[("compared", stack.key)] = sorted(found & set(stack.summary.parameters))
+        return hit
+
+    def _binding_options(self, stack: Stack, param: str) -> list | None:
+        """Each branch of the parent's binding of `param` as (value, parent conditions, parent
+        parameters), when each is a literal the parent decides (None otherwise: the parameter stays
+        free)."""
+        every = bool(self._every())
+        key = ("options", stack.key, param, every)
+        if key in self._fixed:
+            return self._fixed[key]
+        parent = stack.parent
+        out: list | None = []
+        for br in self.app.name_resolver(parent).branches(bound_value(stack, param), every):
+            if isinstance(br.value, bool) or not isinstance(br.value, (str, int, float)) \
+                    or (isinstance(br.value, str) and TOKEN_RE.search(br.value)) \
+                    or any(parent.binding(n) is not None for n, _ in br.params):
+                out = None
+                break
+            out.append((str(br.value), tuple(br.conditions), tuple(br.params)))
+        self._fixed[key] = out
+        return out
 
 
 def _known_value(node: Any, parent: Stack | None, every: bool) -> Any:
