@@ -680,6 +680,22 @@ class StackModel(TemplateModel):
             return False  # a parent resource waits for the child only through the nested stack resource
         return False
 
+    def exists(self, res: Resource) -> Branch:
+        """The scenario in which a resource exists: its Condition, and the Condition of each nested
+        stack resource that deploys its stack (the parent's, the grandparent's...), as this stack names
+        them: a child deployed only when its parent's condition holds has no resource otherwise."""
+        found = super().exists(res)
+        stack = self._stack_of(res.logical_id)
+        extra = []
+        while stack is not None and stack.parent is not None and stack.link is not None:
+            if stack.link.condition:
+                extra.append((local_name(stack.link.condition, stack.parent, self.stack), True))
+            stack = stack.parent
+        if not extra:
+            return found
+        merged = merge_conditions(found.conditions, tuple(extra))
+        return Branch(None, merged if merged is not None else found.conditions + tuple(extra))
+
     def _stack_of(self, logical_id: str) -> Stack | None:
         base, key = split_name(logical_id)
         if key is None:
