@@ -265,7 +265,48 @@ def app_scenarios(stacks: list[Stack]) -> list[AppScenario] | None:
                 return False
         return True
 
-    return out if walk(0, ()) else None
+    if not walk(0, ()):
+        return None
+    return [_without_undeployable(stacks, s) for s in out]
+
+
+def _literal_imports(node: Any, found: set) -> set:
+    if isinstance(node, dict):
+        if len(node) == 1 and isinstance(node.get("Fn::ImportValue"), str):
+            found.add(node["Fn::ImportValue"])
+        for v in node.values():
+            _literal_imports(v, found)
+    elif isinstance(node, list):
+        for v in node:
+            _literal_imports(v, found)
+    return found
+
+
+def _literal_exports(template: dict) -> set:
+    outputs = template.get("Outputs") if isinstance(template.get("Outputs"), dict) else {}
+    return {o["Export"]["Name"] for o in outputs.values() if isinstance(o, dict) and isinstance(o.get("Export"), dict)
+            and isinstance(o["Export"].get("Name"), str)}
+
+
+def _without_undeployable(stacks: list[Stack], scenario: AppScenario) -> AppScenario:
+    """A stack that imports (by a literal name) an export of the application that no deployed stack of
+    the scenario exports cannot be deployed (CloudFormation refuses the import): it is not deployed,
+    nor are its children; repeated until nothing changes."""
+    exported_somewhere = set().union(*(_literal_exports(s.template) for s in stacks))
+    parts = list(scenario.parts)
+    changed = True
+    while changed:
+        changed = False
+        exported = set().union(*(_literal_exports(p[1]) for p in parts if p is not None))
+        for i, (stack, part) in enumerate(zip(stacks, parts)):
+            if part is None:
+                continue
+            missing = (_literal_imports(part[1], set()) & exported_somewhere) - exported
+            parent_gone = stack.parent is not None and parts[stacks.index(stack.parent)] is None
+            if missing or parent_gone:
+                parts[i] = None
+                changed = True
+    return AppScenario(tuple(parts))
 
 
 def describe(stacks: list[Stack], scenario: AppScenario) -> str:

@@ -640,6 +640,7 @@ class StackModel(TemplateModel):
         app.set_scenarios(stack, self.scenarios)
         self.local_ids = frozenset(self.resources)
         self._expanded: dict[str, Any] = {}
+        self._deployment: dict[str, tuple] = {}
         self.scenarios = AppScenarios(self.scenarios, app, stack, lambda: self.every_value)
         self.resolver = AppResolver(self.template, region, self._render_ref, self.scenarios, app, stack, self)
         resources = RemoteResources(self.resources, app, stack)
@@ -686,15 +687,46 @@ class StackModel(TemplateModel):
         them: a child deployed only when its parent's condition holds has no resource otherwise."""
         found = super().exists(res)
         stack = self._stack_of(res.logical_id)
-        extra = []
-        while stack is not None and stack.parent is not None and stack.link is not None:
-            if stack.link.condition:
-                extra.append((local_name(stack.link.condition, stack.parent, self.stack), True))
-            stack = stack.parent
+        extra = self._deployed(stack) if stack is not None else ()
         if not extra:
             return found
-        merged = merge_conditions(found.conditions, tuple(extra))
-        return Branch(None, merged if merged is not None else found.conditions + tuple(extra))
+        merged = merge_conditions(found.conditions, extra)
+        return Branch(None, merged if merged is not None else found.conditions + extra)
+
+    def _deployed(self, stack: Stack) -> tuple:
+        """The conditions (named as this stack names them) under which `stack` is deployed at all: the
+        Condition of the nested stack resource that deploys it, and the Condition of each output it
+        imports (by a name no parameter decides) or reads by Fn::GetStackOutput: CloudFormation
+        refuses a stack that imports a name nobody exports. The stacks those come from are deployed
+        only under their own such conditions too."""
+        hit = self._deployment.get(stack.key)
+        if hit is not None:
+            return hit
+        self._deployment[stack.key] = ()  # a cycle adds nothing
+        found: dict = {}
+        sources = []  # (stack whose condition it is, condition, stack deployed only if that one is)
+        if stack.parent is not None and stack.link is not None:
+            sources.append((stack.parent, stack.link.condition, stack.parent))
+        for node in stack.summary.imports:
+            names = self.app.static_names(stack, node)
+            hit_export = self.app.export(names[0]) if len(names) == 1 and not _depends_on_parameters(
+                self.app, stack, node) else None
+            if hit_export is not None:
+                producer, output = hit_export
+                sources.append((producer, producer.summary.outputs[output].condition, producer))
+        for name_node, output_node in stack.summary.stack_outputs:
+            producer, output = _stack_output(self.app, stack, {"StackName": name_node, "OutputName": output_node})
+            if producer is not None:
+                sources.append((producer, producer.summary.outputs[output].condition, producer))
+        for owner, condition, upstream in sources:
+            if owner is stack:
+                continue
+            if condition:
+                found[local_name(condition, owner, self.stack)] = True
+            for name, value in self._deployed(upstream):
+                found.setdefault(name, value)
+        hit = self._deployment[stack.key] = tuple(sorted(found.items()))
+        return hit
 
     def _stack_of(self, logical_id: str) -> Stack | None:
         base, key = split_name(logical_id)
