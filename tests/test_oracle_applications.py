@@ -41,7 +41,7 @@ def test_the_applications_judged():
     judged = {a: result_of(a) for a in apps() if a not in EXCLUDED}
     varying = sorted(a for a, r in judged.items() if not r.nothing_varies)
     assert {"nested-yaml", "exports-sub", "scenarios-bound-if", "scenarios-nested-condition",
-            "scenarios-export-condition"} <= set(varying), varying
+            "scenarios-export-condition", "scenarios-remote-defaults"} <= set(varying), varying
     assert sum(judged[a].scenarios for a in varying) >= 2 * len(varying)
     assert not any(r.too_many for r in judged.values())
     assert (APPS / "scenarios-conditional-grant" / "expect.pending.json").is_file() or \
@@ -84,3 +84,13 @@ def test_the_oracle_sees_a_model_that_ignores_where_a_stack_is_deployed(monkeypa
     result = oracle_apps.check("scenarios-nested-condition")
     assert any(m.startswith("false E9504 on main.yaml/QuietQueue") for m in result.mismatches), result.mismatches
     assert any(m.startswith("false W9511 on workers.yaml/QuietMapping") for m in result.mismatches), result.mismatches
+
+
+def test_the_oracle_sees_a_model_that_judges_another_stacks_condition_in_both_branches(monkeypatch):
+    """With another stack's compared parameters left free for a warning (not at their Defaults), the
+    oracle reports the trap of scenarios-remote-defaults."""
+    from cfn_lint_bestpractices.model import crossing
+
+    monkeypatch.setattr(crossing.AppScenarios, "defaults", lambda self, stack: ())
+    result = oracle_apps.check("scenarios-remote-defaults")
+    assert [m.split(":")[0] for m in result.mismatches] == ["false W9511 on mappings.yaml/SlowMapping"], result.mismatches
