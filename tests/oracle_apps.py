@@ -38,6 +38,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -420,16 +421,38 @@ def check(app: str, findings_of=None) -> Result:
         result.mismatches.append(f"false {name(key)}: holds in no scenario of its policy: {actual[key][0]['message']}")
     for key in sorted(set(actual) & set(expected), key=str):
         for r in actual[key]:
-            for conds, params in scenarios_in(r["message"]):
-                if not any(_agrees(stacks, s, key[0], conds, params) for s in expected[key]):
+            remote = remote_clauses(r["message"])
+            for conds, params in scenarios_in(r["message"]) or ([({}, {})] if remote else []):
+                if not any(_agrees(stacks, s, key[0], conds, params, remote) for s in expected[key]):
                     result.mismatches.append(f"wrong 'when' {name(key)}: names a scenario in which it does not "
                                              f"hold: {r['message']}")
     return result
 
 
-def _agrees(stacks: list[Stack], scenario: AppScenario, file: str, conds: dict, params: dict) -> bool:
-    """Whether a stack of `file` in `scenario` is in the scenario a finding names (names it does not
-    have are another stack's: not judged here)."""
+_REMOTE_COND = re.compile(r"condition '([^']+)' in stack (\S+?) is (true|false)")
+_REMOTE_PARAM = re.compile(r"parameter '([^']+)' in stack (\S+?) is ('(?:[^'\\]|\\.)*'|[^\s,:;)]+)")
+
+
+def remote_clauses(message: str) -> dict:
+    """{stack display: (conditions, parameters)} that a finding names of other stacks ("when condition
+    'IsStrict' in stack queues.yaml is false")."""
+    out: dict = {}
+    for m in _REMOTE_COND.finditer(message):
+        out.setdefault(m.group(2), ({}, {}))[0][m.group(1)] = m.group(3) == "true"
+    for m in _REMOTE_PARAM.finditer(message):
+        value = m.group(3)
+        out.setdefault(m.group(2), ({}, {}))[1][m.group(1)] = value[1:-1] if value.startswith("'") else value
+    return out
+
+
+def _agrees(stacks: list[Stack], scenario: AppScenario, file: str, conds: dict, params: dict,
+            remote: dict | None = None) -> bool:
+    """Whether a stack of `file` in `scenario` is in the scenario a finding names, and each other stack
+    it names (by its display) too (a stack the oracle does not know by that name is not judged)."""
+    for name, (rconds, rparams) in (remote or {}).items():
+        named = [(s, p) for s, p in zip(stacks, scenario.parts) if s.display == name]
+        if named and not any(p is not None and p[0].agrees(rconds, rparams) for _, p in named):
+            return False
     for stack, part in zip(stacks, scenario.parts):
         if stack.file == file and part is not None and part[0].agrees(conds, params):
             return True

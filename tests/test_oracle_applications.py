@@ -94,3 +94,16 @@ def test_the_oracle_sees_a_model_that_judges_another_stacks_condition_in_both_br
     monkeypatch.setattr(crossing.AppScenarios, "defaults", lambda self, stack: ())
     result = oracle_apps.check("scenarios-remote-defaults")
     assert [m.split(":")[0] for m in result.mismatches] == ["false W9511 on mappings.yaml/SlowMapping"], result.mismatches
+
+
+def test_a_when_naming_another_stack_is_judged_in_that_stack():
+    """"when condition 'Big' in stack functions.yaml is false" agrees with the scenario at the Defaults
+    (Size small) of scenarios-remote-defaults, and the same clause with 'true' does not."""
+    from oracle_apps import _agrees, app_scenarios, remote_clauses, stacks_of
+
+    stacks = stacks_of(APPS / "scenarios-remote-defaults", ["functions.yaml", "mappings.yaml"])
+    at_defaults = [s for s in app_scenarios(stacks) if s.at_defaults]
+    assert len(at_defaults) == 1
+    said = "reserves when condition 'Big' in stack functions.yaml is {}: the extra invocations"
+    assert _agrees(stacks, at_defaults[0], "mappings.yaml", {}, {}, remote_clauses(said.format("false")))
+    assert not _agrees(stacks, at_defaults[0], "mappings.yaml", {}, {}, remote_clauses(said.format("true")))
