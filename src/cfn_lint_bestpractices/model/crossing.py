@@ -496,9 +496,9 @@ class AppScenarios(Implications):
         # that branch holding too
         for combo in itertools.product(*(options for _, _, options in constraints)):
             tried = {k: (list(c), list(p)) for k, (c, p) in groups.items()}
-            for (stack, param, _), (value, pconds, pparams) in zip(constraints, combo):
-                tried[self._key_of(stack)][1].append((param, value))
-                parent = tried.setdefault(self._key_of(stack.parent), ([], []))
+            for (stack, param, _), (value, owner, pconds, pparams) in zip(constraints, combo):
+                tried.setdefault(self._key_of(stack), ([], []))[1].append((param, value))
+                parent = tried.setdefault(self._key_of(owner), ([], []))
                 parent[0].extend(pconds)
                 parent[1].extend(pparams)
             if all(len({v for n, v in c if n == name}) == 1 for c, _ in tried.values() for name, _ in c) \
@@ -561,23 +561,32 @@ class AppScenarios(Implications):
             hit = self._fixed[("compared", stack.key)] = sorted(found & set(stack.summary.parameters))
         return hit
 
-    def _binding_options(self, stack: Stack, param: str) -> list | None:
-        """Each branch of the parent's binding of `param` as (value, parent conditions, parent
-        parameters), when each is a literal the parent decides (None otherwise: the parameter stays
-        free)."""
+    def _binding_options(self, stack: Stack, param: str, depth: int = 0) -> list | None:
+        """Each branch of the parent's binding of `param` as (value, the stack that decides it, its
+        conditions, its parameters), when each is a literal that the parent decides, or that an
+        ancestor decides when the parent passes on its own bound parameter (`Size: !Ref Size`); None
+        otherwise (the parameter stays free)."""
         every = bool(self._every())
         key = ("options", stack.key, param, every)
         if key in self._fixed:
             return self._fixed[key]
         parent = stack.parent
+        node = bound_value(stack, param)
+        name, args = intrinsic(node)
+        if name == "Ref" and isinstance(args, str) and parent.binding(args) is not None and depth < MAX_DEPTH:
+            self._fixed[key] = None  # a cycle leaves it free
+            known = _known_value(parent.binding(args), parent.parent, every)
+            hit = self._fixed[key] = [(known, parent.parent, (), ())] if known is not None else \
+                self._binding_options(parent, args, depth + 1)
+            return hit
         out: list | None = []
-        for br in self.app.name_resolver(parent).branches(bound_value(stack, param), every):
+        for br in self.app.name_resolver(parent).branches(node, every):
             if isinstance(br.value, bool) or not isinstance(br.value, (str, int, float)) \
                     or (isinstance(br.value, str) and TOKEN_RE.search(br.value)) \
                     or any(parent.binding(n) is not None for n, _ in br.params):
                 out = None
                 break
-            out.append((str(br.value), tuple(br.conditions), tuple(br.params)))
+            out.append((str(br.value), parent, tuple(br.conditions), tuple(br.params)))
         self._fixed[key] = out
         return out
 
