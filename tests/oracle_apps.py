@@ -14,7 +14,11 @@ children their nested stack resources deploy. The oracle
   resource's attribute, an import, an unknown parameter value) leaves the child's parameter unknown,
   so that its conditions are free. A child's unbound parameters are chosen as a root's are. A nested
   stack resource whose `Condition` is false is not rendered (tests/oracle.render), and its child (with
-  its own children) is not deployed in that scenario: its findings do not count there.
+  its own children) is not deployed in that scenario: its findings do not count there. Nor is a
+  stack that CloudFormation would refuse in the scenario: one that imports (by a literal name) an
+  export of the application that no deployed stack of the scenario exports, or reads `Child.Outputs.X`
+  of a child that has no output X in the scenario (its Condition is false); repeated until nothing
+  changes.
 - *renders each scenario as a concrete application*: a copy of the app's folder with each deployed
   template replaced by its rendering (JSON, under the same name) and each template that is not
   deployed removed, and lints it with the pack's command as tests/applications.py does (JSON output:
@@ -231,14 +235,15 @@ def _bound_template(stack: Stack, parent_rendered: dict, parent_scenario: Scenar
 @dataclass
 class AppScenario:
     parts: tuple  # per stack (in stacks_of order): (Scenario, rendered template) or None (not deployed)
+    # the choices of every stack the scenario chose for, deployed or not (a stack that cannot be deployed
+    # in the scenario still chose its parameters)
+    at_defaults: bool = True
+    allowed: bool = True
 
-    @property
-    def at_defaults(self) -> bool:
-        return all(p[0].at_defaults for p in self.parts if p is not None)
-
-    @property
-    def allowed(self) -> bool:
-        return all(p[0].allowed for p in self.parts if p is not None)
+    @classmethod
+    def of(cls, parts: tuple) -> "AppScenario":
+        return cls(parts, all(p[0].at_defaults for p in parts if p is not None),
+                   all(p[0].allowed for p in parts if p is not None))
 
 
 def app_scenarios(stacks: list[Stack]) -> list[AppScenario] | None:
@@ -248,7 +253,7 @@ def app_scenarios(stacks: list[Stack]) -> list[AppScenario] | None:
 
     def walk(i: int, parts: tuple) -> bool:
         if i == len(stacks):
-            out.append(AppScenario(parts))
+            out.append(AppScenario.of(parts))
             return len(out) <= MAX_SCENARIOS
         stack = stacks[i]
         template, bound = stack.template, set()
@@ -289,10 +294,44 @@ def _literal_exports(template: dict) -> set:
             and isinstance(o["Export"].get("Name"), str)}
 
 
+def _child_outputs_read(node: Any, found: set) -> set:
+    if isinstance(node, dict):
+        if len(node) == 1 and "Fn::GetAtt" in node:
+            args = node["Fn::GetAtt"]
+            parts = args.split(".", 1) if isinstance(args, str) else args
+            if isinstance(parts, list) and len(parts) == 2 and isinstance(parts[1], str) and parts[1].startswith("Outputs."):
+                found.add((str(parts[0]), parts[1][len("Outputs."):]))
+        if len(node) == 1 and "Fn::Sub" in node:
+            text = node["Fn::Sub"][0] if isinstance(node["Fn::Sub"], list) and node["Fn::Sub"] else node["Fn::Sub"]
+            if isinstance(text, str):
+                found.update(re.findall(r"\$\{([^}!.]+)\.Outputs\.([^}]+)\}", text))
+        for v in node.values():
+            _child_outputs_read(v, found)
+    elif isinstance(node, list):
+        for v in node:
+            _child_outputs_read(v, found)
+    return found
+
+
+def _reads_a_missing_child_output(stack: Stack, rendered: dict, stacks: list[Stack], parts: list) -> bool:
+    """Whether the rendered stack reads `Child.Outputs.X` of a deployed child whose rendering has no
+    output X (its Condition is false): CloudFormation fails the stack."""
+    for child in stack.children:
+        part = parts[stacks.index(child)]
+        if part is None:
+            continue
+        for name, output in _child_outputs_read(rendered, set()):
+            if name == child.link.logical_id and output in (child.template.get("Outputs") or {}) \
+                    and output not in (part[1].get("Outputs") or {}):
+                return True
+    return False
+
+
 def _without_undeployable(stacks: list[Stack], scenario: AppScenario) -> AppScenario:
     """A stack that imports (by a literal name) an export of the application that no deployed stack of
-    the scenario exports cannot be deployed (CloudFormation refuses the import): it is not deployed,
-    nor are its children; repeated until nothing changes."""
+    the scenario exports cannot be deployed (CloudFormation refuses the import), nor can one that reads
+    an output its child does not have in the scenario: it is not deployed, nor are its children;
+    repeated until nothing changes."""
     exported_somewhere = set().union(*(_literal_exports(s.template) for s in stacks))
     parts = list(scenario.parts)
     changed = True
@@ -304,10 +343,10 @@ def _without_undeployable(stacks: list[Stack], scenario: AppScenario) -> AppScen
                 continue
             missing = (_literal_imports(part[1], set()) & exported_somewhere) - exported
             parent_gone = stack.parent is not None and parts[stacks.index(stack.parent)] is None
-            if missing or parent_gone:
+            if missing or parent_gone or _reads_a_missing_child_output(stack, part[1], stacks, parts):
                 parts[i] = None
                 changed = True
-    return AppScenario(tuple(parts))
+    return AppScenario(tuple(parts), scenario.at_defaults, scenario.allowed)
 
 
 def describe(stacks: list[Stack], scenario: AppScenario) -> str:

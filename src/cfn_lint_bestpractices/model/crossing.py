@@ -591,6 +591,44 @@ class AppScenarios(Implications):
         return out
 
 
+def _unconditional_child_outputs(stack: Stack) -> list[tuple[str, str]]:
+    """(nested stack resource, output name) of each `!GetAtt Child.Outputs.X` (or `${Child.Outputs.X}`)
+    that `stack` evaluates in every scenario in which it is deployed: in a resource or output without a
+    Condition, outside any Fn::If."""
+    found: list = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+            return
+        if not isinstance(node, dict):
+            return
+        name, args = intrinsic(node)
+        if name == "Fn::If":
+            return
+        if name == "Fn::GetAtt":
+            parts = args.split(".", 1) if isinstance(args, str) else args
+            if isinstance(parts, list) and len(parts) == 2 and isinstance(parts[0], str) \
+                    and isinstance(parts[1], str) and parts[1].startswith("Outputs."):
+                found.append((parts[0], parts[1][len("Outputs."):]))
+            return
+        if name == "Fn::Sub":
+            text = args if isinstance(args, str) else (args[0] if isinstance(args, list) and args else "")
+            for m in re.findall(r"\$\{([^}!.]+)\.Outputs\.([^}]+)\}", text if isinstance(text, str) else ""):
+                found.append(m)
+        for value in node.values():
+            walk(value)
+
+    template = stack.template if isinstance(stack.template, dict) else {}
+    for section in ("Resources", "Outputs"):
+        entries = template.get(section)
+        for entry in (entries.values() if isinstance(entries, dict) else ()):
+            if isinstance(entry, dict) and not isinstance(entry.get("Condition"), str):
+                walk({k: v for k, v in entry.items() if k not in ("Metadata", "Condition")})
+    return [f for f in found if f[0] in stack.children]
+
+
 def _known_value(node: Any, parent: Stack | None, every: bool) -> Any:
     if isinstance(node, (str, int, float)) and not isinstance(node, bool):
         return str(node)
@@ -727,6 +765,11 @@ class StackModel(TemplateModel):
             producer, output = _stack_output(self.app, stack, {"StackName": name_node, "OutputName": output_node})
             if producer is not None:
                 sources.append((producer, producer.summary.outputs[output].condition, producer))
+        for child_name, output_name in _unconditional_child_outputs(stack):
+            child = stack.children.get(child_name)
+            output = child.summary.outputs.get(output_name) if child is not None else None
+            if output is not None and output.condition:  # the parent's !GetAtt fails where it is false
+                found[local_name(output.condition, child, self.stack)] = True
         for owner, condition, upstream in sources:
             if owner is stack:
                 continue
