@@ -32,12 +32,14 @@ children their nested stack resources deploy. The oracle
 
 Limits: past MAX_SCENARIOS application scenarios an app is not judged (`too_many`, counted by the
 test); an application in which nothing varies (one scenario, no choice) is not judged either (its
-rendering is the original). A template deployed by two parents whose two stacks render differently in
-one scenario cannot be written as one file: the app is then `broken` with that reason.
+rendering is the original). A template deployed twice whose two stacks render differently in a
+scenario is written twice (the second as a copy its parent names); the copy's findings are the
+template's.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import itertools
 import json
@@ -51,7 +53,7 @@ from typing import Any
 
 from cfnlint.decode import decode
 
-from applications import APPS, expectations, folder_findings, templates
+from applications import APPS, expectations, folder_findings
 from cfn_lint_bestpractices.model import assembly
 from cfn_lint_bestpractices.model.scenarios import Scenarios
 from oracle import UNKNOWN, Scenario, _chosen_parameters, _refs_in, _text, _used_conditions, plain, render
@@ -380,22 +382,62 @@ def _judges_every_value(rule_id: str) -> bool:
     return rule_id[:1] == "E"
 
 
-def _render_app(app_dir: Path, stacks: list[Stack], scenario: AppScenario, into: Path) -> str | None:
-    """Write the scenario's application into `into` (a copy of the app's folder); None, or why not."""
+def _copy_name(file: str, n: int) -> str:
+    folder, base = os.path.split(file)
+    stem, dot, rest = base.partition(".")
+    return os.path.join(folder, f"{stem}.oracle{n}{dot}{rest}").replace(os.sep, "/")
+
+
+def _point_at(rendered: dict, link: Any, parent_file: str, child_file: str) -> dict:
+    """The parent's rendering with its nested stack resource naming `child_file` (a copy)."""
+    out = copy.deepcopy(rendered)
+    res = (out.get("Resources") or {}).get(link.logical_id)
+    if not isinstance(res, dict):
+        return out
+    where = os.path.relpath(child_file, os.path.dirname(parent_file) or ".").replace(os.sep, "/")
+    meta = res.get("Metadata") if isinstance(res.get("Metadata"), dict) else {}
+    props = res.setdefault("Properties", {})
+    if isinstance(meta.get("aws:asset:path"), str):
+        meta["aws:asset:path"] = where
+    elif link.kind == "AWS::CloudFormation::Stack":
+        props["TemplateURL"] = where
+    else:
+        props["Location"] = where
+    return out
+
+
+def _render_app(stacks: list[Stack], scenario: AppScenario, into: Path) -> tuple[dict, dict]:
+    """Write the scenario's application into `into` (a copy of the app's folder): each deployed
+    template's rendering under its name, and where a template is deployed twice and its stacks render
+    differently, the second rendering as a copy (`workers.oracle2.yaml`) that its parent names instead.
+    Returns ({file written: its text}, {copy: the template it renders})."""
+    target: dict[int, str] = {}
     texts: dict[str, str] = {}
-    for stack, part in zip(stacks, scenario.parts):
+    copies: dict[str, str] = {}
+    for i in reversed(range(len(stacks))):  # children first: a parent names its children's files
+        stack, part = stacks[i], scenario.parts[i]
         if part is None:
             continue
-        text = json.dumps(part[1], indent=1, default=str)
-        if texts.setdefault(stack.file, text) != text:
-            return f"{stack.file} is deployed twice and renders differently"
+        rendered = part[1]
+        for child in stack.children:
+            j = stacks.index(child)
+            if j in target and target[j] != child.file:
+                rendered = _point_at(rendered, child.link, stack.file, target[j])
+        text = json.dumps(rendered, indent=1, default=str)
+        name, n = stack.file, 1
+        while texts.get(name, text) != text:
+            n += 1
+            name = _copy_name(stack.file, n)
+            copies[name] = stack.file
+        texts[name] = text
+        target[i] = name
     for stack in stacks:
-        target = into / stack.file
-        if stack.file in texts:
-            target.write_text(texts[stack.file], encoding="utf-8")
-        elif target.exists():
-            target.unlink()
-    return None
+        path = into / stack.file
+        if stack.file not in texts and path.exists():
+            path.unlink()
+    for name, text in texts.items():
+        (into / name).write_text(text, encoding="utf-8")
+    return texts, copies
 
 
 def check(app: str, findings_of=None) -> Result:
@@ -422,15 +464,14 @@ def check(app: str, findings_of=None) -> Result:
         for n, scenario in enumerate(found):
             folder = Path(tmp) / f"s{n}"
             shutil.copytree(app_dir, folder, ignore=shutil.ignore_patterns("snapshots", "expect.json"))
-            why = _render_app(app_dir, stacks, scenario, folder)
-            if why:
-                result.broken = why
-                return result
-            digest = hashlib.sha256("\n".join(
-                (folder / f).read_text() if (folder / f).exists() else "-" for f in templates(app)).encode()).hexdigest()
+            texts, copies = _render_app(stacks, scenario, folder)
+            digest = hashlib.sha256(json.dumps(sorted(texts.items())).encode()).hexdigest()
             if digest not in linted:
                 inputs = [i for i in spec["inputs"] if (folder / i).exists()]
-                linted[digest] = folder_findings(folder, inputs) if inputs else []
+                found_rows = folder_findings(folder, inputs) if inputs else []
+                for r in found_rows:  # a copy's findings are its template's
+                    r["file"] = copies.get(r["file"], r["file"])
+                linted[digest] = found_rows
                 result.linted += 1
             rows = linted[digest]
             bad = [r for r in rows if r["rule"] in ("E0000", "E0001")]

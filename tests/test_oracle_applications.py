@@ -41,7 +41,7 @@ def test_the_applications_judged():
     judged = {a: result_of(a) for a in apps() if a not in EXCLUDED}
     varying = sorted(a for a, r in judged.items() if not r.nothing_varies)
     assert {"nested-yaml", "exports-sub", "scenarios-bound-if", "scenarios-nested-condition",
-            "scenarios-export-condition", "scenarios-remote-defaults", "scenarios-grandchild", "scenarios-child-output"} <= set(varying), varying
+            "scenarios-export-condition", "scenarios-remote-defaults", "scenarios-grandchild", "scenarios-child-output", "scenarios-twice"} <= set(varying), varying
     assert sum(judged[a].scenarios for a in varying) >= 2 * len(varying)
     assert not any(r.too_many for r in judged.values())
     assert (APPS / "scenarios-conditional-grant" / "expect.pending.json").is_file() or \
@@ -107,3 +107,17 @@ def test_a_when_naming_another_stack_is_judged_in_that_stack():
     said = "reserves when condition 'Big' in stack functions.yaml is {}: the extra invocations"
     assert _agrees(stacks, at_defaults[0], "mappings.yaml", {}, {}, remote_clauses(said.format("false")))
     assert not _agrees(stacks, at_defaults[0], "mappings.yaml", {}, {}, remote_clauses(said.format("true")))
+
+
+def test_a_template_deployed_twice_renders_once_per_stack(tmp_path):
+    """scenarios-twice: queue.yaml is deployed with Mode fast and with Mode steady/slow; the two stacks
+    render differently, so one of them is written as a copy that the parent names."""
+    from oracle_apps import _render_app, app_scenarios, stacks_of
+
+    stacks = stacks_of(APPS / "scenarios-twice", ["main.yaml"])
+    for n, scenario in enumerate(app_scenarios(stacks)):
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        texts, copies = _render_app(stacks, scenario, folder)
+        assert copies == {"queue.oracle2.yaml": "queue.yaml"}
+        assert '"TemplateURL": "queue.oracle2.yaml"' in texts["main.yaml"] and (folder / "queue.oracle2.yaml").is_file()
