@@ -41,7 +41,8 @@ def test_the_applications_judged():
     judged = {a: result_of(a) for a in apps() if a not in EXCLUDED}
     varying = sorted(a for a, r in judged.items() if not r.nothing_varies)
     assert {"nested-yaml", "exports-sub", "scenarios-bound-if", "scenarios-nested-condition",
-            "scenarios-export-condition", "scenarios-remote-defaults", "scenarios-grandchild", "scenarios-child-output", "scenarios-twice"} <= set(varying), varying
+            "scenarios-export-condition", "scenarios-remote-defaults", "scenarios-grandchild", "scenarios-child-output", "scenarios-twice",
+            "scenarios-sam-condition"} <= set(varying), varying
     assert sum(judged[a].scenarios for a in varying) >= 2 * len(varying)
     assert not any(r.too_many for r in judged.values())
     assert (APPS / "scenarios-conditional-grant" / "expect.pending.json").is_file() or \
