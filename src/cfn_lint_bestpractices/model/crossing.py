@@ -10,7 +10,14 @@
   of a name that depends on a parameter, `Fn::GetStackOutput`, the viewer's own bound parameters and
   child outputs, and `Name@key` references.
 - `AppScenarios` asks each stack's solver about that stack's conditions and parameters (a scenario of
-  several stacks can happen when each stack's part can), with the values a parent binds fixed.
+  several stacks can happen when each stack's part can), with the values a parent binds fixed, a
+  binding with branches (`!If [IsProd, long, medium]`) taken branch by branch with the parent's
+  conditions of each, and, for a condition judged at the Defaults, each stack's compared parameters
+  at their own Defaults (a bound one at its parent's value, never its own Default).
+- `StackModel.exists` adds to a resource's Condition the conditions under which its stack is deployed
+  at all: the Condition of the nested stack resource that deploys it (and its ancestors'), of an
+  output it imports or reads by Fn::GetStackOutput, of a child's output it reads with `!GetAtt
+  Child.Outputs.X` (CloudFormation refuses the stack where that output does not exist).
 - `StackModel` is a `TemplateModel` whose resources answer `Name@key` too. Its `wide` form also lists
   the resources of the stacks directly connected to it, so that a rule relating resources sees the
   queue in another stack that its function consumes, or the permission there that lets its bucket
@@ -525,9 +532,10 @@ class AppScenarios(Implications):
         return True
 
     def _bound_choices(self, groups: dict) -> list:
-        """(stack, parameter, [(value, parent's conditions, parent's parameters), ...]) for each
+        """(stack, parameter, [(value, deciding stack, its conditions, its parameters), ...]) for each
         parameter that a condition of a stack in the scenario compares, that the scenario does not
-        choose, and that the stack's parent binds to a value with branches, each a literal."""
+        choose, and that the stack's parent binds to a value with branches, each a literal
+        (`_binding_options`); none past 64 combinations (the parameters then stay free)."""
         out = []
         for key, (conds, prms) in list(groups.items()):
             stack = self.stack if key is None else self.app.by_key.get(key)
