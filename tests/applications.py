@@ -66,9 +66,13 @@ def run_command(args: list[str], folder: Path) -> tuple[int, str, str]:
 
 def command_findings(app: str, extra: list[str] | None = None) -> list[dict]:
     """The pack's findings of the command run over the app's inputs (JSON output), as rows."""
-    spec = expectations(app)
-    code, out, err = run_command(["--format", "json", "--include-checks", "I", *(extra or []), "--", *spec["inputs"]],
-                                 APPS / app)
+    return folder_findings(APPS / app, expectations(app)["inputs"], extra)
+
+
+def folder_findings(folder: Path, inputs: list[str], extra: list[str] | None = None) -> list[dict]:
+    """The pack's findings of the command run in `folder` over `inputs` (JSON output), as rows."""
+    code, out, err = run_command(["--format", "json", "--include-checks", "I", *(extra or []), "--", *inputs],
+                                 folder)
     assert code in (0, 2, 4, 6, 8, 10, 12, 14), err
     rows = []
     for item in json.loads(out or "[]"):

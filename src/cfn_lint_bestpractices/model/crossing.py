@@ -10,7 +10,14 @@
   of a name that depends on a parameter, `Fn::GetStackOutput`, the viewer's own bound parameters and
   child outputs, and `Name@key` references.
 - `AppScenarios` asks each stack's solver about that stack's conditions and parameters (a scenario of
-  several stacks can happen when each stack's part can), with the values a parent binds fixed.
+  several stacks can happen when each stack's part can), with the values a parent binds fixed, a
+  binding with branches (`!If [IsProd, long, medium]`) taken branch by branch with the parent's
+  conditions of each, and, for a condition judged at the Defaults, each stack's compared parameters
+  at their own Defaults (a bound one at its parent's value, never its own Default).
+- `StackModel.exists` adds to a resource's Condition the conditions under which its stack is deployed
+  at all: the Condition of the nested stack resource that deploys it (and its ancestors'), of an
+  output it imports or reads by Fn::GetStackOutput, of a child's output it reads with `!GetAtt
+  Child.Outputs.X` (CloudFormation refuses the stack where that output does not exist).
 - `StackModel` is a `TemplateModel` whose resources answer `Name@key` too. Its `wide` form also lists
   the resources of the stacks directly connected to it, so that a rule relating resources sees the
   queue in another stack that its function consumes, or the permission there that lets its bucket
@@ -20,13 +27,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any, Iterator
 
 from .application import SEP, Application, Stack, qualified, split_name
 from .template import Resource, TemplateModel
 from .scenarios import Implications
-from .values import UNKNOWN, Branch, Resolver, intrinsic, merge_conditions, token
+from .values import TOKEN_RE, UNKNOWN, Branch, Resolver, intrinsic, merge_conditions, token
 
 PSEUDO_PER_STACK = ("AWS::StackName", "AWS::StackId")
 LIST_TYPES = ("List<", "CommaDelimitedList")
@@ -275,6 +283,16 @@ class AppResolver(Resolver):
         self.model = model
         self._crossings = 0
 
+    def possible(self, conditions, params: tuple = ()) -> bool:
+        """As a template's resolver, with the parameters at their Defaults (for a condition judged at
+        the Defaults) taken per stack by AppScenarios: a parameter that a parent binds takes the
+        parent's value, never its own Default, and another stack's conditions are judged at that
+        stack's Defaults too."""
+        if self.scenarios is None:
+            return True
+        at_defaults = bool(conditions) and self.conditions_at_defaults and not self.every_value
+        return self.scenarios.possible(conditions, params, at_defaults)
+
     def _branches(self, node: Any, conds: tuple, every: bool) -> Iterator[Branch]:
         name, args = intrinsic(node)
         if name == "Fn::ImportValue":
@@ -458,7 +476,18 @@ class AppScenarios(Implications):
         self._fixed[key] = tuple(out)
         return self._fixed[key]
 
-    def possible(self, conditions: tuple = (), params: tuple = ()) -> bool:
+    def defaults(self, stack: Stack) -> tuple:
+        """(parameter, Default) for each parameter of `stack` that a condition compares and that no
+        parent binds (a bound one takes the parent's value: `fixed`)."""
+        hit = self._fixed.get(("defaults", stack.key))
+        if hit is None:
+            found = self.app.name_resolver(stack).defaults_besides(())
+            hit = self._fixed[("defaults", stack.key)] = tuple(d for d in found if stack.binding(d[0]) is None)
+        return hit
+
+    def possible(self, conditions: tuple = (), params: tuple = (), at_defaults: bool = False) -> bool:
+        """`at_defaults`: each stack's compared parameters that the scenario does not choose are at
+        their Defaults (a condition judged at the Defaults, see Resolver.defaults_besides)."""
         groups: dict[str | None, tuple[list, list]] = {}
         for name, value in conditions:
             base, key = split_name(name)
@@ -466,6 +495,28 @@ class AppScenarios(Implications):
         for name, value in params:
             base, key = split_name(name)
             groups.setdefault(key, ([], []))[1].append((base, value))
+        constraints = self._bound_choices(groups)
+        if not constraints:
+            return self._each_possible(groups, at_defaults)
+        # a parameter that the parent binds to one of several values (`!If [IsProd, long, medium]`):
+        # the scenario can happen if it can with one branch of the binding, the parent's conditions of
+        # that branch holding too
+        for combo in itertools.product(*(options for _, _, options in constraints)):
+            tried = {k: (list(c), list(p)) for k, (c, p) in groups.items()}
+            for (stack, param, _), (value, owner, pconds, pparams) in zip(constraints, combo):
+                tried.setdefault(self._key_of(stack), ([], []))[1].append((param, value))
+                parent = tried.setdefault(self._key_of(owner), ([], []))
+                parent[0].extend(pconds)
+                parent[1].extend(pparams)
+            if all(len({v for n, v in c if n == name}) == 1 for c, _ in tried.values() for name, _ in c) \
+                    and self._each_possible(tried, at_defaults):
+                return True
+        return False
+
+    def _key_of(self, stack: Stack) -> str | None:
+        return None if stack is self.stack else stack.key
+
+    def _each_possible(self, groups: dict, at_defaults: bool) -> bool:
         for key, (conds, prms) in groups.items():
             stack = self.stack if key is None else self.app.by_key.get(key)
             if stack is None:
@@ -473,9 +524,117 @@ class AppScenarios(Implications):
             solver = self.local if key is None else self.app.scenarios_of(stack)
             named = {n for n, _ in prms}
             prms = prms + [f for f in self.fixed(stack) if f[0] not in named]
+            if at_defaults:
+                named |= {n for n, _ in prms}
+                prms = prms + [d for d in self.defaults(stack) if d[0] not in named]
             if not solver.possible(tuple(sorted(set(conds))), tuple(prms)):
                 return False
         return True
+
+    def _bound_choices(self, groups: dict) -> list:
+        """(stack, parameter, [(value, deciding stack, its conditions, its parameters), ...]) for each
+        parameter that a condition of a stack in the scenario compares, that the scenario does not
+        choose, and that the stack's parent binds to a value with branches, each a literal
+        (`_binding_options`); none past 64 combinations (the parameters then stay free)."""
+        out = []
+        for key, (conds, prms) in list(groups.items()):
+            stack = self.stack if key is None else self.app.by_key.get(key)
+            if stack is None or stack.parent is None or not conds:
+                continue
+            named = {n for n, _ in prms} | {n for n, _ in self.fixed(stack)}
+            for param in self._compared(stack):
+                if param in named or stack.binding(param) is None:
+                    continue
+                options = self._binding_options(stack, param)
+                if options:
+                    out.append((stack, param, options))
+        total = 1
+        for _, _, options in out:
+            total *= len(options)
+        return out if total <= 64 else []
+
+    def _compared(self, stack: Stack) -> list[str]:
+        hit = self._fixed.get(("compared", stack.key))
+        if hit is None:
+            found: set = set()
+            todo = [stack.template.get("Conditions") if isinstance(stack.template, dict) else None]
+            while todo:
+                node = todo.pop()
+                if isinstance(node, dict):
+                    if len(node) == 1 and isinstance(node.get("Ref"), str):
+                        found.add(node["Ref"])
+                    todo.extend(node.values())
+                elif isinstance(node, list):
+                    todo.extend(node)
+            hit = self._fixed[("compared", stack.key)] = sorted(found & set(stack.summary.parameters))
+        return hit
+
+    def _binding_options(self, stack: Stack, param: str, depth: int = 0) -> list | None:
+        """Each branch of the parent's binding of `param` as (value, the stack that decides it, its
+        conditions, its parameters), when each is a literal that the parent decides, or that an
+        ancestor decides when the parent passes on its own bound parameter (`Size: !Ref Size`); None
+        otherwise (the parameter stays free)."""
+        every = bool(self._every())
+        key = ("options", stack.key, param, every)
+        if key in self._fixed:
+            return self._fixed[key]
+        parent = stack.parent
+        node = bound_value(stack, param)
+        name, args = intrinsic(node)
+        if name == "Ref" and isinstance(args, str) and parent.binding(args) is not None and depth < MAX_DEPTH:
+            self._fixed[key] = None  # a cycle leaves it free
+            known = _known_value(parent.binding(args), parent.parent, every)
+            hit = self._fixed[key] = [(known, parent.parent, (), ())] if known is not None else \
+                self._binding_options(parent, args, depth + 1)
+            return hit
+        out: list | None = []
+        for br in self.app.name_resolver(parent).branches(node, every):
+            if isinstance(br.value, bool) or not isinstance(br.value, (str, int, float)) \
+                    or (isinstance(br.value, str) and TOKEN_RE.search(br.value)) \
+                    or any(parent.binding(n) is not None for n, _ in br.params):
+                out = None
+                break
+            out.append((str(br.value), parent, tuple(br.conditions), tuple(br.params)))
+        self._fixed[key] = out
+        return out
+
+
+def _unconditional_child_outputs(stack: Stack) -> list[tuple[str, str]]:
+    """(nested stack resource, output name) of each `!GetAtt Child.Outputs.X` (or `${Child.Outputs.X}`)
+    that `stack` evaluates in every scenario in which it is deployed: in a resource or output without a
+    Condition, outside any Fn::If."""
+    found: list = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+            return
+        if not isinstance(node, dict):
+            return
+        name, args = intrinsic(node)
+        if name == "Fn::If":
+            return
+        if name == "Fn::GetAtt":
+            parts = args.split(".", 1) if isinstance(args, str) else args
+            if isinstance(parts, list) and len(parts) == 2 and isinstance(parts[0], str) \
+                    and isinstance(parts[1], str) and parts[1].startswith("Outputs."):
+                found.append((parts[0], parts[1][len("Outputs."):]))
+            return
+        if name == "Fn::Sub":
+            text = args if isinstance(args, str) else (args[0] if isinstance(args, list) and args else "")
+            for m in re.findall(r"\$\{([^}!.]+)\.Outputs\.([^}]+)\}", text if isinstance(text, str) else ""):
+                found.append(m)
+        for value in node.values():
+            walk(value)
+
+    template = stack.template if isinstance(stack.template, dict) else {}
+    for section in ("Resources", "Outputs"):
+        entries = template.get(section)
+        for entry in (entries.values() if isinstance(entries, dict) else ()):
+            if isinstance(entry, dict) and not isinstance(entry.get("Condition"), str):
+                walk({k: v for k, v in entry.items() if k not in ("Metadata", "Condition")})
+    return [f for f in found if f[0] in stack.children]
 
 
 def _known_value(node: Any, parent: Stack | None, every: bool) -> Any:
@@ -536,6 +695,7 @@ class StackModel(TemplateModel):
         app.set_scenarios(stack, self.scenarios)
         self.local_ids = frozenset(self.resources)
         self._expanded: dict[str, Any] = {}
+        self._deployment: dict[str, tuple] = {}
         self.scenarios = AppScenarios(self.scenarios, app, stack, lambda: self.every_value)
         self.resolver = AppResolver(self.template, region, self._render_ref, self.scenarios, app, stack, self)
         resources = RemoteResources(self.resources, app, stack)
@@ -575,6 +735,58 @@ class StackModel(TemplateModel):
         if l_stack is self.stack.parent and e_stack is self.stack:
             return False  # a parent resource waits for the child only through the nested stack resource
         return False
+
+    def exists(self, res: Resource) -> Branch:
+        """The scenario in which a resource exists: its Condition, and the Condition of each nested
+        stack resource that deploys its stack (the parent's, the grandparent's...), as this stack names
+        them: a child deployed only when its parent's condition holds has no resource otherwise."""
+        found = super().exists(res)
+        stack = self._stack_of(res.logical_id)
+        extra = self._deployed(stack) if stack is not None else ()
+        if not extra:
+            return found
+        merged = merge_conditions(found.conditions, extra)
+        return Branch(None, merged if merged is not None else found.conditions + extra)
+
+    def _deployed(self, stack: Stack) -> tuple:
+        """The conditions (named as this stack names them) under which `stack` is deployed at all: the
+        Condition of the nested stack resource that deploys it, and the Condition of each output it
+        imports (by a name no parameter decides) or reads by Fn::GetStackOutput: CloudFormation
+        refuses a stack that imports a name nobody exports. The stacks those come from are deployed
+        only under their own such conditions too."""
+        hit = self._deployment.get(stack.key)
+        if hit is not None:
+            return hit
+        self._deployment[stack.key] = ()  # a cycle adds nothing
+        found: dict = {}
+        sources = []  # (stack whose condition it is, condition, stack deployed only if that one is)
+        if stack.parent is not None and stack.link is not None:
+            sources.append((stack.parent, stack.link.condition, stack.parent))
+        for node in stack.summary.imports:
+            names = self.app.static_names(stack, node)
+            hit_export = self.app.export(names[0]) if len(names) == 1 and not _depends_on_parameters(
+                self.app, stack, node) else None
+            if hit_export is not None:
+                producer, output = hit_export
+                sources.append((producer, producer.summary.outputs[output].condition, producer))
+        for name_node, output_node in stack.summary.stack_outputs:
+            producer, output = _stack_output(self.app, stack, {"StackName": name_node, "OutputName": output_node})
+            if producer is not None:
+                sources.append((producer, producer.summary.outputs[output].condition, producer))
+        for child_name, output_name in _unconditional_child_outputs(stack):
+            child = stack.children.get(child_name)
+            output = child.summary.outputs.get(output_name) if child is not None else None
+            if output is not None and output.condition:  # the parent's !GetAtt fails where it is false
+                found[local_name(output.condition, child, self.stack)] = True
+        for owner, condition, upstream in sources:
+            if owner is stack:
+                continue
+            if condition:
+                found[local_name(condition, owner, self.stack)] = True
+            for name, value in self._deployed(upstream):
+                found.setdefault(name, value)
+        hit = self._deployment[stack.key] = tuple(sorted(found.items()))
+        return hit
 
     def _stack_of(self, logical_id: str) -> Stack | None:
         base, key = split_name(logical_id)
