@@ -2,11 +2,9 @@
 fixture, the command's findings equal the union of its concrete scenarios' findings under the judgement
 policy, per (file, rule, resource), and each finding's "when" names a scenario in which it holds.
 
-Left out, with the bug that makes them disagree (a fixture's expectations are named expect.pending.json
-while it waits, so that tests/test_applications.py leaves it out too):
-- scenarios-conditional-grant: E9606 takes a queue policy under a Condition as granting in every
-  scenario (rules/messaging/publisher_policy.py; fixed on branch pol). Expected: E9606 on alerts.yaml
-  NoticesSubscription "when condition 'IsStrict' in stack queues.yaml is false"; actual on main: none.
+scenarios-conditional-grant found that E9606 took a queue policy under a Condition as granting in every
+scenario (fixed in model/queue_policies.py): E9606 on alerts.yaml NoticesSubscription "when condition
+'IsStrict' in stack queues.yaml is false".
 """
 
 from __future__ import annotations
@@ -45,8 +43,7 @@ def test_the_applications_judged():
             "scenarios-sam-condition"} <= set(varying), varying
     assert sum(judged[a].scenarios for a in varying) >= 2 * len(varying)
     assert not any(r.too_many for r in judged.values())
-    assert (APPS / "scenarios-conditional-grant" / "expect.pending.json").is_file() or \
-        "scenarios-conditional-grant" in varying
+    assert "scenarios-conditional-grant" in varying
 
 
 def test_a_child_bound_by_the_parent_follows_the_parents_scenario():

@@ -2,16 +2,16 @@
 
 Rules ask the model, not the raw template: it knows which resource a value names, sees SAM and
 plain Lambda functions alike, and keeps the cross-resource relations indexed. Each index is built
-the first time a rule asks for it (`cached_property`), so a template without subnets never pays for
-the network indexes.
+the first time a rule asks for it, once per judgement policy (`per_policy`), so a template without
+subnets never pays for the network indexes.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Iterable, Iterator
 
 from .scenarios import Scenarios
@@ -98,6 +98,18 @@ class SamEvent:
     scenario: Branch
 
 
+def per_policy(build):
+    """A cached property kept per judgement policy (`TemplateModel.memo`): an index built from resolved
+    values depends on whether parameters take every allowed value or their Default."""
+    name = build.__name__
+
+    @functools.wraps(build)
+    def get(self):
+        return self.memo(f"TemplateModel.{name}", lambda: build(self))
+
+    return property(get)
+
+
 def arn_resource_name(value: str) -> str:
     """The name a literal ARN, queue URL or plain name carries: 'arn:aws:sqs:r:a:q' -> 'q'. Stand-ins
     for deploy-time values (`${AWS::StackName}`) stay whole, whatever characters their names hold."""
@@ -152,16 +164,25 @@ class TemplateModel:
                                cond if isinstance(cond, str) else None)
                 self.resources[logical_id] = res
                 self.by_type[rtype].append(res)
-        self._memo: dict[str, Any] = {}
+        self._memo: dict[tuple, Any] = {}
         self.scenarios = Scenarios(self.template, cfn)
         self.resolver = Resolver(self.template, region, self._render_ref, self.scenarios)
 
+    @property
+    def policy(self) -> tuple:
+        """The judgement policy values are read under (see `every_value`): what is built from resolved
+        values is kept per policy, so that an error rule never reads an index a warning rule built at
+        the parameters' Defaults, nor the other way round."""
+        return (self.resolver.every_value, self.resolver.conditions_at_defaults and not self.resolver.every_value)
+
     def memo(self, name: str, build):
-        """What `build()` returns, computed once per template: the shared indexes of model modules."""
+        """What `build()` returns, computed once per template and judgement policy: the shared indexes
+        of model modules."""
         store = self._memo
-        if name not in store:
-            store[name] = build()
-        return store[name]
+        key = (name, self.policy)
+        if key not in store:
+            store[key] = build()
+        return store[key]
 
     # -- judgement ----------------------------------------------------------------------------
     @property
@@ -462,7 +483,7 @@ class TemplateModel:
                 return forms[attribute]
         return token(logical_id) if attribute == "Ref" else token(f"{logical_id}.{attribute}")
 
-    @cached_property
+    @per_policy
     def _names(self) -> dict[tuple[str, str], str]:
         names = {}
         for logical_id, res in self.resources.items():
@@ -503,11 +524,11 @@ class TemplateModel:
         return self.lookup(self.resolver.one(node), types)
 
     # -- functions ----------------------------------------------------------------------------
-    @cached_property
+    @per_policy
     def functions(self) -> list[Function]:
         return [Function(r) for r in self.of_type(*FUNCTION_TYPES)]
 
-    @cached_property
+    @per_policy
     def sam_events(self) -> list[tuple[Resource, str, str, Any, tuple]]:
         """(resource, event name, event type, properties, path of properties) for the Events of SAM
         functions and state machines. Events under `Fn::If` are not seen here, nor is a Condition:
@@ -522,7 +543,7 @@ class TemplateModel:
                                     res.prop_path("Events", name, "Properties")))
         return out
 
-    @cached_property
+    @per_policy
     def sam_event_branches(self) -> list[SamEvent]:
         """The Events of SAM functions and state machines per scenario: an `Events` map, an event or
         its Properties under `Fn::If` gives one SamEvent per branch (an `AWS::NoValue` branch none)."""
@@ -553,7 +574,7 @@ class TemplateModel:
         return out
 
     # -- references ---------------------------------------------------------------------------
-    @cached_property
+    @per_policy
     def references(self) -> dict[str, list[tuple[str, tuple]]]:
         """target logical id -> [(referring resource, path of the reference)] over all resources."""
         refs: dict[str, list[tuple[str, tuple]]] = defaultdict(list)
@@ -633,7 +654,7 @@ class TemplateModel:
             return None
         return self.together(scenario, self.exists(res))
 
-    @cached_property
+    @per_policy
     def connector_destinations(self) -> set[str]:
         """Resources that a SAM connector (AWS::Serverless::Connector, or a resource's `Connectors`
         attribute) names as destination: SAM writes their permissions and policies. "*" stands for a
@@ -660,7 +681,7 @@ class TemplateModel:
                 out.add(hit or "*")
         return out
 
-    @cached_property
+    @per_policy
     def dependencies(self) -> dict[str, set[str]]:
         """logical id -> the resources it names directly (DependsOn, Ref, GetAtt, Sub), which
         CloudFormation creates before it."""
@@ -699,7 +720,7 @@ class TemplateModel:
             b = self.lookup_node(res.props.get(right), right_types)
             yield res, a, b
 
-    @cached_property
+    @per_policy
     def subnet_route_tables(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = defaultdict(list)
         for _, subnet, table in self._pairs("AWS::EC2::SubnetRouteTableAssociation", "SubnetId", ("AWS::EC2::Subnet",),
@@ -717,18 +738,18 @@ class TemplateModel:
                 out[target].append(res)
         return out
 
-    @cached_property
+    @per_policy
     def routes(self) -> dict[str, list[Resource]]:
         return self._index_by("AWS::EC2::Route", "RouteTableId", ("AWS::EC2::RouteTable",))
 
     def vpc_of(self, res: Resource) -> str | None:
         return self.lookup_node(res.props.get("VpcId"), ("AWS::EC2::VPC",))
 
-    @cached_property
+    @per_policy
     def vpc_endpoints(self) -> dict[str, list[Resource]]:
         return self._index_by("AWS::EC2::VPCEndpoint", "VpcId", ("AWS::EC2::VPC",))
 
-    @cached_property
+    @per_policy
     def igw_attachments(self) -> tuple[dict[str, list[Resource]], bool]:
         """internet gateway -> its VPCGatewayAttachments, and whether some attachment names a gateway
         we cannot resolve (then any gateway of the template might be the one it attaches)."""
@@ -744,12 +765,12 @@ class TemplateModel:
                 unresolved = True
         return out, unresolved
 
-    @cached_property
+    @per_policy
     def nacl_entries(self) -> dict[str, list[Resource]]:
         return self._index_by("AWS::EC2::NetworkAclEntry", "NetworkAclId", ("AWS::EC2::NetworkAcl",))
 
     # -- storage ------------------------------------------------------------------------------
-    @cached_property
+    @per_policy
     def bucket_policies(self) -> tuple[dict[str, list[Resource]], bool]:
         """bucket -> its BucketPolicy resources, and whether some policy names a bucket we cannot
         resolve (then any bucket of the template might be the one it protects); a module may declare
