@@ -141,10 +141,22 @@ def _used_conditions(template: dict) -> list[str]:
     return sorted(n for n in used if n in conds)
 
 
-def _chosen_parameters(template: dict) -> dict[str, list]:
-    """Each parameter the oracle chooses a value for, with its domain (Default first)."""
+def _domain(param: dict) -> list:
+    """The values the oracle tries for a parameter, its Default first."""
+    allowed = param.get("AllowedValues")
+    has_default = "Default" in param and isinstance(param["Default"], (str, int, float, bool))
+    if isinstance(allowed, list) and allowed and all(isinstance(v, (str, int, float, bool)) for v in allowed):
+        domain = [param["Default"]] if has_default else [UNKNOWN]
+        return domain + [v for v in allowed if not (has_default and _text(v) == _text(param["Default"]))]
+    return [param["Default"], UNKNOWN] if has_default else [UNKNOWN]
+
+
+def _chosen_parameters(template: dict, extra: frozenset = frozenset()) -> dict[str, list]:
+    """Each parameter the oracle chooses a value for, with its domain (Default first): those with
+    `AllowedValues` that something reads, those a condition or a `Rules` assertion compares, and those
+    in `extra` (an application's parent passes a chosen value on through them)."""
     params = template.get("Parameters") if isinstance(template.get("Parameters"), dict) else {}
-    compared = _refs_in(template.get("Conditions"), set()) | _refs_in(template.get("Rules"), set())
+    compared = _refs_in(template.get("Conditions"), set()) | _refs_in(template.get("Rules"), set()) | set(extra)
     read = _refs_in(template.get("Resources"), set()) | _refs_in(template.get("Globals"), set())
     out = {}
     for name, param in params.items():
@@ -154,35 +166,31 @@ def _chosen_parameters(template: dict) -> dict[str, list]:
         if ptype.startswith(("List<", "CommaDelimitedList", "AWS::SSM::")):
             continue
         allowed = param.get("AllowedValues")
-        has_default = "Default" in param and isinstance(param["Default"], (str, int, float, bool))
-        if isinstance(allowed, list) and allowed and all(isinstance(v, (str, int, float, bool)) for v in allowed):
-            if name not in compared and name not in read:
-                continue
-            domain = ([param["Default"]] if has_default else [UNKNOWN])
-            domain += [v for v in allowed if not (has_default and _text(v) == _text(param["Default"]))]
-        elif name in compared:
-            domain = [param["Default"], UNKNOWN] if has_default else [UNKNOWN]
-        else:
-            continue
-        out[name] = domain
+        listed = isinstance(allowed, list) and allowed and all(isinstance(v, (str, int, float, bool)) for v in allowed)
+        if name in compared or (listed and name in read):
+            out[name] = _domain(param)
     return out
 
 
-def scenarios(template: dict, cfn_solver: Any = None) -> list[Scenario] | None:
-    """Every scenario that can happen, or None past MAX_SCENARIOS."""
+def scenarios(template: dict, cfn_solver: Any = None, extra: frozenset = frozenset(),
+              bound: frozenset = frozenset()) -> list[Scenario] | None:
+    """Every scenario that can happen, or None past MAX_SCENARIOS. In an application, the parameters
+    in `bound` are fixed by the parent stack (their one value, or unknown, is in the template): they
+    count as neither a Default nor a deployer's choice."""
     solver = Scenarios(template, cfn_solver)
     conds = _used_conditions(template)
-    chosen = _chosen_parameters(template)
+    chosen = _chosen_parameters(template, extra)
     params = template.get("Parameters") if isinstance(template.get("Parameters"), dict) else {}
     out: list[Scenario] = []
     names = sorted(chosen)
     for values in itertools.product(*(chosen[n] for n in names)):
         picked = tuple(zip(names, values))
         known = tuple((n, v) for n, v in picked if v is not UNKNOWN)
+        free = [(n, v) for n, v in picked if n not in bound]
         at_defaults = all(
             (v is UNKNOWN) if "Default" not in params[n] else (v is not UNKNOWN and _text(v) == _text(params[n]["Default"]))
-            for n, v in picked)
-        allowed = all(not (v is UNKNOWN and isinstance(params[n].get("AllowedValues"), list)) for n, v in picked)
+            for n, v in free)
+        allowed = all(not (v is UNKNOWN and isinstance(params[n].get("AllowedValues"), list)) for n, v in free)
         if not (at_defaults or allowed):
             continue
         if known and not solver.possible((), known):
