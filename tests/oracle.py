@@ -425,16 +425,29 @@ _NOT_TEST = re.compile(r"(?:^|(?<=[^A-Za-z])|(?=[A-Z]))(?i:not?|skip|disable|wit
                        r"(?i:integration[-_]?)?(?i:test|e2e)")
 
 
-def _left_out(rule_id: str, scenario: Scenario, configure_rules: dict | None) -> bool:
+def _left_out(rule_id: str, scenario: Scenario, configure_rules: dict | None, solver: Any = None) -> bool:
     """Whether the rule leaves this scenario out: a test condition holds (a `CreateTestResources`
     true, a `SkipTests` false), or, for a practice production needs, a production condition does not
-    (`IsProd` false, `IsNonProd` true)."""
+    (`IsProd` false, `IsNonProd` true). A declared condition that nothing uses is not among the
+    scenario's conditions: its truth value is what `solver` (the template's) derives from them and the
+    parameters' values (`IsProd` is false when `Env` is 'dev'), as the rules derive it."""
     if rule_id not in _TEST_AWARE:
         return False
     settings = dict(_OPTION_DEFAULTS.get(rule_id, {}))
     settings.update((configure_rules or {}).get(rule_id) or {})
     tests, prod = settings.get("test_conditions") or "", settings.get("production_conditions") or ""
-    for name, value in scenario.conditions:
+    truth = list(scenario.conditions)
+    if solver is not None:
+        known = tuple((n, v) for n, v in scenario.params if v is not UNKNOWN)
+        mine = dict(scenario.conditions)
+        for name in sorted(solver.names - set(mine)):
+            if not ((tests and re.fullmatch(tests, name)) or (prod and re.fullmatch(prod, name))):
+                continue
+            if solver.implies_true(scenario.conditions, known, name):
+                truth.append((name, True))
+            elif solver.implies_false(scenario.conditions, known, name):
+                truth.append((name, False))
+    for name, value in truth:
         if tests and re.fullmatch(tests, name) and value != bool(_NOT_TEST.search(name)):
             return True
         if rule_id in _PRODUCTION_AWARE and prod and re.fullmatch(prod, name) and value == bool(_NOT_PROD.search(name)):
@@ -478,6 +491,7 @@ def check(path: Path, configure_rules: dict | None = None, workdir: Path | None 
     if any(f.rule in ("E0000", "E0001") for f in original):
         result.broken = "the original does not lint"
         return result
+    solver = Scenarios(template)
     per_scenario: list[tuple[Scenario, list[Finding]]] = []
     linted: dict[str, list[Finding]] = {}  # scenarios that render alike are linted once
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
@@ -499,7 +513,7 @@ def check(path: Path, configure_rules: dict | None = None, workdir: Path | None 
         if every and result.partial:
             return None
         return [(s, fs) for s, fs in per_scenario if (s.allowed if every else s.at_defaults)
-                and not _left_out(rule_id, s, configure_rules)]
+                and not _left_out(rule_id, s, configure_rules, solver)]
 
     expected: dict[tuple, list[Scenario]] = {}
     rule_ids = sorted({f.rule for _, fs in per_scenario for f in fs} | {f.rule for f in original})
