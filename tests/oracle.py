@@ -141,6 +141,28 @@ def _used_conditions(template: dict) -> list[str]:
     return sorted(n for n in used if n in conds)
 
 
+def _undeclared_conditions(template: dict) -> list[str]:
+    """The conditions an `Fn::If` or a `Condition` names that the template does not declare."""
+    conds = template.get("Conditions") if isinstance(template.get("Conditions"), dict) else {}
+    named: set = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "Fn::If" and isinstance(value, list) and value and isinstance(value[0], str):
+                    named.add(value[0])
+                if key == "Condition" and isinstance(value, str):
+                    named.add(value)
+                walk(value)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    for section in ("Resources", "Outputs", "Globals", "Conditions"):
+        walk(template.get(section))
+    return sorted(n for n in named if n not in conds)
+
+
 def _chosen_parameters(template: dict) -> dict[str, list]:
     """Each parameter the oracle chooses a value for, with its domain (Default first)."""
     params = template.get("Parameters") if isinstance(template.get("Parameters"), dict) else {}
@@ -473,6 +495,11 @@ def check(path: Path, configure_rules: dict | None = None, workdir: Path | None 
         result.broken = "does not decode"
         return result
     template = plain(decoded)
+    undeclared = _undeclared_conditions(template)
+    if undeclared:
+        # stock E1028: the template cannot be deployed, and no scenario decides what it names
+        result.broken = f"names a condition it does not declare: {', '.join(undeclared)}"
+        return result
     found = scenarios(template)
     if found is None:
         # past the bound, the warnings' scenarios alone (parameters at their Defaults) are judged,
