@@ -178,22 +178,8 @@ def function_targets(model: TemplateModel, value: Any, _depth: int = 0) -> list[
 
 
 def uncovered(model: TemplateModel, need: Branch, covers: list[Branch]) -> Branch | None:
-    """A scenario within `need` in which none of the `covers` scenarios holds (a need no grant meets
-    there), or None. A cover that differs from `need` only by parameter values counts as holding
-    (what cannot be told stays silent)."""
-    if not covers:
-        return need
-    cover, rest = covers[0], covers[1:]
-    if model.together(need, cover) is None:
-        return uncovered(model, need, rest)
-    flipped = [(n, not v) for n, v in cover.conditions if (n, v) not in need.conditions]
-    for cond in flipped:
-        merged = model.together(need, Branch(None, (cond,)))
-        if merged is not None:
-            found = uncovered(model, Branch(need.value, merged.conditions, need.path, merged.params), rest)
-            if found is not None:
-                return found
-    return None
+    """`TemplateModel.uncovered`: a scenario within `need` in which none of `covers` holds, or None."""
+    return model.uncovered(need, covers)
 
 
 def is_schedule_rule(model: TemplateModel, rule: Resource) -> bool:

@@ -160,26 +160,8 @@ NAT_GATEWAY = "AWS::EC2::NatGateway"
 
 
 def uncovered(model: TemplateModel, need: Branch, grants: list[Branch]) -> Branch | None:
-    """A scenario within `need` in which none of `grants` holds (value and path of `need`), or None
-    when the grants cover every scenario of `need`. A grant that chooses a parameter value the need does
-    not choose is taken to cover (a parameter's other values are not spelled out): precision first."""
-    for i, grant in enumerate(grants):
-        if model.together(need, grant) is None:
-            continue
-        mine = dict(need.conditions)
-        extra = [(n, v) for n, v in grant.conditions if n not in mine]
-        prefix: Branch | None = need
-        for name, value in extra:
-            other = model.together(prefix, Branch(None, ((name, not value),)))
-            if other is not None:
-                found = uncovered(model, other, grants[i + 1:])
-                if found is not None:
-                    return found
-            prefix = model.together(prefix, Branch(None, ((name, value),)))
-            if prefix is None:
-                return None
-        return None  # the grant holds in all that is left of `need`
-    return need
+    """`TemplateModel.uncovered`: a scenario within `need` in which none of `grants` holds, or None."""
+    return model.uncovered(need, grants)
 
 
 def named_branches(model: TemplateModel, res: Resource, key: str, types: tuple) -> list[tuple[str | None, Branch]]:

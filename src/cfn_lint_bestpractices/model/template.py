@@ -216,6 +216,47 @@ class TemplateModel:
                 return None
         return out
 
+    def uncovered(self, need: Branch, grants: list[Branch], split_params: bool = False) -> Branch | None:
+        """A scenario within `need` in which none of `grants` holds (with the value and path of `need`),
+        or None when the grants cover every scenario of `need`: the one question of every rule that pairs
+        something needed with what grants it ("where is X needed and not granted"), answered through the
+        solver. A grant that chooses a parameter value the need does not choose is taken to cover (a
+        parameter's other values are not spelled out: precision first), unless `split_params` and the
+        rule judges every allowed value: then the parameter's other allowed values are left open."""
+        for i, grant in enumerate(grants):
+            if self.together(need, grant) is None:
+                continue
+            mine = dict(need.conditions)
+            prefix: Branch | None = need
+            alternatives = [((name, not value),) for name, value in grant.conditions if name not in mine]
+            for conds in alternatives:
+                # the scenarios of `need` that leave this grant out: its condition the other way
+                other = self.together(prefix, Branch(None, conds))
+                if other is not None:
+                    found = self.uncovered(other, grants[i + 1:], split_params)
+                    if found is not None:
+                        return found
+                prefix = self.together(prefix, Branch(None, ((conds[0][0], not conds[0][1]),)))
+                if prefix is None:
+                    return None
+            if split_params and self.every_value:
+                chosen = {n for n, _ in need.params}
+                for name, value in grant.params:
+                    param = self.parameter(name)
+                    allowed = param.get("AllowedValues") if isinstance(param, dict) else None
+                    if name in chosen or not isinstance(allowed, list):
+                        continue
+                    for other_value in allowed:
+                        if str(other_value) == str(value):
+                            continue
+                        other = self.together(prefix, Branch(None, (), (), ((name, other_value),)))
+                        if other is not None:
+                            found = self.uncovered(other, grants[i + 1:], split_params)
+                            if found is not None:
+                                return found
+            return None  # the grant holds in all that is left of `need`
+        return need
+
     def combine(self, *branch_lists: list[Branch]):
         """Every combination of one branch from each list that can happen: (chosen, scenario)."""
         return self.resolver.combine(*branch_lists)
