@@ -201,6 +201,16 @@ def is_schedule_rule(model: TemplateModel, rule: Resource) -> bool:
     return "ScheduleExpression" in rule.props and "EventPattern" not in rule.props
 
 
+def schedule_scenarios(model: TemplateModel, rule: Resource) -> list[tuple[bool, Branch]]:
+    """(fires on a schedule only, scenario) for each scenario of a rule's ScheduleExpression and
+    EventPattern (either may be under Fn::If or AWS::NoValue), in the scenarios the rule exists."""
+    out = []
+    for (expr, pattern), where in model.combine(model.prop(rule, "ScheduleExpression"),
+                                                model.prop(rule, "EventPattern")):
+        out.append((expr.value is not ABSENT and pattern.value is ABSENT, where))
+    return out
+
+
 def principal_service(value: Any) -> str | None:
     """'s3' for 's3.amazonaws.com' (and 'logs' for 'logs.us-east-1.amazonaws.com'), else None."""
     if not isinstance(value, str):
