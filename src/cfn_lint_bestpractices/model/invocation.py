@@ -177,20 +177,30 @@ def function_targets(model: TemplateModel, value: Any, _depth: int = 0) -> list[
     return [(tgt, Branch(None))] if tgt else []
 
 
-def uncovered(model: TemplateModel, need: Branch, covers: list[Branch]) -> Branch | None:
+def uncovered(model: TemplateModel, need: Branch, covers: list[Branch], split_params: bool = False) -> Branch | None:
     """A scenario within `need` in which none of the `covers` scenarios holds (a need no grant meets
     there), or None. A cover that differs from `need` only by parameter values counts as holding
-    (what cannot be told stays silent)."""
+    (what cannot be told stays silent) – unless `split_params` and the model judges every allowed
+    value: then a cover that holds for one allowed value of a parameter leaves the others open."""
     if not covers:
         return need
     cover, rest = covers[0], covers[1:]
     if model.together(need, cover) is None:
-        return uncovered(model, need, rest)
-    flipped = [(n, not v) for n, v in cover.conditions if (n, v) not in need.conditions]
-    for cond in flipped:
-        merged = model.together(need, Branch(None, (cond,)))
+        return uncovered(model, need, rest, split_params)
+    flipped = [Branch(None, ((n, not v),)) for n, v in cover.conditions if (n, v) not in need.conditions]
+    if split_params and model.every_value:
+        fixed = {n for n, _ in need.params}
+        for name, value in cover.params:
+            param = model.parameter(name)
+            allowed = param.get("AllowedValues") if isinstance(param, dict) else None
+            if name in fixed or not isinstance(allowed, list):
+                continue
+            flipped += [Branch(None, (), (), ((name, other),)) for other in allowed if str(other) != str(value)]
+    for alternative in flipped:
+        merged = model.together(need, alternative)
         if merged is not None:
-            found = uncovered(model, Branch(need.value, merged.conditions, need.path, merged.params), rest)
+            found = uncovered(model, Branch(need.value, merged.conditions, need.path, merged.params), rest,
+                              split_params)
             if found is not None:
                 return found
     return None
@@ -589,7 +599,7 @@ class Invocations:
                 found = grant
             if verdict is not False:
                 covers.append(grant.scenario)
-        return uncovered(m, inv.scenario, covers), found
+        return uncovered(m, inv.scenario, covers, split_params=True), found
 
     def _source_matches(self, source: Any, inv: Invocation) -> bool | None:
         if source is None or "*" in str(source):
