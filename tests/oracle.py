@@ -141,10 +141,44 @@ def _used_conditions(template: dict) -> list[str]:
     return sorted(n for n in used if n in conds)
 
 
-def _chosen_parameters(template: dict) -> dict[str, list]:
-    """Each parameter the oracle chooses a value for, with its domain (Default first)."""
+def _undeclared_conditions(template: dict) -> list[str]:
+    """The conditions an `Fn::If` or a `Condition` names that the template does not declare."""
+    conds = template.get("Conditions") if isinstance(template.get("Conditions"), dict) else {}
+    named: set = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "Fn::If" and isinstance(value, list) and value and isinstance(value[0], str):
+                    named.add(value[0])
+                if key == "Condition" and isinstance(value, str):
+                    named.add(value)
+                walk(value)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    for section in ("Resources", "Outputs", "Globals", "Conditions"):
+        walk(template.get(section))
+    return sorted(n for n in named if n not in conds)
+
+
+def _domain(param: dict) -> list:
+    """The values the oracle tries for a parameter, its Default first."""
+    allowed = param.get("AllowedValues")
+    has_default = "Default" in param and isinstance(param["Default"], (str, int, float, bool))
+    if isinstance(allowed, list) and allowed and all(isinstance(v, (str, int, float, bool)) for v in allowed):
+        domain = [param["Default"]] if has_default else [UNKNOWN]
+        return domain + [v for v in allowed if not (has_default and _text(v) == _text(param["Default"]))]
+    return [param["Default"], UNKNOWN] if has_default else [UNKNOWN]
+
+
+def _chosen_parameters(template: dict, extra: frozenset = frozenset()) -> dict[str, list]:
+    """Each parameter the oracle chooses a value for, with its domain (Default first): those with
+    `AllowedValues` that something reads, those a condition or a `Rules` assertion compares, and those
+    in `extra` (an application's parent passes a chosen value on through them)."""
     params = template.get("Parameters") if isinstance(template.get("Parameters"), dict) else {}
-    compared = _refs_in(template.get("Conditions"), set()) | _refs_in(template.get("Rules"), set())
+    compared = _refs_in(template.get("Conditions"), set()) | _refs_in(template.get("Rules"), set()) | set(extra)
     read = _refs_in(template.get("Resources"), set()) | _refs_in(template.get("Globals"), set())
     out = {}
     for name, param in params.items():
@@ -154,35 +188,31 @@ def _chosen_parameters(template: dict) -> dict[str, list]:
         if ptype.startswith(("List<", "CommaDelimitedList", "AWS::SSM::")):
             continue
         allowed = param.get("AllowedValues")
-        has_default = "Default" in param and isinstance(param["Default"], (str, int, float, bool))
-        if isinstance(allowed, list) and allowed and all(isinstance(v, (str, int, float, bool)) for v in allowed):
-            if name not in compared and name not in read:
-                continue
-            domain = ([param["Default"]] if has_default else [UNKNOWN])
-            domain += [v for v in allowed if not (has_default and _text(v) == _text(param["Default"]))]
-        elif name in compared:
-            domain = [param["Default"], UNKNOWN] if has_default else [UNKNOWN]
-        else:
-            continue
-        out[name] = domain
+        listed = isinstance(allowed, list) and allowed and all(isinstance(v, (str, int, float, bool)) for v in allowed)
+        if name in compared or (listed and name in read):
+            out[name] = _domain(param)
     return out
 
 
-def scenarios(template: dict, cfn_solver: Any = None) -> list[Scenario] | None:
-    """Every scenario that can happen, or None past MAX_SCENARIOS."""
+def scenarios(template: dict, cfn_solver: Any = None, extra: frozenset = frozenset(),
+              bound: frozenset = frozenset()) -> list[Scenario] | None:
+    """Every scenario that can happen, or None past MAX_SCENARIOS. In an application, the parameters
+    in `bound` are fixed by the parent stack (their one value, or unknown, is in the template): they
+    count as neither a Default nor a deployer's choice."""
     solver = Scenarios(template, cfn_solver)
     conds = _used_conditions(template)
-    chosen = _chosen_parameters(template)
+    chosen = _chosen_parameters(template, extra)
     params = template.get("Parameters") if isinstance(template.get("Parameters"), dict) else {}
     out: list[Scenario] = []
     names = sorted(chosen)
     for values in itertools.product(*(chosen[n] for n in names)):
         picked = tuple(zip(names, values))
         known = tuple((n, v) for n, v in picked if v is not UNKNOWN)
+        free = [(n, v) for n, v in picked if n not in bound]
         at_defaults = all(
             (v is UNKNOWN) if "Default" not in params[n] else (v is not UNKNOWN and _text(v) == _text(params[n]["Default"]))
-            for n, v in picked)
-        allowed = all(not (v is UNKNOWN and isinstance(params[n].get("AllowedValues"), list)) for n, v in picked)
+            for n, v in free)
+        allowed = all(not (v is UNKNOWN and isinstance(params[n].get("AllowedValues"), list)) for n, v in free)
         if not (at_defaults or allowed):
             continue
         if known and not solver.possible((), known):
@@ -425,16 +455,29 @@ _NOT_TEST = re.compile(r"(?:^|(?<=[^A-Za-z])|(?=[A-Z]))(?i:not?|skip|disable|wit
                        r"(?i:integration[-_]?)?(?i:test|e2e)")
 
 
-def _left_out(rule_id: str, scenario: Scenario, configure_rules: dict | None) -> bool:
+def _left_out(rule_id: str, scenario: Scenario, configure_rules: dict | None, solver: Any = None) -> bool:
     """Whether the rule leaves this scenario out: a test condition holds (a `CreateTestResources`
     true, a `SkipTests` false), or, for a practice production needs, a production condition does not
-    (`IsProd` false, `IsNonProd` true)."""
+    (`IsProd` false, `IsNonProd` true). A declared condition that nothing uses is not among the
+    scenario's conditions: its truth value is what `solver` (the template's) derives from them and the
+    parameters' values (`IsProd` is false when `Env` is 'dev'), as the rules derive it."""
     if rule_id not in _TEST_AWARE:
         return False
     settings = dict(_OPTION_DEFAULTS.get(rule_id, {}))
     settings.update((configure_rules or {}).get(rule_id) or {})
     tests, prod = settings.get("test_conditions") or "", settings.get("production_conditions") or ""
-    for name, value in scenario.conditions:
+    truth = list(scenario.conditions)
+    if solver is not None:
+        known = tuple((n, v) for n, v in scenario.params if v is not UNKNOWN)
+        mine = dict(scenario.conditions)
+        for name in sorted(solver.names - set(mine)):
+            if not ((tests and re.fullmatch(tests, name)) or (prod and re.fullmatch(prod, name))):
+                continue
+            if solver.implies_true(scenario.conditions, known, name):
+                truth.append((name, True))
+            elif solver.implies_false(scenario.conditions, known, name):
+                truth.append((name, False))
+    for name, value in truth:
         if tests and re.fullmatch(tests, name) and value != bool(_NOT_TEST.search(name)):
             return True
         if rule_id in _PRODUCTION_AWARE and prod and re.fullmatch(prod, name) and value == bool(_NOT_PROD.search(name)):
@@ -460,6 +503,11 @@ def check(path: Path, configure_rules: dict | None = None, workdir: Path | None 
         result.broken = "does not decode"
         return result
     template = plain(decoded)
+    undeclared = _undeclared_conditions(template)
+    if undeclared:
+        # stock E1028: the template cannot be deployed, and no scenario decides what it names
+        result.broken = f"names a condition it does not declare: {', '.join(undeclared)}"
+        return result
     found = scenarios(template)
     if found is None:
         # past the bound, the warnings' scenarios alone (parameters at their Defaults) are judged,
@@ -478,6 +526,7 @@ def check(path: Path, configure_rules: dict | None = None, workdir: Path | None 
     if any(f.rule in ("E0000", "E0001") for f in original):
         result.broken = "the original does not lint"
         return result
+    solver = Scenarios(template)
     per_scenario: list[tuple[Scenario, list[Finding]]] = []
     linted: dict[str, list[Finding]] = {}  # scenarios that render alike are linted once
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
@@ -499,7 +548,7 @@ def check(path: Path, configure_rules: dict | None = None, workdir: Path | None 
         if every and result.partial:
             return None
         return [(s, fs) for s, fs in per_scenario if (s.allowed if every else s.at_defaults)
-                and not _left_out(rule_id, s, configure_rules)]
+                and not _left_out(rule_id, s, configure_rules, solver)]
 
     expected: dict[tuple, list[Scenario]] = {}
     rule_ids = sorted({f.rule for _, fs in per_scenario for f in fs} | {f.rule for f in original})

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import itertools
 import json
 import os
 import re
@@ -55,8 +54,8 @@ from cfnlint.decode import decode
 
 from applications import APPS, expectations, folder_findings
 from cfn_lint_bestpractices.model import assembly
-from cfn_lint_bestpractices.model.scenarios import Scenarios
-from oracle import UNKNOWN, Scenario, _chosen_parameters, _refs_in, _text, _used_conditions, plain, render
+from oracle import (UNKNOWN, Scenario, _chosen_parameters, _judges_every_value, _left_out, _refs_in, plain, render,
+                    scenarios)
 from scenario_check import scenarios_in
 
 MAX_SCENARIOS = 64
@@ -122,32 +121,13 @@ def stacks_of(app_dir: Path, inputs: list[str]) -> list[Stack]:
 
 
 
-def _chosen_parameters_with(template: dict, extra: set) -> dict[str, list]:
-    """tests/oracle._chosen_parameters, with the parameters in `extra` counted as compared."""
-    out = _chosen_parameters(template)
-    params = template.get("Parameters") if isinstance(template.get("Parameters"), dict) else {}
-    for name in sorted(extra - set(out)):
-        param = params.get(name)
-        if not isinstance(param, dict) or str(param.get("Type", "")).startswith(LIST_TYPES):
-            continue
-        has_default = "Default" in param and isinstance(param["Default"], (str, int, float, bool))
-        allowed = param.get("AllowedValues")
-        if isinstance(allowed, list) and allowed and all(isinstance(v, (str, int, float, bool)) for v in allowed):
-            domain = [param["Default"]] if has_default else [UNKNOWN]
-            domain += [v for v in allowed if not (has_default and _text(v) == _text(param["Default"]))]
-        else:
-            domain = [param["Default"], UNKNOWN] if has_default else [UNKNOWN]
-        out[name] = domain
-    return out
-
-
 def _mark_chosen_through_bindings(stacks: list[Stack]) -> None:
     """A parent parameter that a child's chosen parameter is bound to is chosen in the parent (its value
     decides the child's conditions), deepest stacks first."""
     for stack in reversed(stacks):
         if stack.parent is None:
             continue
-        chosen = _chosen_parameters_with(stack.template, stack.chosen_extra)
+        chosen = _chosen_parameters(stack.template, frozenset(stack.chosen_extra))
         parent_params = stack.parent.template.get("Parameters") or {}
         for name in chosen:
             node = stack.link.bindings.get(name)
@@ -160,39 +140,7 @@ def _mark_chosen_through_bindings(stacks: list[Stack]) -> None:
 def stack_scenarios(template: dict, extra: set, bound: set) -> list[Scenario] | None:
     """tests/oracle.scenarios with `extra` parameters chosen too; parameters in `bound` are fixed by
     the parent (their domain is one value, or unknown) and count as neither a Default nor a choice."""
-    solver = Scenarios(template)
-    conds = _used_conditions(template)
-    chosen = _chosen_parameters_with(template, extra)
-    params = template.get("Parameters") if isinstance(template.get("Parameters"), dict) else {}
-    out: list[Scenario] = []
-    names = sorted(chosen)
-    for values in itertools.product(*(chosen[n] for n in names)):
-        picked = tuple(zip(names, values))
-        known = tuple((n, v) for n, v in picked if v is not UNKNOWN)
-        free = [(n, v) for n, v in picked if n not in bound]
-        at_defaults = all(
-            (v is UNKNOWN) if "Default" not in params[n] else (v is not UNKNOWN and _text(v) == _text(params[n]["Default"]))
-            for n, v in free)
-        allowed = all(not (v is UNKNOWN and isinstance(params[n].get("AllowedValues"), list)) for n, v in free)
-        if not (at_defaults or allowed):
-            continue
-        if known and not solver.possible((), known):
-            continue
-
-        def extend(i: int, truth: tuple):
-            if i == len(conds):
-                yield truth
-                return
-            for value in (True, False):
-                nxt = truth + ((conds[i], value),)
-                if solver.possible(tuple(sorted(nxt)), known):
-                    yield from extend(i + 1, nxt)
-
-        for truth in extend(0, ()):
-            out.append(Scenario(tuple(sorted(truth)), picked, at_defaults, allowed))
-            if len(out) > MAX_SCENARIOS:
-                return None
-    return out
+    return scenarios(template, extra=frozenset(extra), bound=frozenset(bound))
 
 
 def _bound_template(stack: Stack, parent_rendered: dict, parent_scenario: Scenario) -> tuple[dict, set] | None:
@@ -378,10 +326,6 @@ class Result:
     mismatches: list[str] = field(default_factory=list)
 
 
-def _judges_every_value(rule_id: str) -> bool:
-    return rule_id[:1] == "E"
-
-
 def _copy_name(file: str, n: int) -> str:
     folder, base = os.path.split(file)
     stem, dot, rest = base.partition(".")
@@ -480,10 +424,16 @@ def check(app: str, findings_of=None) -> Result:
                 return result
             per_scenario.append((scenario, rows))
 
+    def left_out(rule_id: str, file: str, scenario: AppScenario) -> bool:
+        """tests/oracle._left_out in the stacks of `file` (a test-only or non-production scenario)."""
+        return any(part is not None and stack.file == file and _left_out(rule_id, part[0], None)
+                   for stack, part in zip(stacks, scenario.parts))
+
     expected: dict[tuple, list[AppScenario]] = {}
     for scenario, rows in per_scenario:
         for r in rows:
-            if scenario.allowed if _judges_every_value(r["rule"]) else scenario.at_defaults:
+            policy = scenario.allowed if _judges_every_value(r["rule"], None) else scenario.at_defaults
+            if policy and not left_out(r["rule"], r["file"], scenario):
                 expected.setdefault((r["file"], r["rule"], r["resource"]), []).append(scenario)
     actual: dict[tuple, list[dict]] = {}
     for r in original:

@@ -68,13 +68,18 @@ def load_fixtures(paths: list[Path]) -> list[dict]:
 
 
 def property_pool(templates: list[dict]) -> dict[tuple[str, str], list]:
-    """(resource type, property) -> the distinct values it has across the fixtures."""
+    """(resource type, property) -> the distinct values it has across the fixtures. A value that names a
+    condition (`Fn::If`, `Condition`) is left out: another template does not declare that condition,
+    and a template naming an undeclared one cannot be deployed (stock E1028)."""
     pool: dict[tuple[str, str], list] = {}
     for template in templates:
         for body in template["Resources"].values():
             if not isinstance(body, dict) or not isinstance(body.get("Properties"), dict):
                 continue
             for key, value in body["Properties"].items():
+                text = json.dumps(value, default=str)
+                if '"Fn::If"' in text or '"Condition"' in text:
+                    continue
                 seen = pool.setdefault((str(body.get("Type")), key), [])
                 if value not in seen and len(seen) < 8:
                     seen.append(value)

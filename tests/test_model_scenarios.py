@@ -170,3 +170,19 @@ def test_together_refuses_two_values_of_one_parameter():
     assert m.together(Branch(1, (("IsProd", True),)), Branch(2, (), (), (("Env", "dev"),))) is None
     both = m.together(Branch(1, (("IsProd", True),)), Branch(2, (), (), (("Fifo", "true"),)))
     assert both is not None and both.describe() == " when condition 'IsProd' is true and parameter 'Fifo' is 'true'"
+
+
+def test_an_if_on_an_undeclared_condition_is_unknown():
+    # stock E1028 reports the condition; no scenario decides the branch, so no finding may name it
+    model = model_of("""
+Conditions:
+  IsFifo: !Equals [!Ref "AWS::Region", eu-west-1]
+Resources:
+  Q:
+    Type: AWS::SQS::Queue
+    Properties:
+      FifoQueue: !If [IsFifo, !If [Undeclared, true, !Ref "AWS::NoValue"], true]
+""")
+    q = model.resources["Q"]
+    values = sorted((b.conditions, repr(b.value)) for b in model.prop(q, "FifoQueue"))
+    assert values == [((("IsFifo", False),), "True"), ((("IsFifo", True),), "UNKNOWN")]

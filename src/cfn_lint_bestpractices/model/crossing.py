@@ -283,6 +283,11 @@ class AppResolver(Resolver):
         self.model = model
         self._crossings = 0
 
+    def declares_condition(self, name: str) -> bool:
+        """A condition of another stack (`IsProd@Other`, what `qualify` writes) is that stack's own:
+        AppScenarios judges it; a plain name is this template's."""
+        return split_name(name)[1] is not None or super().declares_condition(name)
+
     def possible(self, conditions, params: tuple = ()) -> bool:
         """As a template's resolver, with the parameters at their Defaults (for a condition judged at
         the Defaults) taken per stack by AppScenarios: a parameter that a parent binds takes the

@@ -114,14 +114,33 @@ def retention(model: TemplateModel, queue: Resource) -> list[Branch]:
 
 
 class Edge:
-    """An AWS service that delivers to an in-template queue or topic on behalf of `source`."""
+    """An AWS service that delivers to an in-template queue or topic on behalf of `source`, in
+    `scenario`: where the source exists and every `Fn::If` on the way to the destination takes the
+    branch that names it (a destination chosen by `Fn::If` gives one edge per branch)."""
 
-    def __init__(self, publisher: str, source: Resource, dest: str, path: tuple, label: str) -> None:
+    def __init__(self, publisher: str, source: Resource, dest: str, path: tuple, label: str,
+                 scenario: Branch | None = None) -> None:
         self.publisher, self.source, self.dest, self.path, self.label = publisher, source, dest, path, label
+        self.scenario = scenario
 
     @property
     def service(self) -> str:
         return SERVICE_PRINCIPALS[self.publisher]
+
+
+def _destinations(model: TemplateModel, node: Any, path: tuple, types: tuple,
+                  where: Branch | None = None) -> Iterator[tuple[str, tuple, Branch]]:
+    """(destination, absolute path of the value that names it, scenario) for each branch of a
+    destination node at `path` that names an in-template resource of `types`; the scenario is the
+    one in which the value at `path` is used (`where`, else the path's own) and the branch is taken."""
+    used = where if where is not None else model.path_scenario(path)
+    if used is None:
+        return
+    for br in model.branches(node):
+        dest = model.lookup(br.value, types)
+        both = model.together(br, used) if dest else None
+        if both is not None:
+            yield dest, path + br.path, Branch(None, both.conditions, (), both.params)
 
 
 def publisher_edges(model: TemplateModel, alarms: bool = False) -> Iterator[Edge]:
@@ -132,30 +151,30 @@ def publisher_edges(model: TemplateModel, alarms: bool = False) -> Iterator[Edge
     for sub in model.of_type("AWS::SNS::Subscription"):
         if str(model.resolver.one(sub.props.get("Protocol"))).lower() != "sqs":
             continue
-        dest = model.lookup_node(sub.props.get("Endpoint"), QUEUE)
-        if dest:
-            yield Edge("sns", sub, dest, sub.prop_path("Endpoint"), f"subscription '{sub.logical_id}'")
+        for dest, path, where in _destinations(model, sub.props.get("Endpoint"), sub.prop_path("Endpoint"), QUEUE):
+            yield Edge("sns", sub, dest, path, f"subscription '{sub.logical_id}'", where)
     for note in s3_notifications(model):
         if note.kind in ("queue", "topic"):
-            dest = model.lookup_node(note.dest, both)
-            if dest:
-                yield Edge("s3", note.source, dest, note.dest_path, note.label)
+            for dest, path, where in _destinations(model, note.dest, note.dest_path, both):
+                yield Edge("s3", note.source, dest, path, note.label, where)
     for rule in model.of_type("AWS::Events::Rule"):
         for target, path in model.list_items(rule, "Targets"):
             if "RoleArn" not in target:
-                dest = model.lookup_node(target.get("Arn"), both)
-                if dest:
-                    yield Edge("events", rule, dest, path + ("Arn",), f"EventBridge rule '{rule.logical_id}'")
+                for dest, at, where in _destinations(model, target.get("Arn"), path + ("Arn",), both):
+                    yield Edge("events", rule, dest, at, f"EventBridge rule '{rule.logical_id}'", where)
     if alarms:
         for alarm in model.of_type("AWS::CloudWatch::Alarm"):
             for prop in ("AlarmActions", "OKActions", "InsufficientDataActions"):
                 for br in model.prop(alarm, prop):
                     if not isinstance(br.value, list):
                         continue
+                    used = model.path_scenario(br.path)
+                    used = model.together(used, br) if used is not None else None
+                    if used is None:
+                        continue
                     for i, node in enumerate(br.value):
-                        dest = model.lookup_node(node, (TOPIC_TYPE,))
-                        if dest:
-                            yield Edge("cloudwatch", alarm, dest, br.path + (i,), f"CloudWatch alarm '{alarm.logical_id}'")
+                        for dest, at, where in _destinations(model, node, br.path + (i,), (TOPIC_TYPE,), used):
+                            yield Edge("cloudwatch", alarm, dest, at, f"CloudWatch alarm '{alarm.logical_id}'", where)
 
 
 # Resources through which an AWS service, not the application, publishes to a topic named in them:

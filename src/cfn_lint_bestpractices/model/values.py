@@ -255,6 +255,11 @@ class Resolver:
         self._rendering: set = set()
 
     # -- public -------------------------------------------------------------------------------
+    def declares_condition(self, name: str) -> bool:
+        """Whether the template's Conditions section declares `name`."""
+        conditions = self.template.get("Conditions")
+        return isinstance(conditions, dict) and name in conditions
+
     def possible(self, conditions: Conditions, params: tuple = ()) -> bool:
         if self.scenarios is None:
             return True
@@ -426,6 +431,11 @@ class Resolver:
             return
         if name == "Fn::If":
             if not (isinstance(args, list) and len(args) == 3 and isinstance(args[0], str)):
+                yield Branch(UNKNOWN, conds)
+                return
+            if not self.declares_condition(args[0]):
+                # a condition the template does not declare (stock E1028): the template cannot be
+                # deployed, and no scenario decides the branch
                 yield Branch(UNKNOWN, conds)
                 return
             for index, flag in ((1, True), (2, False)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model import ABSENT, UNKNOWN, Branch, TemplateModel
 from ...model.iam import function_services
-from ...model.network import IGW_ONLY, NO_DEFAULT, endpoint_covers, subnet_egress
+from ...model.network import IGW_ONLY, NO_DEFAULT, endpoint_covers, subnet_egress, uncovered
 from .._base import BestPracticeRule
 
 
@@ -21,12 +21,14 @@ class VpcEgress(BestPracticeRule):
     resource_types = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 
     @staticmethod
-    def _problem(model: TemplateModel, fn, subnet: str, services_of) -> str | None:
-        """What keeps traffic from leaving this subnet, or None when it can leave (or we cannot tell)."""
+    def _problem(model: TemplateModel, fn, subnet: str, services_of, need: Branch):
+        """(what keeps traffic from leaving this subnet, the scenario within `need` in which it does), or
+        None when it can leave (or we cannot tell). A VPC endpoint lets traffic out only in the scenarios
+        in which it exists (its Condition)."""
         kind, tables = subnet_egress(model, subnet)
         if kind == IGW_ONLY:
             return (f"subnet '{subnet}' sends 0.0.0.0/0 only to an internet gateway, and Lambda's network "
-                    "interfaces never get a public IP address, so nothing leaves through it")
+                    "interfaces never get a public IP address, so nothing leaves through it"), need
         if kind != NO_DEFAULT:
             return None
         vpc = model.vpc_of(model.resources[subnet])
@@ -36,19 +38,22 @@ class VpcEgress(BestPracticeRule):
         services = services_of()
         if services is None:
             # the template does not say what the function calls: only an endpoint-less VPC is certain
-            if endpoints:
+            where = uncovered(model, need, [model.exists(ep) for ep in endpoints])
+            if where is None:
                 return None
             return (f"subnet '{subnet}' has no default route and VPC '{vpc}' has no VPC endpoint, so only "
-                    "resources inside the VPC are reachable")
-        missing = []
+                    "resources inside the VPC are reachable"), where
+        missing, where = [], need
         for svc in sorted(services):
-            verdicts = [endpoint_covers(model, ep, svc, tables) for ep in endpoints]
-            if True not in verdicts and None not in verdicts:
+            grants = [model.exists(ep) for ep in endpoints if endpoint_covers(model, ep, svc, tables) is not False]
+            gap = uncovered(model, where, grants)
+            if gap is not None:
                 missing.append(svc)
+                where = gap
         if not missing:
             return None
         return (f"subnet '{subnet}' has no default route and no VPC endpoint for {', '.join(missing)}, "
-                "which the function's role calls")
+                "which the function's role calls"), where
 
     def findings(self, model: TemplateModel):
         for fn in model.functions:
@@ -70,14 +75,22 @@ class VpcEgress(BestPracticeRule):
                     services.append(function_services(model, fn))
                 return services[0]
 
-            problems = []
-            where = None  # the SubnetIds branch of the first subnet with a problem
+            # each finding gathers the problems that hold together in one scenario (the SubnetIds branch
+            # of its first subnet, narrowed to where the problems hold)
+            groups: list[tuple[Branch, list[str]]] = []
             for subnet, branch in subnet_branches.items():
-                problem = self._problem(model, fn, subnet, services_of)
-                if problem:
-                    problems.append(problem)
-                    where = where or branch
-            if problems:
+                found = self._problem(model, fn, subnet, services_of, branch)
+                if not found:
+                    continue
+                problem, scenario = found
+                for i, (where, problems) in enumerate(groups):
+                    both = model.together(where, scenario)
+                    if both is not None:
+                        groups[i] = (both, problems + [problem])
+                        break
+                else:
+                    groups.append((scenario, [problem]))
+            for where, problems in groups:
                 yield (where.path,
                        f"Lambda function '{fn.logical_id}' runs in a VPC without a way out{where.describe()}: "
                        + "; ".join(problems)

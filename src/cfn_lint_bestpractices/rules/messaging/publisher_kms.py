@@ -75,7 +75,7 @@ class PublisherKmsKey(BestPracticeRule):
         reported = set()
         for edge in publisher_edges(model, alarms=True):
             dest = model.resources[edge.dest]
-            used = model.path_scenario(edge.path)
+            used = model.together(edge.scenario, model.exists(dest))
             if used is None:
                 continue
             for br in model.prop(dest, "KmsMasterKeyId"):

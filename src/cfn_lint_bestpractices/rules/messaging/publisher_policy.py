@@ -42,9 +42,8 @@ class PublisherResourcePolicy(BestPracticeRule):
         for edge in edges:
             dest = model.resources[edge.dest]
             service = edge.service
-            # the delivery is needed where its source value is used and the destination exists
-            need = model.path_scenario(edge.path)
-            need = need and model.together(need, model.exists(dest))
+            # the delivery is needed where its source value names the destination and the destination exists
+            need = model.together(edge.scenario, model.exists(dest))
             if need is None:
                 continue
             named = policies.get(edge.dest, [])

@@ -53,8 +53,10 @@ class ApiKeyWithoutUsagePlan(BestPracticeRule):
         yield from self._sam(model, covered)
 
     def _methods(self, model: TemplateModel, covered: dict[str, list]):
-        first: dict[str, tuple] = {}
-        count: dict[str, int] = {}
+        # per API, one finding per scenario: the first method that needs a key no plan meets, in the
+        # scenarios in which it does; a later method is reported on its own only in the scenarios that
+        # no earlier finding holds in (there it is the first), and counted as "more" where it overlaps
+        groups: dict[str, list[list]] = {}
         for res in model.of_type(METHOD):
             # (a RestApiId under Fn::If is not resolved: the method is left alone)
             api = model.lookup_node(res.props.get("RestApiId"), (REST_API,))
@@ -62,19 +64,25 @@ class ApiKeyWithoutUsagePlan(BestPracticeRule):
                 continue
             for br in model.bools(res, "ApiKeyRequired"):
                 br = uncovered(model, br, covered.get(api, [])) if br.value else None
-                if br is not None:
-                    first.setdefault(api, (br, res))
-                    count[api] = count.get(api, 0) + 1
-                    break
-        for api, (br, res) in first.items():
-            others = count[api] - 1
-            also = f" (and {others} more method{'s' if others > 1 else ''})" if others else ""
-            yield (br.path,
-                   f"Method '{res.logical_id}'{also} of REST API '{api}' requires an API key{br.describe()}, but no "
-                   "usage plan of this template lists a stage of that API: API Gateway accepts only keys of a usage "
-                   "plan that covers the stage, so every call gets 403 Forbidden unless a plan in another stack "
-                   "covers it. Add an AWS::ApiGateway::UsagePlan with ApiStages (ApiId and Stage of this API) and "
-                   "an AWS::ApiGateway::UsagePlanKey for each API key.")
+                if br is None:
+                    continue
+                mine = groups.setdefault(api, [])
+                for group in mine:
+                    if group[1] is not res and model.together(group[0], br) is not None:
+                        group[2].add(res.logical_id)
+                rest = uncovered(model, br, [group[0] for group in mine])
+                if rest is not None:
+                    mine.append([rest, res, set()])
+        for api, mine in groups.items():
+            for where, res, more in mine:
+                others = len(more - {res.logical_id})
+                also = f" (and {others} more method{'s' if others > 1 else ''})" if others else ""
+                yield (where.path,
+                       f"Method '{res.logical_id}'{also} of REST API '{api}' requires an API key{where.describe()}, "
+                       "but no usage plan of this template lists a stage of that API: API Gateway accepts only keys "
+                       "of a usage plan that covers the stage, so every call gets 403 Forbidden unless a plan in "
+                       "another stack covers it. Add an AWS::ApiGateway::UsagePlan with ApiStages (ApiId and Stage "
+                       "of this API) and an AWS::ApiGateway::UsagePlanKey for each API key.")
 
     def _sam(self, model: TemplateModel, covered: dict[str, list]):
         globals_ = model.template.get("Globals")

@@ -33,7 +33,10 @@ class DefaultSecurityGroup(BestPracticeRule):
             if where is False:
                 continue  # a launch template from outside the template may name the groups
             extra = [(model.resources[where], ("LaunchTemplateData",))] if where else []
-            for scenario, written in self._none(model, [(instance, ())] + extra):
+            # the finding is the instance's: it points at an Fn::If branch of the instance itself that
+            # leaves its groups out, else at the instance (where SecurityGroupIds is to be added), never
+            # into the launch template (which other users may share)
+            for scenario, written in self._none(model, [(instance, ())] + extra, within=instance.path):
                 yield (written or instance.path,
                        f"EC2 instance '{instance.logical_id}' names no security group{self._via(where)}"
                        f"{scenario.describe()}, so it is launched into the VPC's default security group. "
@@ -78,10 +81,11 @@ class DefaultSecurityGroup(BestPracticeRule):
         return False
 
     @staticmethod
-    def _none(model: TemplateModel, parts):
+    def _none(model: TemplateModel, parts, within: tuple = ()):
         """(scenario, path of the Fn::If branch or None) for the first scenario in which none of the
         places names a security group: every key absent or an empty list. A value that cannot be known
-        (a parameter without default) leaves no scenario."""
+        (a parameter without default) leaves no scenario. Only an Fn::If branch below `within` (the
+        resource the finding is about) is pointed at."""
         lists = []
         for res, base in parts:
             keys = ("SecurityGroups",) if res.type == LAUNCH_CONFIGURATION else INSTANCE_KEYS
@@ -89,7 +93,8 @@ class DefaultSecurityGroup(BestPracticeRule):
         for chosen, scenario in model.combine(*lists):
             if all(not br.value for br in chosen):
                 # point at an Fn::If branch that leaves the groups out, when one does
-                written = [br.path for br in chosen if "Fn::If" in br.path]
+                written = [br.path for br in chosen
+                           if "Fn::If" in br.path and tuple(br.path[:len(within)]) == tuple(within)]
                 yield scenario, (written[0] if written else None)
                 return
 

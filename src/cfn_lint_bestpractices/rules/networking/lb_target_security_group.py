@@ -112,6 +112,8 @@ class LoadBalancerTargetSecurityGroup(BestPracticeRule):
                     if isinstance(where.value, str) and where.value.startswith("sg-"):
                         continue  # a group from outside the template
                     return None
+                if group not in out:
+                    return None  # a group this model does not hold (another stack's): it may be any of them
                 if out[group] != UNKNOWN_RULES:
                     out[group] = out[group] + [(rule.props, where)]
         return out

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ...fixes import Fix, Set
+from ...fixes import Fix, NoFix, Set
 from ...model import TemplateModel
 from ...model.iam_documents import identity_documents, resource_documents, text_in
-from ...model.values import node_at
+from ...model.values import ABSENT, Branch, node_at
 from .._base import BestPracticeRule
 
 # A policy variable (${aws:username}, ${s3:prefix}; ${!aws:username} inside Fn::Sub), not a
@@ -36,6 +36,22 @@ def _label(model: TemplateModel, res, path: tuple) -> str:
     return f"The policy document of {owner}"
 
 
+def _without_version(model: TemplateModel, doc: Branch):
+    """(document branch, fix) for each scenario in which the document has no Version: the key is
+    absent, or an `Fn::If` on it takes `AWS::NoValue` (then in that branch's scenario only)."""
+    if "Version" not in doc.value:
+        yield doc, Fix('add Version: "2012-10-17"', [Set(doc.path + ("Version",), "2012-10-17", first=True)])
+        return
+    for version in model.get(doc.value, "Version"):
+        if version.value is not ABSENT:
+            continue
+        both = model.together(doc, version)
+        if both is not None:
+            yield (Branch(doc.value, both.conditions, doc.path, both.params),
+                   NoFix("the Version sits under Fn::If: write Version: \"2012-10-17\" in the branch "
+                         "that leaves it out"))
+
+
 class IamPolicyVersion(BestPracticeRule):
     id = "W9822"
     shortdesc = "Policy document without Version"
@@ -57,21 +73,24 @@ class IamPolicyVersion(BestPracticeRule):
         seen = set()
         for source in (identity_documents(model), resource_documents(model)):
             for res, doc in source:
-                if not isinstance(doc.value, dict) or "Statement" not in doc.value or "Version" in doc.value:
+                if not isinstance(doc.value, dict) or "Statement" not in doc.value:
                     continue
-                variables = sorted({m.group(0).replace("${!", "${") for text in text_in(doc.value)
-                                    for m in _VARIABLE.finditer(text)})
-                if variables:
-                    effect = (f"it uses the policy variable {variables[0]}, which without Version 2012-10-17 is "
-                              "literal text, so the statement does not match what it was written for")
-                else:
-                    effect = ("it is read with the 2008-10-17 policy language, in which policy variables and newer "
-                              "features do not work")
-                where = doc.path
-                message = (f"{_label(model, res, where)} has no Version"
-                           f"{doc.describe()}: {effect}. Add Version: \"2012-10-17\".")
-                if (where, message) in seen:
-                    continue
-                seen.add((where, message))
-                fix = Fix('add Version: "2012-10-17"', [Set(where + ("Version",), "2012-10-17", first=True)])
-                yield where, message, fix
+                for missing, fix in _without_version(model, doc):
+                    yield from self._finding(model, res, missing, fix, seen)
+
+    def _finding(self, model: TemplateModel, res, doc, fix, seen):
+        variables = sorted({m.group(0).replace("${!", "${") for text in text_in(doc.value)
+                            for m in _VARIABLE.finditer(text)})
+        if variables:
+            effect = (f"it uses the policy variable {variables[0]}, which without Version 2012-10-17 is "
+                      "literal text, so the statement does not match what it was written for")
+        else:
+            effect = ("it is read with the 2008-10-17 policy language, in which policy variables and newer "
+                      "features do not work")
+        where = doc.path
+        message = (f"{_label(model, res, where)} has no Version"
+                   f"{doc.describe()}: {effect}. Add Version: \"2012-10-17\".")
+        if (where, message) in seen:
+            return
+        seen.add((where, message))
+        yield where, message, fix

@@ -8,7 +8,7 @@ from typing import Any
 from ...fixes import Append, Fix, NoFix, Set
 from ...model import ABSENT, UNKNOWN, TemplateModel, as_bool, as_list, show
 from ...model.values import Branch
-from ...model.policies import holds_in, statements, uncovered
+from ...model.policies import statements, uncovered
 from ...model.s3 import bucket_policies
 from .._base import BestPracticeRule
 
@@ -128,30 +128,40 @@ class S3SecureTransport(BestPracticeRule):
                 yield from self._report(model, bucket, arn, [p for p, _ in policies], judged)
 
     def _report(self, model: TemplateModel, bucket, arn: str, policies: list, judged: list):
-        # a statement that may enforce (or cannot be judged) counts as enforcing where it holds
-        grants = [where for _, _, verdicts in judged for where, verdict, _ in verdicts if verdict is not False]
-        scenario = uncovered(model, model.exists(bucket), grants, [applies for _, applies, _ in judged])
-        if scenario is None:
-            return
-        applying = [(p, verdicts) for p, applies, verdicts in judged if holds_in(scenario, applies)]
-        if not applying:
+        """The scenarios in which no policy applies to the bucket (a finding on the bucket), and for each
+        policy the scenarios in which it applies and no applying statement denies plain HTTP (a finding
+        on that policy): S3 keeps one policy per bucket, so each is judged where it is the bucket's."""
+        exists = model.exists(bucket)
+        every_applies = [applies for _, applies, _ in judged]
+        missing = uncovered(model, exists, every_applies)
+        if missing is not None:
             yield (bucket.path,
-                   f"S3 bucket '{bucket.logical_id}' has no bucket policy{scenario.describe()}, so it accepts "
+                   f"S3 bucket '{bucket.logical_id}' has no bucket policy{missing.describe()}, so it accepts "
                    "requests over plain HTTP. Add an AWS::S3::BucketPolicy with a statement that denies s3:* to "
                    "Principal '*' on the bucket and its objects when aws:SecureTransport is false.",
                    NoFix(f"the bucket policies of '{bucket.logical_id}' apply in other scenarios; S3 keeps one "
                          "policy per bucket"))
-            return
-        policy, verdicts = applying[0]
-        allow_true = any(on_true and model.together(where, scenario) is not None for where, _, on_true in verdicts)
-        note = (" An Allow conditioned on aws:SecureTransport true does not block HTTP while any other "
-                "statement allows the request.") if allow_true else ""
-        yield (policy.prop_path("PolicyDocument"),
-               f"Bucket policy '{policy.logical_id}' of S3 bucket '{bucket.logical_id}' does not deny requests "
-               f"over plain HTTP{scenario.describe()}: no statement denies s3:* to Principal '*' on both "
-               f"'{show(arn)}' and '{show(arn)}/*' when aws:SecureTransport is false.{note} Add such a Deny "
-               "statement.",
-               self._statement_fix(model, bucket, policies))
+        # a statement that may enforce (or cannot be judged) counts as enforcing where it holds
+        grants = [where for _, _, verdicts in judged for where, verdict, _ in verdicts if verdict is not False]
+        reported = set()
+        for policy, applies, verdicts in judged:
+            if policy.logical_id in reported:
+                continue  # a policy whose Bucket names this bucket in several branches: one finding
+            need = model.together(exists, applies)
+            scenario = uncovered(model, need, grants, every_applies) if need is not None else None
+            if scenario is None:
+                continue
+            reported.add(policy.logical_id)
+            allow_true = any(on_true and model.together(where, scenario) is not None
+                             for where, _, on_true in verdicts)
+            note = (" An Allow conditioned on aws:SecureTransport true does not block HTTP while any other "
+                    "statement allows the request.") if allow_true else ""
+            yield (policy.prop_path("PolicyDocument"),
+                   f"Bucket policy '{policy.logical_id}' of S3 bucket '{bucket.logical_id}' does not deny requests "
+                   f"over plain HTTP{scenario.describe()}: no statement denies s3:* to Principal '*' on both "
+                   f"'{show(arn)}' and '{show(arn)}/*' when aws:SecureTransport is false.{note} Add such a Deny "
+                   "statement.",
+                   self._statement_fix(model, bucket, policies))
 
     # -- the fix ------------------------------------------------------------------------------
     _UNSAFE = "every request over plain HTTP is denied: clients that use http:// fail"
