@@ -177,14 +177,25 @@ def function_targets(model: TemplateModel, value: Any, _depth: int = 0) -> list[
     return [(tgt, Branch(None))] if tgt else []
 
 
-def uncovered(model: TemplateModel, need: Branch, covers: list[Branch]) -> Branch | None:
-    """`TemplateModel.uncovered`: a scenario within `need` in which none of `covers` holds, or None."""
-    return model.uncovered(need, covers)
+def uncovered(model: TemplateModel, need: Branch, covers: list[Branch], split_params: bool = False) -> Branch | None:
+    """`TemplateModel.uncovered`: a scenario within `need` in which none of `covers` holds, or None
+    (with `split_params`, a parameter's other allowed values are left open under the errors' policy)."""
+    return model.uncovered(need, covers, split_params)
 
 
 def is_schedule_rule(model: TemplateModel, rule: Resource) -> bool:
     """An EventBridge rule that fires on a schedule only (ScheduleExpression, no EventPattern)."""
     return "ScheduleExpression" in rule.props and "EventPattern" not in rule.props
+
+
+def schedule_scenarios(model: TemplateModel, rule: Resource) -> list[tuple[bool, Branch]]:
+    """(fires on a schedule only, scenario) for each scenario of a rule's ScheduleExpression and
+    EventPattern (either may be under Fn::If or AWS::NoValue), in the scenarios the rule exists."""
+    out = []
+    for (expr, pattern), where in model.combine(model.prop(rule, "ScheduleExpression"),
+                                                model.prop(rule, "EventPattern")):
+        out.append((expr.value is not ABSENT and pattern.value is ABSENT, where))
+    return out
 
 
 def principal_service(value: Any) -> str | None:
@@ -565,7 +576,7 @@ class Invocations:
                 found = grant
             if verdict is not False:
                 covers.append(grant.scenario)
-        return uncovered(m, inv.scenario, covers), found
+        return uncovered(m, inv.scenario, covers, split_params=True), found
 
     def _source_matches(self, source: Any, inv: Invocation) -> bool | None:
         if source is None or "*" in str(source):

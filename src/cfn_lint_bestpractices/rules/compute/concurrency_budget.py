@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...model import TemplateModel
+from ...model.policies import uncovered
 from .._base import BestPracticeRule
 
 # Lambda refuses a reservation that would leave fewer unreserved executions than this.
@@ -31,20 +32,46 @@ class ConcurrencyBudget(BestPracticeRule):
         limit = int(self.config.get("account_limit", 1000))
         budget = limit - MIN_UNRESERVED
         # one part per function: its reservation in each scenario, in the scenarios in which it exists
-        parts = [model.ints(fn.resource, "ReservedConcurrentExecutions") for fn in model.functions]
-        found = model.largest_sum([p for p in parts if p], budget)
-        if not found:
+        parts = [p for p in (model.ints(fn.resource, "ReservedConcurrentExecutions") for fn in model.functions) if p]
+        if not model.largest_sum(parts, budget):
             return
-        chosen, scenario = found
+        # The finding points at the largest reservation of a scenario over the budget; which one that is
+        # may differ between scenarios, so each function that is the largest in some scenario over the
+        # budget gets the finding, with that scenario.
+        reported = set()
+        for i, part in enumerate(parts):
+            for top in sorted((b for b in part if b.value > 0), key=lambda b: -b.value):
+                name = top.path[1]
+                if name in reported:
+                    break
+
+                def above(b, top=top):  # a reservation that would come before `top` in the finding
+                    return b.value > top.value or (b.value == top.value and b.path < top.path)
+                others = [[b for b in other if not above(b)] for j, other in enumerate(parts) if j != i]
+                found = model.largest_sum([[top]] + [o for o in others if o], budget)
+                if not found or top not in found[0]:
+                    continue
+                chosen, scenario = found
+                # no other function reserves more there
+                larger = [b for j, other in enumerate(parts) if j != i for b in other if above(b)]
+                scenario = uncovered(model, scenario, larger)
+                if scenario is None:
+                    continue
+                reported.add(name)
+                yield self._finding(chosen, scenario, budget, limit)
+                break
+
+    @staticmethod
+    def _finding(chosen, scenario, budget: int, limit: int):
         chosen = sorted(chosen, key=lambda b: (-b.value, b.path))
         total = sum(b.value for b in chosen)
         listed = ", ".join(f"{b.path[1]}: {b.value}" for b in chosen[:5])
         if len(chosen) > 5:
             listed += f", and {len(chosen) - 5} more"
-        yield (chosen[0].path,
-               f"Reserved concurrency in this template adds up to {total} ({listed}){scenario.describe()}, more "
-               f"than the {budget} that an account limit of {limit} lets you reserve: Lambda keeps at least "
-               f"{MIN_UNRESERVED} executions unreserved and rejects the reservation that goes below. Other "
-               "stacks in the same account and Region draw on the same pool, so the real headroom is smaller "
-               "still. Lower the reservations, or raise the quota and set account_limit to it "
-               "(-x E9502:account_limit=N).")
+        return (chosen[0].path,
+                f"Reserved concurrency in this template adds up to {total} ({listed}){scenario.describe()}, more "
+                f"than the {budget} that an account limit of {limit} lets you reserve: Lambda keeps at least "
+                f"{MIN_UNRESERVED} executions unreserved and rejects the reservation that goes below. Other "
+                "stacks in the same account and Region draw on the same pool, so the real headroom is smaller "
+                "still. Lower the reservations, or raise the quota and set account_limit to it "
+                "(-x E9502:account_limit=N).")

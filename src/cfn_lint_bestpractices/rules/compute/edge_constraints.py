@@ -7,6 +7,7 @@ import re
 from ...model import ABSENT, Branch, TemplateModel
 from ...model.invocation import VERSION, function_target
 from ...model.lambda_config import DEFAULT_MEMORY, int_branches, timeouts
+from ...model.policies import _TooMany as TooManyVariants, unfold
 from ...model.values import capitalized, is_literal
 from .._base import BestPracticeRule
 
@@ -149,22 +150,41 @@ class LambdaEdgeConstraints(BestPracticeRule):
                     yield (br.path, f"Function '{function}' has a MemorySize of {br.value} MB{br.describe()} but "
                                     f"{where} allows at most {max_memory} MB for {trigger} triggers. Lower MemorySize.")
                     break
-        yield from self._role(model, res, function, where + scenario.describe())
+        yield from self._role(model, res, function, where, scenario)
 
-    def _role(self, model, res, function, where):
+    @staticmethod
+    def _untrusting(model, doc, scenario):
+        """A scenario within `scenario` in which a trust policy document (raw, `Fn::If` inside it
+        decided per branch; None when there is none) does not trust edgelambda.amazonaws.com, else None."""
+        try:
+            variants = [(None, ())] if doc is None else [(v, c) for v, c, _ in unfold(doc)]
+        except TooManyVariants:
+            return None
+        for value, conds in variants:
+            if value is None or value is ABSENT or _trusts_edgelambda(model, value) is False:
+                both = model.together(scenario, Branch(None, conds))
+                if both is not None:
+                    return both
+        return None
+
+    def _role(self, model, res, function, where, scenario=Branch(None)):
         if res.type == "AWS::Serverless::Function" and "Role" not in res.props:
             doc = res.props.get("AssumeRolePolicyDocument")
-            if _trusts_edgelambda(model, doc) is False or doc is None:
-                yield (res.path, f"Function '{function}' is used by {where} but the role SAM creates for it trusts "
-                                 "only lambda.amazonaws.com: Lambda@Edge also needs edgelambda.amazonaws.com. Add an "
-                                 "AssumeRolePolicyDocument that trusts both.")
+            # (a document under Fn::If trusts edgelambda in some branches only: judged per branch)
+            found = self._untrusting(model, doc, scenario)
+            if found is not None:
+                yield (res.path, f"Function '{function}' is used by {where}{found.describe()} but the role SAM "
+                                 "creates for it trusts only lambda.amazonaws.com: Lambda@Edge also needs "
+                                 "edgelambda.amazonaws.com. Add an AssumeRolePolicyDocument that trusts both.")
             return
         role = model.lookup_node(res.props.get("Role"), ("AWS::IAM::Role",))
         if not role:
             return
         role_res = model.resources[role]
-        if _trusts_edgelambda(model, role_res.props.get("AssumeRolePolicyDocument")) is False:
+        doc = role_res.props.get("AssumeRolePolicyDocument")
+        found = self._untrusting(model, doc, scenario) if isinstance(doc, dict) else None
+        if found is not None:
             yield (role_res.prop_path("AssumeRolePolicyDocument"),
-                   f"Role '{role}' of function '{function}', which {where} uses, does not trust "
+                   f"Role '{role}' of function '{function}', which {where}{found.describe()} uses, does not trust "
                    "edgelambda.amazonaws.com: Lambda@Edge cannot replicate and run the function. Add "
                    "edgelambda.amazonaws.com to the Service principals of its AssumeRolePolicyDocument.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...model import ABSENT, TemplateModel
-from ...model.invocation import function_target, is_schedule_rule
+from ...model.invocation import function_target, schedule_scenarios
 from ...model.messaging import QUEUE_TYPE, fifo_kinds
 from .._base import BestPracticeRule
 
@@ -76,7 +76,7 @@ class EventBridgeTargetResilience(BestPracticeRule):
         return next((k.label.strip("'") for k in kinds if k.fifo), None)
 
     def _target(self, model: TemplateModel, owner: str, target: Any, path: tuple, skip_dlq: bool = False,
-                when: str = ""):
+                when: str = "", dlq_when: str | None = None):
         if not isinstance(target, dict):
             return
         queue = self._fifo_without_group(model, target)
@@ -84,7 +84,8 @@ class EventBridgeTargetResilience(BestPracticeRule):
             yield (path, f"{owner} sends to FIFO queue '{queue}' without SqsParameters.MessageGroupId{when}, which "
                          "EventBridge requires for FIFO queues, so delivery fails. Set SqsParameters.MessageGroupId.")
         if "DeadLetterConfig" not in target and not skip_dlq:
-            yield (path, f"{owner} has no DeadLetterConfig{when}: when the target keeps failing, EventBridge drops the "
+            yield (path, f"{owner} has no DeadLetterConfig"
+                         f"{when if dlq_when is None else dlq_when}: when the target keeps failing, EventBridge drops the "
                          "event after its retries (up to 24 hours). Add DeadLetterConfig with a standard SQS queue "
                          "(and a RetryPolicy that fits the target).")
 
@@ -93,18 +94,23 @@ class EventBridgeTargetResilience(BestPracticeRule):
         alerts = bool(self.config.get("check_alerts"))
         lambdas = bool(self.config.get("check_lambda_targets"))
         for rule in model.of_type("AWS::Events::Rule"):
-            scheduled = is_schedule_rule(model, rule)
+            # the scenarios in which the rule is judged: not a schedule (unless check_schedules); a
+            # ScheduleExpression or EventPattern under Fn::If makes it a schedule in some branches only
+            judged = [where for scheduled, where in schedule_scenarios(model, rule) if schedules or not scheduled]
             for target in model.entries(rule, "Targets"):
                 tid = target.value.get("Id")
                 owner = f"Target '{tid}' of rule '{rule.logical_id}'" if isinstance(tid, str) \
                     else f"A target of rule '{rule.logical_id}'"
                 arns = model.within(target, "Arn")
                 others = arns if lambdas else [a for a in arns if not self._lambda_target(model, [a])]
-                skip_dlq = (scheduled and not schedules) or (not alerts and self._alert_forwarding(model, rule, target.value)) \
-                    or (bool(arns) and not others)
                 # a target that is a Lambda function in some branches only: the finding is about the others
-                when = others[0].describe() if others and len(others) < len(arns) else target.describe()
-                yield from self._target(model, owner, target.value, target.path, skip_dlq, when)
+                places = others if others and len(others) < len(arns) else [target]
+                holds = next((both for place in places for where in judged
+                              if (both := model.together(place, where)) is not None), None)
+                skip_dlq = holds is None or (not alerts and self._alert_forwarding(model, rule, target.value)) \
+                    or (bool(arns) and not others)
+                yield from self._target(model, owner, target.value, target.path, skip_dlq, places[0].describe(),
+                                        holds.describe() if holds is not None else None)
         for schedule in model.of_type("AWS::Scheduler::Schedule"):
             lambda_target = not lambdas and self._lambda_target(model, model.prop(schedule, "Target", "Arn"))
             yield from self._target(model, f"Target of schedule '{schedule.logical_id}'",

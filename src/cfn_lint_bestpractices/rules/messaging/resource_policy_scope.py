@@ -71,12 +71,12 @@ class ResourcePolicyScope(BestPracticeRule):
                     continue
                 if value == "*" and "FunctionUrlAuthType" in perm.props:
                     continue  # a function URL permission: its AuthType decides, not a source
-                scopes = [model.prop(perm, key) for key in PERMISSION_SCOPES]
-                open_in = None
-                for chosen, scenario in model.combine([principal], *scopes):
-                    if all(br.value is ABSENT for br in chosen[1:]):
-                        open_in = scenario
-                        break
+                # a scope counts in the scenarios in which it is set: one that names a resource
+                # only where that resource exists (`!Ref Topic` of a conditional topic), or that is
+                # set in some Fn::If branches only, leaves the others open
+                scopes = [br for key in PERMISSION_SCOPES for br in model.prop(perm, key)]
+                open_in = uncovered(model, principal, [br for br in scopes if br.value is not ABSENT],
+                                    split_on=[br for br in scopes if br.value is ABSENT])
                 if open_in is None:
                     continue
                 who = f"the service {show(value)}" if value != "*" else "everyone (Principal *)"
