@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from ...model import ABSENT, UNKNOWN, TemplateModel, as_list, show
+from ...model import ABSENT, UNKNOWN, TemplateModel, show
 from ...model.messaging import publisher_edges
 from ...model.policies import grants_service, statements, uncovered
 from ...model.values import Branch

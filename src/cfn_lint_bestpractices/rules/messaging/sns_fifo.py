@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ...model import TemplateModel, as_bool, show
-from ...model.messaging import QUEUE_TYPE, TOPIC_TYPE, fifo_kinds
+from ...model.messaging import TOPIC_TYPE, fifo_kinds
 from ...model.s3 import s3_notifications
 from ...model.values import Branch
 from .._base import BestPracticeRule

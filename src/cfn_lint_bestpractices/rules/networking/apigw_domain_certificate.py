@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...model import ABSENT, UNKNOWN, TemplateModel
-from ...model.values import arn_region, as_list, merge_conditions
+from ...model.values import arn_region, as_list
 from .._base import BestPracticeRule
 
 

@@ -178,7 +178,7 @@ class UnauthenticatedRoute(BestPracticeRule):
         # Events, an event or its Properties may be under Fn::If; so may RestApiId/ApiId, whose
         # `AWS::NoValue` branch is the implicit API (the value is read, not the key's presence)
         for event in model.sam_event_branches:
-            res, name, kind, props, base = event.resource, event.name, event.type, event.props, event.path
+            res, kind, props = event.resource, event.type, event.props
             if kind not in ("Api", "HttpApi") or res.type != SAM_FUNCTION or not isinstance(props, dict):
                 continue
             api_key = "RestApiId" if kind == "Api" else "ApiId"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...model import ABSENT, UNKNOWN, TemplateModel
-from ...model.values import Branch, as_list, merge_conditions
+from ...model.values import Branch, as_list
 from ...model.invocation import uncovered
 from .._base import BestPracticeRule
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...fixes import NoFix
-from ...model import ABSENT, UNKNOWN, Branch, TemplateModel
+from ...model import ABSENT, UNKNOWN, TemplateModel
 from .._base import BestPracticeRule
 
 GLOBAL_TABLE = "AWS::DynamoDB::GlobalTable"
