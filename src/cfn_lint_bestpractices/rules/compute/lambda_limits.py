@@ -52,12 +52,16 @@ class LambdaConfigLimits(BestPracticeRule):
         for res in model.of_type("AWS::Lambda::Version", "AWS::Lambda::Alias"):
             if "ProvisionedConcurrencyConfig" not in res.props:
                 continue
-            target = model.lookup_node(res.props.get("FunctionName"), FUNCTION_TYPES)
-            if not target:
-                continue
-            for br in model.prop(res, "ProvisionedConcurrencyConfig"):
-                if isinstance(br.value, dict):
-                    out.setdefault(target, []).append((res, br))
+            # the version provisions concurrency for a function only in the scenarios in which its
+            # FunctionName names that function (a Fn::If may name it in one branch only)
+            for name in model.prop(res, "FunctionName"):
+                target = model.lookup(name.value, FUNCTION_TYPES)
+                if not target:
+                    continue
+                for br in model.prop(res, "ProvisionedConcurrencyConfig"):
+                    both = model.together(br, name) if isinstance(br.value, dict) else None
+                    if both is not None:
+                        out.setdefault(target, []).append((res, both))
         return out
 
     def _snapstart(self, model: TemplateModel, fn, provisioned):
