@@ -53,19 +53,29 @@ class SnsFifoCompatibility(BestPracticeRule):
                            "suffix.")
                     return
 
-    def _subscription(self, model, owner: str, topics, protocol: Any, endpoint: Any, path: tuple):
+    def _subscription(self, model, owner: str, topics, protocols: list[Branch], endpoint: Any, path: tuple):
+        """`protocols`: the protocol's branches (in the scenarios where the subscription exists); a
+        finding holds where a branch that is not SQS and a FIFO topic branch hold together."""
         for topic_fifo, topic_label, tb in topics:
-            if topic_fifo and protocol is not None and isinstance(protocol, str) and protocol.lower() != "sqs":
-                return (path, f"{owner} subscribes protocol '{protocol}' to FIFO topic {topic_label}{tb.describe()}, "
+            if not topic_fifo:
+                continue
+            for pb in protocols:
+                protocol = pb.value
+                if not isinstance(protocol, str) or protocol.lower() == "sqs":
+                    continue
+                both = model.together(tb, pb)
+                if both is None:
+                    continue
+                return (path, f"{owner} subscribes protocol '{protocol}' to FIFO topic {topic_label}{both.describe()}, "
                               "but FIFO topics deliver only to SQS queues. Subscribe an SQS queue, or use a standard "
                               "topic.")
         return None
 
     def _subscriptions(self, model: TemplateModel):
         for sub in model.of_type("AWS::SNS::Subscription"):
-            protocol = model.one(sub.props.get("Protocol"))
+            protocols = model.prop(sub, "Protocol")
             topics = list(self._topics(model, sub.props.get("TopicArn")))
-            finding = self._subscription(model, f"Subscription '{sub.logical_id}'", topics, protocol,
+            finding = self._subscription(model, f"Subscription '{sub.logical_id}'", topics, protocols,
                                          sub.props.get("Endpoint"), sub.prop_path("Protocol"))
             if finding:
                 yield finding
@@ -86,7 +96,7 @@ class SnsFifoCompatibility(BestPracticeRule):
             protocol = "sqs" if via_queue else "lambda"
             endpoint = props["SqsSubscription"].get("QueueArn") if isinstance(props.get("SqsSubscription"), dict) else None
             finding = self._subscription(model, f"SNS event '{name}' of '{event.resource.logical_id}'", topics,
-                                         protocol, endpoint, path + ("Topic",))
+                                         [Branch(protocol)], endpoint, path + ("Topic",))
             if finding:
                 yield finding
 
