@@ -42,22 +42,47 @@ def _events_overlap(a: str, b: str) -> bool:
     return False
 
 
-def _filter(model: TemplateModel, rules: Any) -> tuple[str, str] | None:
-    """(prefix, suffix) of an S3 key filter's rules, '' when absent; None when unknown."""
-    prefix = suffix = ""
-    if rules is None or rules is ABSENT:
-        return prefix, suffix
-    for rule in model.elements(rules):
-        if not isinstance(rule.value, dict):
-            return None
-        name, val = model.one(rule.value.get("Name")), model.one(rule.value.get("Value"))
-        if not isinstance(name, str) or not isinstance(val, str):
-            return None
-        if name.lower() == "prefix":
-            prefix = val
-        elif name.lower() == "suffix":
-            suffix = val
-    return prefix, suffix
+def _filters(model: TemplateModel, rules: list[Branch]) -> list[tuple[str, str, Branch]]:
+    """(prefix, suffix, scenario) of an S3 key filter per branch of its rules (`rules`: the branches
+    of the Rules node), '' when absent; branches whose prefix or suffix cannot be known are left out.
+    A filter under `Fn::If` (`!If [C, !Ref AWS::NoValue, [suffix .jpg]]`) filters only where it holds."""
+    out: list[tuple[str, str, Branch]] = []
+    for br in rules:
+        scenario = Branch(None, br.conditions, (), br.params)
+        if br.value is ABSENT or br.value is None:
+            out.append(("", "", scenario))
+            continue
+        if not isinstance(br.value, list):
+            continue
+        partial = [("", "", scenario)]
+        for item in br.value:
+            grown = []
+            for prefix, suffix, where in partial:
+                for rule in model.branches(item):
+                    at = model.together(where, rule)
+                    if at is None:
+                        continue
+                    at = Branch(None, at.conditions, (), at.params)
+                    if rule.value is ABSENT:
+                        grown.append((prefix, suffix, at))
+                        continue
+                    if not isinstance(rule.value, dict):
+                        continue
+                    for (name, val), both in model.combine(model.branches(rule.value.get("Name")),
+                                                            model.branches(rule.value.get("Value"))):
+                        both = model.together(at, both)
+                        if both is None or not isinstance(name.value, str) or not isinstance(val.value, str):
+                            continue
+                        both = Branch(None, both.conditions, (), both.params)
+                        if name.value.lower() == "prefix":
+                            grown.append((val.value, suffix, both))
+                        elif name.value.lower() == "suffix":
+                            grown.append((prefix, val.value, both))
+                        else:
+                            grown.append((prefix, suffix, both))
+            partial = grown
+        out.extend(partial)
+    return out
 
 
 def _event_branches(model: TemplateModel, node: Any, where: Branch) -> Iterator[tuple[list[str], Branch]]:
@@ -71,12 +96,6 @@ def _event_branches(model: TemplateModel, node: Any, where: Branch) -> Iterator[
         events = [model.one(e) for e in as_list(br.value)]
         if events and all(isinstance(e, str) for e in events):
             yield events, Branch(None, both.conditions, where.path, both.params)
-
-
-def _sam_rules(props: dict) -> Any:
-    flt = props.get("Filter")
-    key = flt.get("S3Key") if isinstance(flt, dict) else None
-    return key.get("Rules") if isinstance(key, dict) else None
 
 
 class S3NotificationCompatibility(BestPracticeRule):
@@ -94,34 +113,41 @@ class S3NotificationCompatibility(BestPracticeRule):
         for note in s3_notifications(model):
             if note.bucket != bucket.logical_id:
                 continue
-            keys = _filter(model, note.rules)
-            if keys is None or note.events is None:
+            if note.events is None:
                 continue
+            keys = _filters(model, model.branches(note.rules) if note.rules is not None else [Branch(ABSENT)])
             # a destination that is not one value (`!If [C, QueueA, QueueB]`) is UNKNOWN here, and two
             # UNKNOWN destinations count as the same one: not judged (silence, never a false clash)
             target = model.one(note.dest)
             dest = model.lookup(target, ("AWS::Lambda::Function", "AWS::Serverless::Function")) or target
             label = _label(note.path) if not note.cdk else f"{_label(note.path)} of '{note.source.logical_id}'"
             for events, scenario in _event_branches(model, note.events, note.scenario):
-                yield _Config(label, events, keys[0], keys[1], note.path, dest, scenario)
+                for prefix, suffix, where in keys:
+                    both = model.together(scenario, where)
+                    if both is not None:
+                        yield _Config(label, events, prefix, suffix, note.path, dest, both)
         for fn in model.functions:
             for name, (etype, props, path) in fn.events().items():
                 if etype != "S3" or not isinstance(props, dict):
                     continue
                 if model.lookup_node(props.get("Bucket"), ("AWS::S3::Bucket",)) != bucket.logical_id:
                     continue
-                keys = _filter(model, _sam_rules(props))
-                if keys is None:
-                    continue
+                keys = _filters(model, model.get(props, "Filter", "S3Key", "Rules"))
                 for events, scenario in _event_branches(model, props.get("Events"), model.exists(fn.resource)):
-                    yield _Config(f"S3 event '{name}' of '{fn.logical_id}'", events, keys[0], keys[1], path,
-                                  fn.logical_id, scenario)
+                    for prefix, suffix, where in keys:
+                        both = model.together(scenario, where)
+                        if both is not None:
+                            yield _Config(f"S3 event '{name}' of '{fn.logical_id}'", events, prefix, suffix, path,
+                                          fn.logical_id, both)
 
     def findings(self, model: TemplateModel):
         for bucket in model.of_type("AWS::S3::Bucket"):
             yield from self._fifo_queues(model, bucket)
             configs = list(self._configs(model, bucket))
+            reported: set = set()  # a configuration comes once per branch of its events and filter
             for j, later in enumerate(configs):
+                if later.path in reported:
+                    continue
                 for earlier in configs[:j]:
                     if earlier.dest is not None and earlier.dest == later.dest:
                         continue  # the same destination twice: SAM may merge them, we do not judge
@@ -136,6 +162,7 @@ class S3NotificationCompatibility(BestPracticeRule):
                     if not (earlier.suffix.endswith(later.suffix) or later.suffix.endswith(earlier.suffix)):
                         continue
                     when = both.describe()
+                    reported.add(later.path)
                     yield (later.path,
                            f"S3 bucket '{bucket.logical_id}' has two notification configurations{when}, {earlier.label} and "
                            f"{later.label}, for overlapping events ({events[0][0]} / {events[0][1]}) with overlapping "
