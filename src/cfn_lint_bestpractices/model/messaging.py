@@ -210,6 +210,23 @@ def service_publishers(model: TemplateModel, topic: str) -> list[str]:
     return out
 
 
+def service_publisher_scenarios(model: TemplateModel, topic: str) -> list[Branch]:
+    """The scenarios in which an AWS service publishes to an in-template topic (see
+    `service_publishers`): each reference from a service resource where the reference is used (the
+    resource exists and every Fn::If on the way takes its branch), and each publishing edge where it holds."""
+    out: list[Branch] = []
+    for src, path in model.references.get(topic, []):
+        if model.resources[src].type in SERVICE_PUBLISHER_TYPES:
+            used = model.path_scenario(path)
+            if used is not None:
+                out.append(Branch(None, used.conditions, (), used.params))
+    edges = model.memo("messaging.publisher_edges_with_alarms", lambda: list(publisher_edges(model, alarms=True)))
+    for edge in edges:
+        if edge.dest == topic and edge.scenario is not None:
+            out.append(edge.scenario)
+    return out
+
+
 class FifoKind:
     """One FIFO-ness a queue or topic can have (per branch of its FifoQueue/FifoTopic), and its name."""
 

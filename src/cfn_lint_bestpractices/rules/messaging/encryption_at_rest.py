@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...fixes import Fix, NoFix, Set
 from ...model import ABSENT, TemplateModel, as_bool
-from ...model.messaging import service_publishers
+from ...model.messaging import service_publisher_scenarios
 from .._base import BestPracticeRule
 
 
@@ -51,13 +51,17 @@ class MessagingEncryptionAtRest(BestPracticeRule):
             return
         service_topics = bool(self.config.get("check_service_topics"))
         for topic in model.of_type("AWS::SNS::Topic"):
-            if not service_topics and service_publishers(model, topic.logical_id):
-                continue  # an alarm, trail or notification topic: see check_service_topics
+            # an alarm, trail or notification topic is left alone (see check_service_topics), in the
+            # scenarios in which the service publishes to it
+            publishers = [] if service_topics else service_publisher_scenarios(model, topic.logical_id)
             for key in model.prop(topic, "KmsMasterKeyId"):
                 if key.value is not ABSENT:
                     continue
+                where = model.uncovered(key, publishers)
+                if where is None:
+                    continue
                 yield (topic.finding_path(key.path),
-                       f"SNS topic '{topic.logical_id}' has no KmsMasterKeyId{key.describe()}, so its messages are "
+                       f"SNS topic '{topic.logical_id}' has no KmsMasterKeyId{where.describe()}, so its messages are "
                        "not encrypted at rest. Set KmsMasterKeyId to a customer managed key (AWS services that "
                        "publish to the topic cannot use alias/aws/sns), or switch this check off with "
                        "-x W9604:check_topics=false.",
