@@ -23,6 +23,8 @@ class ClassicLoadBalancer(BestPracticeRule):
     def findings(self, model: TemplateModel):
         for lb in model.of_type(CLB):
             scenario = model.exists(lb)
+            if not model.possible(scenario.conditions, scenario.params):
+                continue  # its Condition never holds (for a W rule: not at the parameters' Defaults)
             yield (lb.path,
                    f"Load balancer '{lb.logical_id}' is a Classic Load Balancer{scenario.describe()}, the previous "
                    "generation of Elastic Load Balancing. Use an Application Load Balancer for HTTP and HTTPS, or a "
