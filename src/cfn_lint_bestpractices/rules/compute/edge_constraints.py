@@ -19,21 +19,21 @@ _UNSUPPORTED = (("VpcConfig", "VPC access"), ("Layers", "layers"), ("Environment
 
 
 def _associations(model: TemplateModel):
-    """(distribution, association node, path) for every LambdaFunctionAssociation."""
+    """(distribution, association node, absolute path, scenario) for every LambdaFunctionAssociation,
+    per branch of every `Fn::If` above it (DistributionConfig, a behavior, the list or the entry), in
+    the scenario in which the distribution exists and those branches are taken."""
     for dist in model.of_type("AWS::CloudFront::Distribution"):
-        config = dist.props.get("DistributionConfig")
-        if not isinstance(config, dict):
-            continue
-        behaviors = [(config.get("DefaultCacheBehavior"), ("DefaultCacheBehavior",))]
-        cache = config.get("CacheBehaviors")
-        if isinstance(cache, list):
-            behaviors += [(b, ("CacheBehaviors", i)) for i, b in enumerate(cache)]
-        for behavior, bpath in behaviors:
-            assocs = behavior.get("LambdaFunctionAssociations") if isinstance(behavior, dict) else None
-            if isinstance(assocs, list):
-                for i, assoc in enumerate(assocs):
-                    if isinstance(assoc, dict):
-                        yield dist, assoc, dist.prop_path("DistributionConfig", *bpath, "LambdaFunctionAssociations", i)
+        lists = list(model.prop(dist, "DistributionConfig", "DefaultCacheBehavior", "LambdaFunctionAssociations"))
+        for behavior in model.entries(dist, "DistributionConfig", "CacheBehaviors"):
+            lists += model.within(behavior, "LambdaFunctionAssociations")
+        for lb in lists:
+            if not isinstance(lb.value, list):
+                continue
+            for i, item in enumerate(lb.value):
+                for sub in model.branches(item):
+                    both = model.together(lb, sub) if isinstance(sub.value, dict) else None
+                    if both is not None:
+                        yield dist, sub.value, lb.path + (i,) + sub.path, Branch(None, both.conditions, (), both.params)
 
 
 def _trusts_edgelambda(model: TemplateModel, doc) -> bool | None:
@@ -61,11 +61,10 @@ class LambdaEdgeConstraints(BestPracticeRule):
 
     def findings(self, model: TemplateModel):
         checked = set()
-        for dist, assoc, path in _associations(model):
+        for dist, assoc, path, above in _associations(model):
             event = model.one(assoc.get("EventType"))
             trigger = event.split("-", 1)[0] if isinstance(event, str) else None
             where = f"distribution '{dist.logical_id}' ({event if isinstance(event, str) else 'association'})"
-            above = model.path_scenario(path)
             # the function associated per Fn::If branch of LambdaFunctionARN, each in its own scenario
             for arn_br in model.branches(assoc.get("LambdaFunctionARN")):
                 arn = arn_br.value
