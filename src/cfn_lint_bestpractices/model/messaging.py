@@ -149,10 +149,18 @@ def publisher_edges(model: TemplateModel, alarms: bool = False) -> Iterator[Edge
     CloudWatch alarm actions on topics."""
     both = (QUEUE_TYPE, TOPIC_TYPE)
     for sub in model.of_type("AWS::SNS::Subscription"):
-        if str(model.resolver.one(sub.props.get("Protocol"))).lower() != "sqs":
-            continue
-        for dest, path, where in _destinations(model, sub.props.get("Endpoint"), sub.prop_path("Endpoint"), QUEUE):
-            yield Edge("sns", sub, dest, path, f"subscription '{sub.logical_id}'", where)
+        # an SQS subscription in the scenarios in which its Protocol (maybe under Fn::If) is sqs
+        used = model.path_scenario(sub.prop_path("Endpoint"))
+        for protocol in model.prop(sub, "Protocol"):
+            if str(protocol.value).lower() != "sqs" or used is None:
+                continue
+            sqs = model.together(used, protocol)
+            if sqs is None:
+                continue
+            sqs = Branch(None, sqs.conditions, (), sqs.params)
+            for dest, path, where in _destinations(model, sub.props.get("Endpoint"), sub.prop_path("Endpoint"),
+                                                   QUEUE, sqs):
+                yield Edge("sns", sub, dest, path, f"subscription '{sub.logical_id}'", where)
     for note in s3_notifications(model):
         if note.kind in ("queue", "topic"):
             for dest, path, where in _destinations(model, note.dest, note.dest_path, both):
