@@ -239,15 +239,17 @@ Resources:
 def test_each_branch_of_an_if_gets_the_value_of_its_own_scenario(capsys, tmp_path):
     """Item 5: both branches of the dead-letter queue's retention are too short, each against the
     source's retention in its own scenario (14 days in prod, 1 hour in dev): each gets its own value,
-    never the same value written into both."""
+    never the same value written into both. A warning judges a condition at the parameter's Default
+    (dev), so the rule is asked to judge every allowed value, prod included."""
     path = tmp_path / "queues.yaml"
     path.write_text(QUEUES)
-    code, out, _ = run(capsys, "--", str(path))
+    every = ["--configure-rule", "W9603:every_allowed_value=true"]
+    code, out, _ = run(capsys, *every, "--", str(path))
     assert path.read_text() == QUEUES.replace("!If [IsProd, 345600, 600]", "!If [IsProd, 1209600, 7200]")
     assert "Fixed 1 finding in 1 file" in out
     # and the result holds in both scenarios: the rule finds nothing in either
     for env in ("prod", "dev"):
-        code, out, _ = run(capsys, "--show-fixes", "--parameter-values", f"Env={env}", "--", str(path))
+        code, out, _ = run(capsys, "--show-fixes", *every, "--parameter-values", f"Env={env}", "--", str(path))
         assert "W9603" not in out
 
 

@@ -38,7 +38,8 @@ def _render(node, truth: dict):
     if isinstance(node, dict):
         if len(node) == 1:
             (key, args), = node.items()
-            if key == "Fn::If" and isinstance(args, list) and len(args) == 3 and args[0] in truth:
+            if key == "Fn::If" and isinstance(args, list) and len(args) == 3 and isinstance(args[0], str) \
+                    and args[0] in truth:
                 return _render(args[1] if truth[args[0]] else args[2], truth)
             if key == "Ref" and args == "AWS::NoValue":
                 return _NOVALUE
