@@ -27,6 +27,8 @@ CASES = {
         "good-scenario-stock-switched.yaml": {"Jobs": "E3502"},  # E3502's pair, not reported twice
         "good-scenario-same-condition.yaml": {},
         "bad-scenario-param-ref.yaml": {"Jobs": "E9601"},
+        "bad-scenario-stock-first-branch.yaml": {"Jobs": "E9601"},  # E3502 reads the first If branch with a value
+        "good-scenario-stock-first-branch.yaml": {},
         "bad-sqs.yaml": None,
         "good-sqs.yaml": None,
     },

@@ -64,8 +64,12 @@ def subnet_egress(model: TemplateModel, subnet_id: str) -> tuple[str, list[str]]
 
 def endpoint_service(model: TemplateModel, endpoint: Resource) -> str | None:
     """'s3' for com.amazonaws.<region>.s3, 'ecr.api' for ...ecr.api; None when unknown."""
-    name = model.resolver.string(endpoint.props.get("ServiceName"))
-    if not name:
+    return service_of_name(model.resolver.string(endpoint.props.get("ServiceName")))
+
+
+def service_of_name(name) -> str | None:
+    """'s3' for the endpoint service name com.amazonaws.<region>.s3; None when unknown."""
+    if not isinstance(name, str) or not name:
         return None
     parts = name.split(".")
     if len(parts) >= 4 and parts[0] in ("com", "cn") and parts[1].startswith("amazonaws"):

@@ -11,10 +11,46 @@ from .._base import BestPracticeRule
 
 
 
-def _switched(queue) -> bool:
-    """Whether a queue's FifoQueue is written under `Fn::If` (stock E3502 then misses the pair when its
-    dead-letter queue's is too)."""
-    return "Fn::If" in repr(queue.props.get("FifoQueue"))
+_NOVALUE = object()
+
+
+def _stock_first(node: Any) -> Any:
+    """The FifoQueue value stock E3502 (cfn-lint 1.x) compares: under `Fn::If`, the first branch that
+    has a value (depth first, the true branch before the false one, `AWS::NoValue` skipped), not each
+    scenario; `_NOVALUE` when no branch has one, None when it is not a literal (a parameter)."""
+    if isinstance(node, dict) and len(node) == 1:
+        key, value = next(iter(node.items()))
+        if key == "Fn::If" and isinstance(value, list) and len(value) == 3:
+            for branch in value[1:]:
+                found = _stock_first(branch)
+                if found is not _NOVALUE:
+                    return found
+            return _NOVALUE
+        if key == "Ref" and value == "AWS::NoValue":
+            return _NOVALUE
+        return None
+    return as_bool(node)
+
+
+def _stock_fifo(queue) -> bool | None:
+    """Whether stock E3502 reads the queue as FIFO (None: it cannot tell)."""
+    if "FifoQueue" not in queue.props:
+        return False
+    found = _stock_first(queue.props.get("FifoQueue"))
+    return False if found is _NOVALUE else found
+
+
+def _stock_reports(model: TemplateModel, queue, target: Branch) -> bool:
+    """Whether stock E3502 reports the pair of `queue` and the in-template dead-letter queue that the
+    branch `target` of its deadLetterTargetArn names (by Ref or GetAtt): it compares one FifoQueue value
+    of each (`_stock_first`), so a mismatch in another scenario is left to this rule."""
+    src = _stock_fifo(queue)
+    for name in model.refers_to(target.value):
+        dlq = model.resources[name]
+        if dlq.type == QUEUE_TYPE:
+            other = _stock_fifo(dlq)
+            return src is not None and other is not None and src != other
+    return False
 
 
 def _kind(fifo: bool) -> str:
@@ -46,22 +82,18 @@ class DeadLetterQueueType(BestPracticeRule):
                 targets = fifo_kinds(model, target_br.value, QUEUE_TYPE)
                 if not targets:
                     continue
-                # E3502 already judges a Ref/GetAtt to an in-template queue whose types are written out
-                # (not through a parameter), in every `Fn::If` branch of the source's FifoQueue, of the
-                # dead-letter queue's FifoQueue and of deadLetterTargetArn, scenario by scenario: such a
-                # pair is left to it (a pair is never reported twice).
+                # E3502 judges a Ref/GetAtt to an in-template queue (in every branch of deadLetterTargetArn),
+                # but reads one FifoQueue value of each queue (`_stock_first`): a pair it reports is left to
+                # it (a pair is never reported twice); any other is this rule's, in every scenario
                 direct = intrinsic(raw)[0] in ("Ref", "Fn::GetAtt") and not target_br.params
-                if direct and _switched(queue) and any(_switched(model.resources[q]) for q in model.refers_to(target_br.value)
-                                                        if model.resources[q].type == QUEUE_TYPE):
-                    direct = False  # E3502 misses a pair whose two FifoQueue values are both switched
+                if direct and _stock_reports(model, queue, target_br):
+                    continue
                 for src in model.prop(queue, "FifoQueue"):
                     src_fifo = False if src.value is ABSENT else as_bool(src.value)
                     if src_fifo is None:
                         continue
                     for tgt in targets:
                         if tgt.fifo == src_fifo:
-                            continue
-                        if direct and not src.params and not tgt.parametrised:
                             continue
                         both = model.together(src, target_br, tgt.branch)
                         if both is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...model import ABSENT, UNKNOWN, TemplateModel
+from ...model import ABSENT, UNKNOWN, Branch, TemplateModel
 from ...model.network import uncovered
 from ...model.ecs import TASK_DEFINITION, fargate_task_scenarios
 from .._base import BestPracticeRule
@@ -48,24 +48,41 @@ class TaskExecutionRole(BestPracticeRule):
 
     def findings(self, model: TemplateModel):
         for task in model.of_type(TASK_DEFINITION):
-            missing = [br for br in model.prop(task, "ExecutionRoleArn") if br.value is ABSENT]
-            if not missing:
+            branches = model.prop(task, "ExecutionRoleArn")
+            present = [br for br in branches if br.value is not ABSENT]
+            # the scenarios without a role: a branch without ExecutionRoleArn, and a branch whose role is an
+            # in-template resource with its own Condition, where that Condition is false (the resolver puts
+            # the role's Condition on the branch; the other branches may still give a role there)
+            lacking = [(br, False) for br in branches if br.value is ABSENT]
+            for br in present:
+                for ref in model.refers_to(br.value):
+                    res = model.resources.get(ref)
+                    if res is not None and res.condition:
+                        lacking.append((Branch(ref, ((res.condition, False),), br.path), True))
+            if not lacking:
                 continue
             fargate = fargate_task_scenarios(model, task)
-            for br in missing:
-                found = [(why, both, on_fargate) for why, need, on_fargate in self._needs(model, task, fargate)
-                         for both in [model.together(br, need)] if both is not None]
-                if not found:
-                    continue
-                scenario = found[0][1]
-                reasons = [why for why, both, _ in found if model.together(scenario, both) is not None]
+            found = []
+            for why, need, on_fargate in self._needs(model, task, fargate):
+                for br, gone in lacking:
+                    where = model.together(br, need, model.exists(task))
+                    if where is not None and gone:
+                        where = model.uncovered(where, present)
+                    if where is not None:
+                        found.append((why, where, on_fargate, br))
+            if found:
+                scenario, br = found[0][1], found[0][3]
+                reasons = [why for why, both, _, _ in found if model.together(scenario, both) is not None]
                 # "on Fargate" when the scenario is a Fargate one: a Fargate need, or the task is Fargate throughout
-                on_fargate = any(f for _, both, f in found if model.together(scenario, both) is not None) or (
+                on_fargate = any(f for _, both, f, _ in found if model.together(scenario, both) is not None) or (
                     bool(fargate) and uncovered(model, scenario, fargate) is None)
-                yield (task.finding_path(br.path),
-                       f"Task definition '{task.logical_id}' has no ExecutionRoleArn{scenario.describe()}, but "
+                path = task.finding_path(br.path)
+                what = "ExecutionRoleArn" if br.value is ABSENT else (
+                    f"task execution role (its ExecutionRoleArn names '{br.value}', a resource with "
+                    f"Condition '{model.resources[br.value].condition}')")
+                yield (path,
+                       f"Task definition '{task.logical_id}' has no {what}{scenario.describe()}, but "
                        f"{'; '.join(dict.fromkeys(reasons))}{' on Fargate' if on_fargate else ''}: the ECS agent needs "
                        "the task execution role for that, and the task fails to start. Add ExecutionRoleArn with a role "
                        "that ecs-tasks.amazonaws.com assumes and has the AmazonECSTaskExecutionRolePolicy managed policy "
                        "(plus read access to the secrets).")
-                break

@@ -23,17 +23,26 @@ class PrivateApiPolicy(BestPracticeRule):
     resource_types = ("AWS::ApiGateway::RestApi", "AWS::Serverless::Api")
 
     @staticmethod
-    def _private(model: TemplateModel, node, base: tuple) -> list[Branch]:
-        """The branches (with their path below `base`) in which the endpoint type includes PRIVATE."""
+    def _private(model: TemplateModel, api, key: str | None) -> list[Branch]:
+        """The branches (with their absolute path) in which the endpoint type includes PRIVATE: the
+        EndpointConfiguration read per branch (an Fn::If may choose the whole map), then its `key`
+        (Types, Type) per branch; SAM's EndpointConfiguration may also be the type itself (`key`
+        None allows that)."""
+        types = []
+        for conf in model.prop(api, "EndpointConfiguration"):
+            if isinstance(conf.value, dict):
+                types += model.within(conf, key or "Type")
+            elif key is None and conf.value is not ABSENT:
+                types.append(conf)
         out = []
-        for br in model.branches(node):
+        for br in types:
             if br.value is UNKNOWN or br.value is ABSENT:
                 continue
             for i, item in enumerate(as_list(br.value)):
                 for sub in model.branches(item):
                     both = model.together(sub, br) if sub.value == "PRIVATE" else None
                     if both is not None:
-                        where = base + br.path + ((i,) if isinstance(br.value, list) else ()) + sub.path
+                        where = br.path + ((i,) if isinstance(br.value, list) else ()) + sub.path
                         out.append(Branch(sub.value, both.conditions, where, both.params))
         return out
 
@@ -52,9 +61,7 @@ class PrivateApiPolicy(BestPracticeRule):
 
     def findings(self, model: TemplateModel):
         for api in model.of_type("AWS::ApiGateway::RestApi"):
-            endpoint = api.props.get("EndpointConfiguration")
-            private = self._private(model, endpoint.get("Types") if isinstance(endpoint, dict) else None,
-                                    api.prop_path("EndpointConfiguration", "Types"))
+            private = self._private(model, api, "Types")
             if not private or "BodyS3Location" in api.props:
                 continue
             covers = self._policies(model, api, ("Policy",), body_key="Body")
@@ -66,10 +73,7 @@ class PrivateApiPolicy(BestPracticeRule):
                     yield (br.path, self._message("REST API", api.logical_id, missing, "a Policy property"))
                     break
         for api in model.of_type("AWS::Serverless::Api"):
-            endpoint = api.props.get("EndpointConfiguration")
-            node = endpoint.get("Type") if isinstance(endpoint, dict) else endpoint
-            path = api.prop_path("EndpointConfiguration", "Type") if isinstance(endpoint, dict) else api.prop_path("EndpointConfiguration")
-            private = self._private(model, node, path)
+            private = self._private(model, api, None)
             if not private or "DefinitionUri" in api.props:
                 continue
             auth = [b for b in model.prop(api, "Auth") if b.value is UNKNOWN]  # an Auth we cannot read

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ...model import Branch, TemplateModel
-from ...model.network import endpoint_covers
+from ...model import ABSENT, Branch, TemplateModel
+from ...model.iam import endpoint_names
+from ...model.network import service_of_name
 from ...model.rds import single_member
 from .._base import EnvironmentDependentRule
 
@@ -12,6 +13,34 @@ INSTANCE = "AWS::Neptune::DBInstance"
 SUBNET_GROUP = "AWS::Neptune::DBSubnetGroup"
 SUBNET = "AWS::EC2::Subnet"
 ENDPOINT = "AWS::EC2::VPCEndpoint"
+
+
+def _serving(model: TemplateModel, endpoint, tables: list[str]) -> list[Branch] | None:
+    """The scenarios in which the endpoint serves a subnet with these route tables: a Gateway endpoint
+    whose RouteTableIds (read per branch) name one of them, an Interface endpoint always; None when
+    that cannot be told."""
+    etype = model.one(endpoint.props.get("VpcEndpointType", "Gateway"))
+    if not isinstance(etype, str):
+        return None
+    if etype.lower() != "gateway":
+        return [Branch(None)]  # an Interface endpoint serves the whole VPC
+    out = []
+    for listed in model.prop(endpoint, "RouteTableIds"):
+        if listed.value is ABSENT:
+            continue
+        if not isinstance(listed.value, list):
+            return None
+        for item in listed.value:
+            for br in model.branches(item):
+                if br.value is ABSENT:
+                    continue
+                table = model.lookup(br.value, ("AWS::EC2::RouteTable",)) if isinstance(br.value, str) else None
+                if table is None and not (isinstance(br.value, str) and br.value.startswith("rtb-")):
+                    return None  # a route table we cannot tell
+                both = model.together(br, listed)
+                if table in tables and both is not None:
+                    out.append(both)
+    return out
 
 
 class NeptuneHighAvailability(EnvironmentDependentRule):
@@ -35,9 +64,22 @@ class NeptuneHighAvailability(EnvironmentDependentRule):
         told or an endpoint serves them. The subnet group is read per branch, and a subnet group or an
         endpoint with its own Condition counts only where it exists (the resolver puts a resource's
         Condition on the branches that name it)."""
+        # per endpoint, the scenarios in which it is an S3 endpoint in an in-template VPC: it exists (its
+        # Condition), its VpcId names the VPC and its ServiceName is S3's, both read per branch
+        endpoint_vpcs = []
         for endpoint in model.of_type(ENDPOINT):
-            if model.vpc_of(endpoint) is None:
-                return None  # an endpoint in a VPC we cannot tell
+            vpcs = []
+            for br, scenario in model.combine(model.prop(endpoint, "VpcId"), model.prop(endpoint, "ServiceName")):
+                vpc_id, name = br[0].value, br[1].value
+                if vpc_id is ABSENT or name is ABSENT:
+                    continue  # no VPC or no service in this scenario: it serves no subnet there
+                vpc = model.lookup(vpc_id, ("AWS::EC2::VPC",))
+                service = service_of_name(name)
+                if vpc is None or service is None:
+                    return None  # an endpoint in a VPC, or for a service, we cannot tell
+                if service in endpoint_names("s3"):
+                    vpcs.append(Branch(vpc, scenario.conditions, scenario.path, scenario.params))
+            endpoint_vpcs.append((endpoint, vpcs))
         for named in model.prop(cluster, "DBSubnetGroupName"):
             where = model.together(named, scope)
             group = model.lookup(named.value, (SUBNET_GROUP,)) if where is not None else None
@@ -47,13 +89,13 @@ class NeptuneHighAvailability(EnvironmentDependentRule):
                 inner = model.together(listed, where)
                 if inner is None:
                     continue
-                found = self._uncovered(model, listed.value, inner)
+                found = self._uncovered(model, listed.value, inner, endpoint_vpcs)
                 if found:
                     return found
         return None
 
     @staticmethod
-    def _uncovered(model: TemplateModel, items: list, where: Branch):
+    def _uncovered(model: TemplateModel, items: list, where: Branch, endpoint_vpcs: list):
         subnets = []
         for item in items:
             subnet = model.lookup(item, (SUBNET,)) if isinstance(item, str) else None
@@ -66,22 +108,24 @@ class NeptuneHighAvailability(EnvironmentDependentRule):
         if len(vpcs) != 1 or None in vpcs:
             return None
         vpc = vpcs.pop()
-        endpoints = model.vpc_endpoints.get(vpc, [])
-        absent = []  # per conditional endpoint that serves a subnet: the scenario in which it does not exist
+        # the scenarios in which some endpoint serves each subnet: the endpoint exists (its Condition),
+        # its VpcId (read per branch) is this VPC, and its route tables are the subnet's
         for subnet in subnets:
             tables = model.subnet_route_tables.get(subnet, [])
             if not tables:
                 return None  # the main route table, which the template does not show
-            for endpoint in endpoints:
-                covered = endpoint_covers(model, endpoint, "s3", tables)
-                if covered is None:
+            grants = []
+            for endpoint, in_vpcs in endpoint_vpcs:
+                mine = [br for br in in_vpcs if br.value == vpc]
+                if not mine:
+                    continue
+                serving = _serving(model, endpoint, tables)
+                if serving is None:
                     return None
-                if covered:
-                    if not endpoint.condition:
-                        return None
-                    absent.append([Branch(None, ((endpoint.condition, False),))])
-        for _, scenario in model.combine([where], *absent):
-            return vpc, sorted(set(subnets)), scenario
+                grants.extend(scenario for _, scenario in model.combine(mine, serving))
+            missing = model.uncovered(where, grants)
+            if missing is not None:
+                return vpc, sorted(set(subnets)), missing
         return None
 
     def findings(self, model: TemplateModel):
