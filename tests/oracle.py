@@ -118,48 +118,44 @@ def _refs_in(node: Any, found: set) -> set:
     return found
 
 
-def _used_conditions(template: dict) -> list[str]:
-    """The conditions that decide something: those an `Fn::If` or a `Condition` names, and those they
-    name in turn (their truth values follow, but the solver keeps them consistent)."""
-    conds = template.get("Conditions") if isinstance(template.get("Conditions"), dict) else {}
-    used: set = set()
+def _named_conditions(template: dict, sections: tuple) -> set:
+    """The condition names the template's `sections` use: an `Fn::If`'s first argument anywhere, a
+    resource's or output's own `Condition`, and `{Condition: name}` inside `Conditions` (a property
+    that happens to be called `Condition`, like a Bedrock flow's, is not one)."""
+    named: set = set()
 
-    def walk(node: Any) -> None:
+    def walk(node: Any, in_conditions: bool) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
                 if key == "Fn::If" and isinstance(value, list) and value and isinstance(value[0], str):
-                    used.add(value[0])
-                if key == "Condition" and isinstance(value, str):
-                    used.add(value)
-                walk(value)
+                    named.add(value[0])
+                if in_conditions and key == "Condition" and len(node) == 1 and isinstance(value, str):
+                    named.add(value)
+                walk(value, in_conditions)
         elif isinstance(node, list):
             for v in node:
-                walk(v)
+                walk(v, in_conditions)
 
-    for section in ("Resources", "Outputs", "Globals"):
-        walk(template.get(section))
-    return sorted(n for n in used if n in conds)
+    for section in sections:
+        body = template.get(section)
+        if section in ("Resources", "Outputs") and isinstance(body, dict):
+            named.update(v["Condition"] for v in body.values()
+                         if isinstance(v, dict) and isinstance(v.get("Condition"), str))
+        walk(body, section == "Conditions")
+    return named
+
+
+def _used_conditions(template: dict) -> list[str]:
+    """The conditions that decide something: those an `Fn::If` or a resource's `Condition` names (the
+    conditions they name in turn follow, and the solver keeps them consistent)."""
+    conds = template.get("Conditions") if isinstance(template.get("Conditions"), dict) else {}
+    return sorted(n for n in _named_conditions(template, ("Resources", "Outputs", "Globals")) if n in conds)
 
 
 def _undeclared_conditions(template: dict) -> list[str]:
     """The conditions an `Fn::If` or a `Condition` names that the template does not declare."""
     conds = template.get("Conditions") if isinstance(template.get("Conditions"), dict) else {}
-    named: set = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "Fn::If" and isinstance(value, list) and value and isinstance(value[0], str):
-                    named.add(value[0])
-                if key == "Condition" and isinstance(value, str):
-                    named.add(value)
-                walk(value)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    for section in ("Resources", "Outputs", "Globals", "Conditions"):
-        walk(template.get(section))
+    named = _named_conditions(template, ("Resources", "Outputs", "Globals", "Conditions"))
     return sorted(n for n in named if n not in conds)
 
 
