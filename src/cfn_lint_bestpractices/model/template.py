@@ -507,7 +507,7 @@ class TemplateModel:
             return UNKNOWN
         region, account, partition = token("AWS::Region"), token("AWS::AccountId"), self.resolver.partition
         t = res.type
-        if t in NAME_PROPERTY:
+        if t in NAME_PROPERTY and logical_id not in self._shared_names:
             name = self.name_of(logical_id)
             if t == "AWS::S3::Bucket":
                 forms = {"Ref": name, "Arn": f"arn:{partition}:s3:::{name}"}
@@ -523,6 +523,30 @@ class TemplateModel:
             if attribute in forms:
                 return forms[attribute]
         return token(logical_id) if attribute == "Ref" else token(f"{logical_id}.{attribute}")
+
+    @property
+    def _shared_names(self) -> set[str]:
+        """Resources whose physical name another resource of the same type has too (the stack cannot
+        hold both, but a reference still names its own resource): their references are rendered as
+        stand-ins, not as a name or ARN that would be read as the other resource's."""
+        caches = self.__dict__.setdefault("_shared_names_cache", {})  # per judgement policy
+        cache = caches.get(self.policy)
+        if cache is None:
+            if self.__dict__.get("_shared_names_building"):
+                return set()  # a name that reads another resource's name, while the names are read
+            self.__dict__["_shared_names_building"] = True
+            try:
+                seen: dict = defaultdict(list)
+                for logical_id, res in self.resources.items():
+                    if res.type in NAME_PROPERTY:
+                        name = self.name_of(logical_id)
+                        if isinstance(name, str):
+                            seen[(res.type, name)].append(logical_id)
+                cache = {i for ids in seen.values() if len(ids) > 1 for i in ids}
+            finally:
+                self.__dict__["_shared_names_building"] = False
+            caches[self.policy] = cache
+        return cache
 
     @per_policy
     def _names(self) -> dict[tuple[str, str], str]:

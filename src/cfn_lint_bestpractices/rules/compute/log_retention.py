@@ -41,22 +41,35 @@ def _group_names(model: TemplateModel):
     return model.memo("log_retention.group_names", build)
 
 
-def _written(model: TemplateModel, group, name) -> bool:
-    """Whether something writes to (or reads from) a declared log group: a resource or an output
-    refers to it (Ref, GetAtt, Sub, DependsOn), another resource's text holds its literal name, or its
+def _written(model: TemplateModel, group, name) -> list:
+    """The scenarios in which something writes to (or reads from) a declared log group: a resource
+    refers to it (Ref, GetAtt, Sub: where that reference is used), names it in DependsOn (where that
+    resource exists), an output refers to it, another resource's text holds its literal name, or its
     name is a service's (/aws/lambda/..., /aws-glue/...). A name the template builds at deploy time
-    counts as written (we cannot tell)."""
-    if model.references.get(group.logical_id):
-        return True
-    if any(group.logical_id in deps for src, deps in model.dependencies.items() if src != group.logical_id):
-        return True
+    counts as written (we cannot tell). `name` is None for a generated name (no LogGroupName in that
+    branch)."""
+    always = [Branch(None)]
     if group.logical_id in _output_references(model):
-        return True
-    if name is None:
-        return "LogGroupName" in group.props  # a name that cannot be known: it may be anyone's
-    if not isinstance(name, str) or not is_literal(name) or name.startswith(("/aws/", "/aws-")):
-        return True
-    return any(name in text for other, text in _resource_strings(model).items() if other != group.logical_id)
+        return always
+    if name is not None:
+        if not isinstance(name, str) or not is_literal(name) or name.startswith(("/aws/", "/aws-")):
+            return always
+        if any(name in text for other, text in _resource_strings(model).items() if other != group.logical_id):
+            return always
+    out = []
+    for src, path in model.references.get(group.logical_id, ()):
+        if src == group.logical_id:
+            continue
+        where = model.path_scenario(path)
+        if where is not None:
+            out.append(where)
+    raw = model.template.get("Resources")
+    for src, res in model.resources.items():
+        node = raw.get(src) if isinstance(raw, dict) else None
+        depends = node.get("DependsOn") if isinstance(node, dict) else None
+        if src != group.logical_id and group.logical_id in (depends if isinstance(depends, list) else [depends]):
+            out.append(model.exists(res))
+    return out
 
 
 def _output_references(model: TemplateModel) -> set:
@@ -148,12 +161,13 @@ class LogRetention(BestPracticeRule):
                 name = name_br.value if name_br.value is not ABSENT else None
                 if isinstance(name, str) and name in retained:
                     continue
-                if not unreferenced and not _written(model, group, name):
-                    continue  # declared, but nothing here writes to it: not the group whose cost grows
+                # declared, but nothing here writes to it (in that scenario): not the group whose cost grows
+                writers = [Branch(None)] if unreferenced else _written(model, group, name)
                 for br in model.prop(group, "RetentionInDays"):
-                    both = model.together(br, name_br) if br.value is ABSENT else None
-                    if both is not None:
-                        found = found or (both, name)
+                    for writer in writers if br.value is ABSENT else ():
+                        both = model.together(br, name_br, writer)
+                        if both is not None:
+                            found = found or (both, name)
             if found is None:
                 continue
             br, name = found

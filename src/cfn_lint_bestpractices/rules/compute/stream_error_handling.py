@@ -17,6 +17,11 @@ def _unbounded(branches):
     return [b for b in branches if b.value is ABSENT or as_int(b.value) == -1]
 
 
+def _bounded(branches):
+    """Branches where the limit is set to a bound (or to a value that cannot be known)."""
+    return [b for b in branches if b.value is not ABSENT and as_int(b.value) != -1]
+
+
 class StreamErrorHandling(BestPracticeRule):
     id = "W9507"
     shortdesc = "Stream event source without failure handling"
@@ -33,13 +38,21 @@ class StreamErrorHandling(BestPracticeRule):
         for mapping in invocations(model).mappings:
             if mapping.kind not in ("kinesis", "dynamodb"):
                 continue
-            dest = [b for b in model.get(mapping.props, "DestinationConfig", "OnFailure", "Destination") if b.value is ABSENT]
-            retries = _unbounded(model.get(mapping.props, "MaximumRetryAttempts"))
-            age = _unbounded(model.get(mapping.props, "MaximumRecordAgeInSeconds"))
-            for _, both in model.combine([mapping.scenario], dest, retries, age):
+            dest = model.get(mapping.props, "DestinationConfig", "OnFailure", "Destination")
+            retries = model.get(mapping.props, "MaximumRetryAttempts")
+            age = model.get(mapping.props, "MaximumRecordAgeInSeconds")
+            # a scenario in which each is absent or -1 (naming the parameter values that make it so)...
+            both = next((b for _, b in model.combine([mapping.scenario], [b for b in dest if b.value is ABSENT],
+                                                     _unbounded(retries), _unbounded(age))), None)
+            if both is None:
+                # ...or in which none is set: a value naming a resource with a Condition holds only where
+                # that resource exists (an unknown value counts as a limit)
+                limits = [b for b in dest if b.value is not ABSENT] + _bounded(retries) + _bounded(age)
+                both = model.uncovered(mapping.scenario, limits)
+            if both is not None:
                 key = (mapping.label, both.conditions, both.params)
                 if key in seen:
-                    break
+                    continue
                 seen.add(key)
                 yield (mapping.resource.finding_path(mapping.path),
                        f"{capitalized(mapping.label)} reads a {_NAMES[mapping.kind]} stream with "
@@ -47,4 +60,3 @@ class StreamErrorHandling(BestPracticeRule):
                        f"record that keeps failing blocks its shard until {_RETENTION[mapping.kind]}. Set "
                        "MaximumRetryAttempts or MaximumRecordAgeInSeconds, add DestinationConfig.OnFailure, and "
                        "consider BisectBatchOnFunctionError.")
-                break
