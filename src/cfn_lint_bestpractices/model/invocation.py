@@ -9,6 +9,8 @@ resource policy (and one async configuration) per function, version and alias.
 
 from __future__ import annotations
 
+import itertools
+
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -311,6 +313,19 @@ def _api_function(value: Any) -> Any:
     return value
 
 
+def _api_exists(model: TemplateModel, res: Resource, key: str) -> list[Branch]:
+    """The scenarios in which the in-template API that `res` belongs to (by `key`) exists: a method of
+    an API whose Condition is false is not created (its RestApiId refers to nothing), so it invokes
+    nothing there. One empty scenario when the API is outside the template or always exists."""
+    found = []
+    for br in model.prop(res, key):
+        api = model.lookup(br.value, ("AWS::ApiGateway::RestApi", "AWS::Serverless::Api"))
+        if not api or not model.resources[api].condition:
+            return [Branch(None)]
+        found.append(model.exists(model.resources[api]))
+    return list(dict.fromkeys(found)) or [Branch(None)]
+
+
 class Invocations:
     """The invocation graph of one template (built lazily; see `of(model)`)."""
 
@@ -413,21 +428,24 @@ class Invocations:
                     add("cognito-idp", f"user pool '{pool.logical_id}' ({key[0]})", pool, node,
                         pool.prop_path("LambdaConfig", *key), False, source_ids=(pool.logical_id,))
         for method in m.of_type("AWS::ApiGateway::Method"):
-            integration = method.props.get("Integration")
-            if not isinstance(integration, dict):
-                continue
             apis = named(method.props.get("RestApiId"), ("AWS::ApiGateway::RestApi", "AWS::Serverless::Api"))
-            # the integration type per branch: an AWS one makes the method an invoker in its scenarios
-            for kind in m.branches(integration.get("Type")):
-                if not _is_aws_integration(m, kind.value):
+            # the integration per branch (a whole Integration under `Fn::If`), then its type per branch:
+            # an AWS one makes the method an invoker in its scenarios
+            for integ_br, exists in itertools.product(m.prop(method, "Integration"), _api_exists(m, method, "RestApiId")):
+                integration = integ_br.value
+                if not isinstance(integration, dict):
                     continue
-                add("apigateway", f"API method '{method.logical_id}'", method, integration.get("Uri"),
-                    method.prop_path("Integration", "Uri"), False, _api_function, where=kind,
-                    needs_permission="Credentials" not in integration, source_ids=apis + (method.logical_id,),
-                    details={"api": "REST", "timeout": integration.get("TimeoutInMillis"),
-                             "timeout_path": method.prop_path("Integration", "TimeoutInMillis"),
-                             "streaming": _streams(m, integration),
-                             "transfer_mode": integration.get("ResponseTransferMode")})
+                for kind in m.get(integration, "Type"):
+                    where = m.together(kind, integ_br, exists)
+                    if where is None or not _is_aws_integration(m, kind.value):
+                        continue
+                    add("apigateway", f"API method '{method.logical_id}'", method, integration.get("Uri"),
+                        integ_br.path + ("Uri",), False, _api_function, where=where,
+                        needs_permission="Credentials" not in integration, source_ids=apis + (method.logical_id,),
+                        details={"api": "REST", "timeout": integration.get("TimeoutInMillis"),
+                                 "timeout_path": integ_br.path + ("TimeoutInMillis",),
+                                 "streaming": _streams(m, integration),
+                                 "transfer_mode": integration.get("ResponseTransferMode")})
         for integ in m.of_type("AWS::ApiGatewayV2::Integration"):
             # the integration type and the API (so its protocol) per branch
             for (kind, api_br), where in m.combine(m.branches(integ.props.get("IntegrationType")),
