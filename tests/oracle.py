@@ -100,21 +100,28 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def mappings_in(node: Any):
+    """Every mapping inside a node, the node itself included (the one walk the oracles' readers share)."""
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, dict):
+            yield cur
+            stack.extend(cur.values())
+        elif isinstance(cur, list):
+            stack.extend(cur)
+
+
 def _refs_in(node: Any, found: set) -> set:
-    if isinstance(node, dict):
-        ref = node.get("Ref")
-        if len(node) == 1 and isinstance(ref, str):
+    for mapping in mappings_in(node):
+        ref = mapping.get("Ref")
+        if len(mapping) == 1 and isinstance(ref, str):
             found.add(ref)
-        sub = node.get("Fn::Sub")
-        if len(node) == 1 and sub is not None:
+        sub = mapping.get("Fn::Sub")
+        if len(mapping) == 1 and sub is not None:
             text = sub[0] if isinstance(sub, list) and sub else sub
             if isinstance(text, str):
                 found.update(m.split(".")[0] for m in re.findall(r"\$\{([^!}][^}]*)\}", text))
-        for v in node.values():
-            _refs_in(v, found)
-    elif isinstance(node, list):
-        for v in node:
-            _refs_in(v, found)
     return found
 
 

@@ -54,8 +54,8 @@ from cfnlint.decode import decode
 
 from applications import APPS, expectations, folder_findings
 from cfn_lint_bestpractices.model import assembly
-from oracle import (UNKNOWN, Scenario, _chosen_parameters, _judges_every_value, _left_out, _refs_in, plain, render,
-                    scenarios)
+from oracle import (UNKNOWN, Scenario, _chosen_parameters, _judges_every_value, _left_out, _refs_in, mappings_in,
+                    plain, render, scenarios)
 from scenario_check import scenarios_in
 
 MAX_SCENARIOS = 64
@@ -227,14 +227,8 @@ def app_scenarios(stacks: list[Stack]) -> list[AppScenario] | None:
 
 
 def _literal_imports(node: Any, found: set) -> set:
-    if isinstance(node, dict):
-        if len(node) == 1 and isinstance(node.get("Fn::ImportValue"), str):
-            found.add(node["Fn::ImportValue"])
-        for v in node.values():
-            _literal_imports(v, found)
-    elif isinstance(node, list):
-        for v in node:
-            _literal_imports(v, found)
+    found.update(m["Fn::ImportValue"] for m in mappings_in(node)
+                 if len(m) == 1 and isinstance(m.get("Fn::ImportValue"), str))
     return found
 
 
@@ -245,21 +239,17 @@ def _literal_exports(template: dict) -> set:
 
 
 def _child_outputs_read(node: Any, found: set) -> set:
-    if isinstance(node, dict):
-        if len(node) == 1 and "Fn::GetAtt" in node:
-            args = node["Fn::GetAtt"]
+    for mapping in mappings_in(node):
+        if len(mapping) == 1 and "Fn::GetAtt" in mapping:
+            args = mapping["Fn::GetAtt"]
             parts = args.split(".", 1) if isinstance(args, str) else args
             if isinstance(parts, list) and len(parts) == 2 and isinstance(parts[1], str) and parts[1].startswith("Outputs."):
                 found.add((str(parts[0]), parts[1][len("Outputs."):]))
-        if len(node) == 1 and "Fn::Sub" in node:
-            text = node["Fn::Sub"][0] if isinstance(node["Fn::Sub"], list) and node["Fn::Sub"] else node["Fn::Sub"]
+        if len(mapping) == 1 and "Fn::Sub" in mapping:
+            sub = mapping["Fn::Sub"]
+            text = sub[0] if isinstance(sub, list) and sub else sub
             if isinstance(text, str):
                 found.update(re.findall(r"\$\{([^}!.]+)\.Outputs\.([^}]+)\}", text))
-        for v in node.values():
-            _child_outputs_read(v, found)
-    elif isinstance(node, list):
-        for v in node:
-            _child_outputs_read(v, found)
     return found
 
 
