@@ -85,14 +85,8 @@ def queue_consumers(model: TemplateModel) -> dict[str, list[tuple[str, Resource,
     out: dict[str, list[tuple[str, Resource, tuple, Branch]]] = defaultdict(list)
 
     def add(kind: str, res: Resource, node: Any, path: tuple, where: Branch | None = None) -> None:
-        where = where if where is not None else model.path_scenario(path)
-        if where is None:
-            return
-        for br in model.branches(node):
-            queue = model.lookup(br.value, QUEUE)
-            both = model.together(br, where) if queue else None
-            if both is not None:
-                out[queue].append((kind, res, path + br.path, Branch(None, both.conditions, (), both.params)))
+        for queue, at, scenario in _destinations(model, node, path, QUEUE, where):
+            out[queue].append((kind, res, at, scenario))
 
     for esm in model.of_type("AWS::Lambda::EventSourceMapping"):
         add("event source mapping", esm, esm.props.get("EventSourceArn"), esm.prop_path("EventSourceArn"))
